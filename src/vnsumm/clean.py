@@ -1,0 +1,242 @@
+"""Cleaning stage: scraped page text -> article body, title, date and publisher.
+
+Three kinds of evidence, because no list of patterns covers every site:
+- line patterns: captions, counters, comment forms, share bars, copyright, "video invalid", related-article
+  headings (everything after such a heading is a link list);
+- structure: position (titles first, bylines last), length, punctuation (a caption is a long line with no final
+  stop; a sub-heading is a short one), list shape (bullets, "2 ngày trước"), navigation (`A | B | C`);
+- repetition: a paragraph printed twice, and a line found in many articles of the same run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from vnsumm.records import Article
+from vnsumm.text import normalize, split_sentences
+
+_I = re.IGNORECASE
+
+# Whole lines that are page furniture, never article text.
+BOILERPLATE_LINES = [re.compile(p, _I) for p in (
+    r"^img[_-]?[\w-]*$",  # image ids
+    r"^[A-Za-z0-9_.-]*\d[A-Za-z0-9_.-]*$",  # one token of ids or file names
+    r"^\S*\.(jpe?g|png|gif|webp)$",
+    r"^(ảnh|ảnh minh họa|nguồn ảnh|photo|đồ họa|infographic|clip|video|xem video|xem clip)\s*:",
+    r"^video( không hợp lệ| không tồn tại| đang được cập nhật)?\.?$",
+    r"^(trả lời|bình luận|gửi bình luận|viết bình luận|ý kiến bạn đọc|ý kiến của bạn|gửi|hủy|đăng nhập|đăng ký)$",
+    r"^email của bạn sẽ không được hiển thị",
+    r"^các trường bắt buộc được đánh dấu",
+    r"^(họ (và )?tên|tên của bạn|email|nội dung|số điện thoại|điện thoại|hotline|fax)\s*[:*]",
+    r"^bạn (còn|đã nhập) \d+",
+    r"^(chia sẻ|share|tweet|like|thích|in bài( viết)?|gửi email|lưu bài|bản in|copy link|sao chép liên kết)"
+    r"(\s*[:|/]\s*\S.*)?$",
+    r"^(facebook|twitter|zalo|linkedin|pinterest|telegram)(\s*[|/,]\s*\w+)*$",
+    r"^(tags?|từ khóa|chủ đề|thẻ)\s*:",
+    r"^(©|\(c\)|copyright|bản quyền|giấy phép( số)?|ghi rõ nguồn|chịu trách nhiệm|tổng biên tập|tòa soạn)",
+    r"^(xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|>>)\b.*",
+    r"^(trang chủ|home)\s*[>»/|]",
+    r"^(theo dõi|follow|tải ứng dụng|quảng cáo|advertisement|sponsored)\b.{0,40}$",
+    r"^\d+\s*(lượt xem|views?|bình luận|comments?|lượt thích|likes?)$",
+    r"^\(?\d+\s*(giây|phút|giờ|ngày|tuần|tháng|năm)\s*trước\)?$",
+    r"^(cập nhật|đăng|ngày đăng|published|updated)\s*:?\s*\d",
+    r"^(in|print|rss|top|lên đầu trang|về đầu trang|back to top)$",
+    r"^(tiếng việt|english|vietnamese)(\s*[|/]\s*(tiếng việt|english|vietnamese|中文|français))+$",
+)]
+
+# A heading after which the page lists other articles: everything from there on is dropped.
+RELATED_HEADING = re.compile(
+    r"^(các |những )?(bài viết|tin|bài|tin tức) ?(khác|liên quan|cùng chuyên mục|mới nhất|đọc nhiều|nổi bật|"
+    r"cùng chủ đề|mới|xem nhiều)( hơn)?:?$|^(tin cùng chuyên mục|có thể bạn quan tâm|bạn có thể quan tâm|"
+    r"đọc nhiều nhất|xem nhiều nhất|tin mới|tin nổi bật|chuyên mục khác|bài cùng chuyên mục)\s*:?$",
+    _I,
+)
+_TIME_AGO = re.compile(r"\(?\d+\s*(giây|phút|giờ|ngày|tuần|tháng|năm)\s*trước\)?\s*$", _I)
+_BULLET = re.compile(r"^[•●▪►▸■◦·»*]\s*")
+_PHOTO_CREDIT = re.compile(r"(?:^|(?<=[\s.]))(?:ảnh|ảnh minh họa|nguồn ảnh|photo)\s*:\s*[^.!?]{0,60}$", _I)
+_MEDIA_MARKER = re.compile(r"^(img[_-]?[\w-]*|video( không hợp lệ)?\.?|\S*\.(jpe?g|png|gif|webp))$", _I)
+_NAV = re.compile(r"^[^|]{1,40}(\s[|»>/]\s[^|]{1,40}){1,}$")
+_TERMINAL = re.compile(r"[.!?…:;\"”’)\]»]$")
+
+# Date and view counter, possibly glued to the first body sentence: "28/05/2020 | 1165Sáng 28/5/2020, ..."
+_COUNTER_PREFIX = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})(\s*[-–,]?\s*\d{1,2}:\d{2})?\s*\|\s*\d+(?=\D|$)\s*")
+_DATE_LINE = re.compile(
+    r"^((thứ\s*(\d|hai|ba|tư|năm|sáu|bảy)|chủ nhật)\s*,?\s*)?(ngày\s*)?"
+    r"\d{1,2}[/-]\d{1,2}[/-]\d{4}(\s*[-–,|]?\s*\d{1,2}[:h]\d{2}(\s*(AM|PM))?)?(\s*\(?GMT\s*\+\s*7\)?)?"
+    r"(\s*\|\s*\d+)?$",
+    _I,
+)
+_DATE = re.compile(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?!\d)")
+# A lead that opens with its own date ("Sáng 28/5/2020, ..."); other dates in the body are about other things.
+_LEAD_DATE = re.compile(r"^(sáng|chiều|tối|trưa|đêm|ngày|hôm)?\s*(ngày|nay|qua)?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}", _I)
+_DATE_WORDS = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})", _I)
+# Source tags opening the lead: "(Baonghean.vn) -", "TTO -", "VOV.VN -", "(Dân trí) -", "HÀ NỘI -".
+_SOURCE_TAG = re.compile(
+    r"^(\((?P<paren>[^()]{2,30})\)|(?P<caps>[A-ZĐ][A-ZĐ.\s]{1,20}(\.(VN|vn|com))?|[\w.]+\.(vn|com|net)))"
+    r"\s*[-–—]+\s*(?=\S)"
+)
+_INITIALS = re.compile(r"^([A-ZĐ]\.?){1,4}(\s*[-–]\s*([A-ZĐ]\.?){1,4})*$")
+_VIETNAMESE_LETTERS = re.compile(
+    r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", _I
+)
+
+CAPTION_MIN_WORDS = 16  # an unpunctuated line this long in the body is a photo caption, not a sub-heading
+BYLINE_MAX_WORDS = 10
+
+
+@dataclass
+class CleanResult:
+    lines: list[str]
+    title: str | None = None
+    date: str | None = None
+    publisher: str | None = None
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, reason), for tests and debugging
+
+
+def _key(line: str) -> str:
+    return " ".join(line.lower().split())
+
+
+def _iso(day: str, month: str, year: str) -> str | None:
+    d, m, y = int(day), int(month), int(year)
+    if 1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100:
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    return None
+
+
+def find_date(text: str) -> str | None:
+    """First plausible date in `text` as ISO 8601 (dd/mm/yyyy, dd-mm-yyyy, 'ngày d tháng m năm y')."""
+    for pattern in (_DATE, _DATE_WORDS):
+        for match in pattern.finditer(text):
+            if iso := _iso(*match.groups()):
+                return iso
+    return None
+
+
+def looks_vietnamese(text: str) -> bool:
+    """Vietnamese prose has a diacritic in a large share of its syllables; English or code has almost none."""
+    words = re.findall(r"[^\W\d_]+", text[:20_000])
+    if len(words) < 5:
+        return True  # too little to judge
+    marked = sum(1 for w in words if _VIETNAMESE_LETTERS.search(w))
+    return marked / len(words) >= 0.15
+
+
+def _boilerplate_reason(line: str, common: frozenset[str]) -> str | None:
+    if not re.search(r"[^\W\d_]", line):
+        return "no letters"
+    if _key(line) in common:
+        return "repeated across articles"
+    for pattern in BOILERPLATE_LINES:
+        if pattern.search(line):
+            return "pattern"
+    if _BULLET.match(line) or _TIME_AGO.search(line):
+        return "link list"
+    if _NAV.match(line) and not _TERMINAL.search(line) and len(line.split()) <= 20:
+        return "navigation"
+    if _DATE_LINE.match(line):
+        return "date line"
+    return None
+
+
+def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
+    """Body paragraphs (one per line), title, date and publisher of one scraped page."""
+    result = CleanResult(lines=[])
+    raw = [" ".join(line.split()) for line in normalize(text).splitlines()]
+    raw = [line for line in raw if line]
+    kept: list[str] = []
+    seen: set[str] = set()
+    after_media = False  # the line after an image id or a video box is its caption
+    dropped_caption = False
+    for index, line in enumerate(raw):
+        if match := _COUNTER_PREFIX.match(line):
+            result.date = result.date or find_date(match.group(1))
+            result.dropped.append((match.group(0), "counter"))
+            line = line[match.end():].strip()
+            if not line:
+                continue
+        if kept and RELATED_HEADING.match(line):
+            result.dropped.extend((rest, "related list") for rest in raw[index:])
+            break
+        reason = _boilerplate_reason(line, common)
+        if reason is None and _key(line) in seen:
+            reason = "repeated paragraph"
+        if reason is None and after_media and len(split_sentences(line)) == 1 and len(line.split()) <= 40:
+            reason = "caption"
+        if reason is None and dropped_caption and line[:1].islower():
+            reason = "caption"  # a caption broken over two lines
+        if reason is None and (credit := _PHOTO_CREDIT.search(line)):
+            sentences = split_sentences(line[: credit.start()])
+            # The sentence before a photo credit is the caption; anything before it is body text.
+            result.dropped.append((" ".join(sentences[-1:] + [credit.group(0)]), "caption"))
+            line = " ".join(sentences[:-1])
+            if not line:
+                after_media, dropped_caption = False, True
+                continue
+        if reason is None and kept and not _TERMINAL.search(line) and len(line.split()) >= CAPTION_MIN_WORDS:
+            reason = "caption"
+        after_media = bool(_MEDIA_MARKER.match(line))
+        dropped_caption = reason == "caption"
+        if reason is not None:
+            if result.date is None and reason == "date line":
+                result.date = find_date(line)
+            result.dropped.append((line, reason))
+            continue
+        if len(kept) <= 1 and (tag := _SOURCE_TAG.match(line)) and len(line) > tag.end() + 20:
+            result.publisher = (tag.group("paren") or tag.group(0).rstrip(" -–—")).strip()
+            line = line[tag.end():]
+        line = re.sub(r"^[-–—]\s+", "", line)
+        seen.add(_key(line))
+        kept.append(line)
+    # Bylines and signatures close the page: short lines with no sentence punctuation ("A.H", "Tin, ảnh: X").
+    while kept and (
+        _INITIALS.match(kept[-1])
+        or (len(kept[-1].split()) <= BYLINE_MAX_WORDS and not _TERMINAL.search(kept[-1]))
+        or re.match(r"^(tin|bài|tin, ảnh|bài, ảnh|bài và ảnh|nguồn|theo)\s*:", kept[-1], _I)
+    ):
+        result.dropped.append((kept.pop(), "byline"))
+    # The title opens the page: a short line that is not a sentence of the body.
+    if len(kept) > 1 and not kept[0].endswith(".") and len(kept[0].split()) <= 35:
+        result.title = kept.pop(0)
+    result.lines = kept
+    if result.date is None and kept and (lead := _LEAD_DATE.match(kept[0])):
+        result.date = find_date(lead.group(0))
+    return result
+
+
+def common_lines(articles: Iterable[Article], min_share: float = 0.2) -> frozenset[str]:
+    """Short lines found in at least `min_share` of the run's articles (and in two or more): site furniture."""
+    texts = [a.text for a in articles if a.ok]
+    if len(texts) < 3:
+        return frozenset()
+    counts = Counter(
+        key for text in texts for key in {_key(line) for line in text.splitlines()} if 0 < len(key.split()) <= 12
+    )
+    threshold = max(2, int(min_share * len(texts) + 0.999))
+    return frozenset(key for key, n in counts.items() if n >= threshold)
+
+
+def clean_article(article: Article, common: frozenset[str] = frozenset()) -> Article:
+    """Replace an article's text with its cleaned body; fill title/date when the page gives them."""
+    if not article.ok:
+        return article
+    result = clean_text(article.text, common)
+    if not result.lines:
+        return article.fail(f"{article.source}: no article text left after removing page boilerplate")
+    article.text = "\n".join(result.lines)
+    article.title = article.title or result.title
+    article.date = article.date or result.date
+    article.publisher = article.publisher or result.publisher
+    if not looks_vietnamese(article.text):
+        article.warnings.append("text does not look Vietnamese; summaries may be poor")
+    article.content_hash = article.fingerprint()
+    return article
+
+
+def clean_articles(articles: list[Article]) -> list[Article]:
+    """The cleaning stage over a run: repetition across articles is evidence too."""
+    common = common_lines(articles)
+    return [clean_article(a, common) for a in articles]

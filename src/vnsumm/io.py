@@ -1,0 +1,261 @@
+"""Reading articles from files, folders, globs and stdin in any encoding; writing JSONL that survives crashes."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+
+from vnsumm.config import ConfigError
+from vnsumm.records import Article
+from vnsumm.text import normalize
+
+TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+TABLE_SUFFIXES = {".csv", ".parquet"}
+MAX_ARTICLE_CHARS = 100_000  # ~20x a long news article; longer input is cut here, with a warning
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which fields of JSONL/CSV/Parquet rows hold the text, id and title."""
+
+    text: str = "text"
+    id: str = "id"
+    title: str = "title"
+    date: str = "date"
+
+
+class UnreadableInput(ValueError):
+    """Raised by decode() with a one-line reason."""
+
+
+def decode(data: bytes) -> str:
+    """Bytes to normalized text: UTF-8 (with or without BOM), UTF-16, or a legacy code page detected by
+    charset-normalizer (Windows-1258 stores tone marks as combining characters, so NFC afterwards)."""
+    if not data.strip():
+        raise UnreadableInput("empty file" if not data else "file holds only whitespace")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            best = charset_normalizer.from_bytes(data).best()
+            if best is None:
+                raise UnreadableInput("binary or undecodable bytes (no text encoding fits)") from None
+            text = str(best)
+    controls = sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\n\r\t\f")
+    if controls > max(2, len(text) // 100):
+        raise UnreadableInput("binary file (control bytes, not text)")
+    if "\ufffd" in text and text.count("\ufffd") > max(2, len(text) // 100):
+        raise UnreadableInput("undecodable bytes (more than 1% of characters could not be decoded)")
+    text = normalize(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.strip():
+        raise UnreadableInput("file holds only whitespace")
+    return text
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[str]:
+    """Files, folders (recursive, hidden files skipped), globs and `-` to a sorted list of paths.
+    A path that matches nothing is a usage error."""
+    paths: list[str] = []
+    for item in inputs:
+        item = str(item)
+        if item == "-":
+            paths.append("-")
+        elif os.path.isdir(item):
+            found = [
+                str(p) for p in sorted(Path(item).rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(item).parts)
+            ]
+            paths.extend(found)
+        elif os.path.exists(item):
+            paths.append(item)
+        elif glob.has_magic(item):
+            matches = sorted(p for p in glob.glob(item, recursive=True) if os.path.isfile(p))
+            if not matches:
+                raise ConfigError(f"input {item}: the pattern matches no file")
+            paths.extend(matches)
+        else:
+            raise ConfigError(f"input {item}: no such file or folder")
+    return paths
+
+
+def _cap(article: Article) -> Article:
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        article.warnings.append(
+            f"article is {len(article.text):,} characters; only the first {MAX_ARTICLE_CHARS:,} are used"
+        )
+        article.text = article.text[:MAX_ARTICLE_CHARS]
+    return article
+
+
+def _row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Article:
+    if not isinstance(row, dict):
+        return Article(id=fallback_id, source=source).fail(f"{source}: row is not an object")
+    raw_id = row.get(fields.id)
+    article = Article(id=str(raw_id) if raw_id not in (None, "") else fallback_id, source=source)
+    text = row.get(fields.text)
+    if not isinstance(text, str) or not text.strip():
+        return article.fail(f"{source}: no text in field {fields.text!r}")
+    article.text = normalize(text)
+    title = row.get(fields.title)
+    article.title = normalize(title).strip() if isinstance(title, str) and title.strip() else None
+    date = row.get(fields.date)
+    article.date = str(date) if date else None
+    return _cap(article)
+
+
+def _read_jsonl(text: str, path: str, stem: str, fields: Fields) -> Iterator[Article]:
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Article(id=f"{stem}:{lineno}", source=where).fail(f"{where}: malformed JSON line ({exc.msg})")
+            continue
+        yield _row_article(row, where, f"{stem}:{lineno}", fields)
+
+
+def _read_table(path: str, stem: str, fields: Fields) -> Iterator[Article]:
+    import datasets  # imported here: it is slow to import and only tables need it
+
+    datasets.disable_progress_bars()
+    loader = datasets.Dataset.from_parquet if path.endswith(".parquet") else datasets.Dataset.from_csv
+    try:
+        table = loader(path, keep_in_memory=True)
+    except Exception as exc:  # datasets raises many types for a bad file; all mean the same to the user
+        reason = " ".join(str(exc).split())[:200]
+        yield Article(id=stem, source=path).fail(f"{path}: cannot read table ({reason})")
+        return
+    for index, row in enumerate(table, start=1):
+        yield _row_article(row, f"{path}:{index}", f"{stem}:{index}", fields)
+
+
+def _read_html(text: str, path: str, stem: str) -> Article:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True, as_dict=True
+    )
+    article = Article(id=stem, source=path)
+    if not document or not (document.get("text") or "").strip():
+        return article.fail(f"{path}: no article text found in the HTML page")
+    article.text = normalize(document["text"])
+    article.title = normalize(document["title"]).strip() if document.get("title") else None
+    article.date = document.get("date") or None
+    return _cap(article)
+
+
+def read_path(path: str, fields: Fields = Fields()) -> Iterator[Article]:
+    """Articles from one file (or `-`). Bad input yields an Article with `error` set; it never raises."""
+    stem = "stdin" if path == "-" else Path(path).stem
+    suffix = Path(path).suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        yield from _read_table(path, stem, fields)
+        return
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        text = decode(data)
+    except (OSError, UnreadableInput) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        yield Article(id=stem, source=path).fail(f"{path}: {reason}")
+        return
+    if suffix in JSONL_SUFFIXES or (path == "-" and text.lstrip().startswith("{")):
+        yield from _read_jsonl(text, path, stem, fields)
+    elif suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        yield _read_html(text, path, stem)
+    else:
+        yield _cap(Article(id=stem, source=path, text=text))
+
+
+def read_inputs(inputs: Iterable[str | Path], fields: Fields = Fields()) -> list[Article]:
+    """Every article of every input, in input order; ids made unique within the run."""
+    articles: list[Article] = []
+    seen: dict[str, int] = {}
+    for path in expand_inputs(inputs):
+        for article in read_path(path, fields):
+            if article.id in seen:
+                seen[article.id] += 1
+                article.id = f"{article.id}~{seen[article.id]}"
+            else:
+                seen[article.id] = 0
+            articles.append(article)
+    return articles
+
+
+# --- writing ----------------------------------------------------------------------------------------------
+
+
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Records of a JSONL file written by vnsumm; a torn last line (a killed writer) is dropped."""
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return records
+
+
+def repair_jsonl(path: Path) -> int:
+    """Cut a torn last line (no newline at the end: the writer was killed mid-line). Returns bytes removed."""
+    if not path.exists():
+        return 0
+    data = path.read_bytes()
+    if not data or data.endswith(b"\n"):
+        return 0
+    keep = data.rfind(b"\n") + 1
+    with path.open("r+b") as handle:
+        handle.truncate(keep)
+    return len(data) - keep
+
+
+class JsonlAppender:
+    """Appends records, each line flushed and fsynced, so finished work survives a crash or a kill."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        repair_jsonl(path)
+        self.path = path
+        self._handle = path.open("a", encoding="utf-8")
+
+    def write(self, records: Iterable[dict[str, Any]]) -> None:
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        if lines:
+            self._handle.write(lines)
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> JsonlAppender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a reader never sees half a digest."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

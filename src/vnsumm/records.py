@@ -1,0 +1,52 @@
+"""The record every stage reads and writes: one article, from raw text to bilingual summary."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Article:
+    """One article. `error` set means this article failed and later stages pass it through untouched."""
+
+    id: str
+    source: str
+    text: str = ""
+    title: str | None = None
+    date: str | None = None
+    publisher: str | None = None
+    summary_vi: str | None = None
+    summary_en: str | None = None
+    title_en: str | None = None
+    summarizer: dict[str, Any] | None = None
+    translator: dict[str, Any] | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    content_hash: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def fail(self, message: str) -> Article:
+        self.error = " ".join(message.split())  # errors are one line, always
+        return self
+
+    def fingerprint(self) -> str:
+        """Hash of what the article says (title and text), used to tell a changed input from a done one."""
+        payload = json.dumps([self.title, self.text], ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+    def to_record(self, *, with_text: bool = False) -> dict[str, Any]:
+        record = asdict(self)
+        if not with_text:
+            record.pop("text")
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Article:
+        known = {k: v for k, v in record.items() if k in cls.__dataclass_fields__}
+        return cls(**known)

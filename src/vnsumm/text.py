@@ -1,0 +1,90 @@
+"""Vietnamese text primitives: normalization, sentence splitting, syllable tokens.
+
+Every stage (cleaning, summarizing, translating, scoring) goes through these, so that text is compared in
+one form: NFC with one tone-mark placement policy.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Tone marks as combining characters (NFD): grave, acute, tilde, hook above, dot below.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+# Policy: the "traditional" placement used by most Vietnamese news sites (hòa, thủy, khóa), i.e. the tone sits
+# on the first vowel of an open oa/oe/uy syllable. "qu" is a consonant, so quý keeps its mark on y.
+_OPEN_OA_OE = re.compile(rf"(?<![qQ])([oO])([aAeE])([{_TONES}])(?![^\W\d_])")
+_OPEN_UY = re.compile(rf"(?<![qQ])([uU])([yY])([{_TONES}])(?![^\W\d_])")
+
+TONE_POLICY = "tone:traditional"
+
+
+def normalize(text: str) -> str:
+    """NFC, with legacy tone placement moved to the project's policy (hoà -> hòa, thuỷ -> thủy)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    decomposed = _OPEN_OA_OE.sub(r"\1\3\2", decomposed)
+    decomposed = _OPEN_UY.sub(r"\1\3\2", decomposed)
+    return unicodedata.normalize("NFC", decomposed)
+
+
+_SYLLABLE = re.compile(r"\w+", re.UNICODE)
+
+
+def syllables(text: str) -> list[str]:
+    """Lowercased Unicode syllable tokens of normalized text (`Đảng` stays `đảng`, never `ng`)."""
+    return _SYLLABLE.findall(normalize(text).lower())
+
+
+# Abbreviations after which a period does not end a sentence (compared case-sensitively, without the dot).
+ABBREVIATIONS = frozenset(
+    """TP Tp TS PGS GS ThS BS KS CN Q P TT PV BTV NXB ĐH Th.S Mr Mrs Ms Dr St Co Ltd Inc No v.v tr TW
+    UBND HĐND Ths Ông Bà""".split()
+)
+
+# A candidate boundary: terminal punctuation (with closing quotes/brackets), whitespace, then something that
+# can open a sentence (an uppercase letter, a digit, an opening quote or bracket, a dash).
+_BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)[\"“'‘(\[–—-]?\s*(\w)", re.UNICODE)
+_INITIAL = re.compile(r"(?:^|[\s(])(?:[^\W\d_]\.)*[^\W\d_]$")  # N.T or a lone initial like H
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    """True when the period closing `chunk` belongs to an abbreviation or an initial, not a sentence."""
+    if not chunk.endswith("."):
+        return False
+    body = chunk[:-1]
+    last = body.split()[-1] if body.split() else ""
+    last = last.lstrip("\"“'‘([")
+    if last in ABBREVIATIONS:
+        return True
+    # Initials such as "N.T." or "H." (one uppercase letter, possibly chained).
+    return bool(last) and bool(_INITIAL.search(last)) and all(len(p) <= 1 for p in last.split(".")) \
+        and last[:1].isupper()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Vietnamese text into sentences.
+
+    Newlines always separate; within a line a boundary is `.`, `!`, `?` or `…` followed by space and a capital,
+    digit or opening quote, unless the period ends an abbreviation (TP., PGS., ThS.) or an initial (N.T.).
+    Dates (28/5/2020) and numbers (1.000, 3,2) have no space after the dot, so they never split.
+    """
+    sentences: list[str] = []
+    for line in normalize(text).splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        start = 0
+        for match in _BOUNDARY.finditer(line):
+            end = match.end(1)
+            opener = match.group(3)
+            if not (opener.isupper() or opener.isdigit()) or _ends_with_abbreviation(line[start:end]):
+                continue
+            sentence = line[start:end].strip()
+            if sentence:
+                sentences.append(sentence)
+            start = match.end(2)
+        rest = line[start:].strip()
+        if rest:
+            sentences.append(rest)
+    return sentences
