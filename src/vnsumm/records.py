@@ -25,7 +25,8 @@ class Article:
     translator: dict[str, Any] | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
-    content_hash: str | None = None
+    content_hash: str | None = None  # what the input said (see fingerprint)
+    settings: str | None = None  # which models and options made the summary (see pipeline.settings_key)
 
     @property
     def ok(self) -> bool:

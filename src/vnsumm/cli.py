@@ -1,0 +1,210 @@
+"""Command line: thin typed functions that parse options and call the library."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from vnsumm.config import ConfigError, load_registry
+from vnsumm.io import Fields
+
+app = typer.Typer(
+    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    help="Summarize and translate Vietnamese news in bulk.",
+)
+models_app = typer.Typer(no_args_is_help=True, help="The model registry: list, download, check.")
+app.add_typer(models_app, name="models")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+Inputs = Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for standard input.")]
+ModelsOpt = Annotated[Path | None, typer.Option("--models", help="Model registry (default: ./models.yaml).")]
+TextField = Annotated[str, typer.Option("--text-field", help="JSONL/CSV/Parquet field holding the text.")]
+IdField = Annotated[str, typer.Option("--id-field", help="Field holding the article id.")]
+TitleField = Annotated[str, typer.Option("--title-field", help="Field holding the title.")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"vnsumm: error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+class RichProgress:
+    """Progress bar on standard error, shown only on a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=err, disable=not err.is_terminal, transient=True)
+        self.task: Any = None
+
+    def start(self, total: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task("", total=total)
+
+    def advance(self, count: int) -> None:
+        if self.task is not None:
+            self.bar.advance(self.task, count)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@app.command()
+def run(
+    inputs: Inputs,
+    lang: Annotated[str, typer.Option(help="Digest language: en (translate) or vi.")] = "en",
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
+    summarizer: Annotated[str | None, typer.Option(help="Registry name (default: defaults.summarizer).")] = None,
+    translator: Annotated[str | None, typer.Option(help="Registry name (default: defaults.translator).")] = None,
+    models: ModelsOpt = None,
+    device: Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")] = "auto",
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Most sequences per batch.")] = None,
+    batch_tokens: Annotated[int | None, typer.Option(min=1, help="Padded input tokens per batch.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="Outputs: md,html,jsonl (JSONL always).")] = "md,html",
+    force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = False,
+    text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
+) -> None:
+    """Clean, summarize and translate articles; write summaries.jsonl and the digest."""
+    from vnsumm.pipeline import RunOptions
+    from vnsumm.pipeline import run as run_pipeline
+
+    options = RunOptions(
+        lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
+        batch_size=batch_size, token_budget=batch_tokens, force=force,
+        formats=[f.strip() for f in output_format.split(",") if f.strip()],
+        fields=Fields(text=text_field, id=id_field, title=title_field),
+    )
+    progress = RichProgress("summarizing")
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        report = run_pipeline(inputs, options, progress)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        progress.stop()
+    for article in report.failed:
+        err.print(f"failed: {article.error}", markup=False)
+    done = report.summarized + report.reused
+    if report.interrupted:
+        err.print(f"interrupted: {done} of {report.total - len(report.failed)} articles done and saved in "
+                  f"{report.outputs[0]}; run the same command again to resume", markup=False)
+    else:
+        reused = f" ({report.reused} reused from an earlier run)" if report.reused else ""
+        failed = f", {len(report.failed)} failed" if report.failed else ""
+        err.print(f"{done} of {report.total} articles summarized{reused}{failed}; wrote "
+                  + ", ".join(str(p) for p in report.outputs), markup=False)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def clean(
+    inputs: Inputs,
+    output: Annotated[Path, typer.Option("--out", help="Cleaned records (JSONL).")] = Path("out/cleaned.jsonl"),
+    text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
+) -> None:
+    """Only the reading and cleaning stages: id, source, title, date, text (one paragraph per line)."""
+    from vnsumm.clean import clean_articles
+    from vnsumm.io import read_inputs, write_text_atomic
+
+    try:
+        articles = clean_articles(read_inputs(inputs, Fields(text=text_field, id=id_field, title=title_field)))
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    keys = ("id", "source", "title", "date", "publisher", "text", "error", "warnings")
+    lines = []
+    for article in articles:
+        record = article.to_record(with_text=True)
+        lines.append(json.dumps({k: record[k] for k in keys}, ensure_ascii=False) + "\n")
+    write_text_atomic(output, "".join(lines))
+    failed = [a for a in articles if not a.ok]
+    for article in failed:
+        err.print(f"failed: {article.error}", markup=False)
+    err.print(f"{len(articles) - len(failed)} of {len(articles)} articles cleaned; wrote {output}", markup=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+@models_app.command("list")
+def models_list(models: ModelsOpt = None) -> None:
+    """Show the registry."""
+    try:
+        registry = load_registry(models)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    table = Table(title=f"models in {registry.path}")
+    for column in ("role", "name", "backend", "model", "revision", "licence"):
+        table.add_column(column)
+    for role, entries, default in (("summarizer", registry.summarizers, registry.default_summarizer),
+                                   ("translator", registry.translators, registry.default_translator)):
+        for name, spec in entries.items():
+            label = f"{name} (default)" if name == default else name
+            table.add_row(role, label, spec.backend, spec.model or "-", spec.revision or "-", spec.licence or "-")
+    out.print(table)
+
+
+def _selected(models: Path | None, names: list[str] | None) -> list[Any]:
+    registry = load_registry(models)
+    entries = {**registry.summarizers, **registry.translators}
+    unknown = [n for n in names or [] if n not in entries]
+    if unknown:
+        raise ConfigError(f"unknown model name(s) {', '.join(unknown)}: see `vnsumm models list`")
+    chosen = [entries[n] for n in names] if names else list(entries.values())
+    return [spec for spec in chosen if spec.backend != "extractive"]
+
+
+@models_app.command("pull")
+def models_pull(names: Annotated[list[str] | None, typer.Argument(help="Names (default: all).")] = None,
+                models: ModelsOpt = None) -> None:
+    """Download models into the Hugging Face cache (needs the network), with progress."""
+    from vnsumm.generate import locate_model
+
+    try:
+        specs = _selected(models, names)
+        for spec in specs:
+            err.print(f"pulling {spec.name} ({spec.model}@{spec.revision or 'main'})", markup=False)
+            path = locate_model(spec, download=True)
+            out.print(f"{spec.name}: {path}", markup=False)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+
+
+@models_app.command("check")
+def models_check(models: ModelsOpt = None) -> None:
+    """Which models can be loaded offline, from the cache or a local folder. Exit 1 when some cannot."""
+    from vnsumm.generate import ModelUnavailable, locate_model
+
+    try:
+        specs = _selected(models, None)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    missing = 0
+    for spec in specs:
+        try:
+            out.print(f"ok       {spec.name}: {locate_model(spec, download=False)}", markup=False)
+        except ModelUnavailable:
+            missing += 1
+            out.print(f"missing  {spec.name}: {spec.model} (vnsumm models pull {spec.name})", markup=False)
+    raise typer.Exit(1 if missing else 0)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

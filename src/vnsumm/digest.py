@@ -1,0 +1,78 @@
+"""Digest stage: the records of a run as Markdown and as one self-contained HTML page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import jinja2
+
+LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}
+
+
+def _ordered(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Finished articles, newest first; undated ones last, in input order."""
+    ok = [r for r in records if not r.get("error")]
+    dated = sorted((r for r in ok if r.get("date")), key=lambda r: r["date"], reverse=True)
+    return dated + [r for r in ok if not r.get("date")]
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("vnsumm", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),  # scraped text may hold markup
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _md_escape(text: str | None) -> str:
+    """Markdown treats `<`, `*`, `_`, `[`… as syntax: escape them so scraped text shows literally."""
+    if not text:
+        return ""
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_[]<>#|":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
+
+
+def render_markdown(records: Sequence[dict[str, Any]], lang: str = "en") -> str:
+    lines = [f"# vnsumm digest ({LANGUAGES.get(lang, lang)})", ""]
+    articles = _ordered(records)
+    failed = [r for r in records if r.get("error")]
+    lines.append(f"{len(articles)} articles summarized" + (f", {len(failed)} failed" if failed else "") + ".")
+    lines.append("")
+    for record in articles:
+        title_vi = record.get("title") or record["id"]
+        title = record.get("title_en") if lang == "en" and record.get("title_en") else title_vi
+        lines.append(f"## {_md_escape(title)}")
+        lines.append("")
+        if lang == "en" and title != title_vi:
+            lines.append(f"*{_md_escape(title_vi)}*")
+            lines.append("")
+        meta = [f"**Date:** {record['date']}" if record.get("date") else "**Date:** unknown",
+                f"**Source:** `{record.get('source')}`"]
+        lines.append(" · ".join(meta))
+        lines.append("")
+        if lang == "en":
+            lines.append(f"**English:** {_md_escape(record.get('summary_en'))}")
+            lines.append("")
+        lines.append(f"**Tiếng Việt:** {_md_escape(record.get('summary_vi'))}")
+        lines.append("")
+    if failed:
+        lines.append("## Inputs that failed")
+        lines.append("")
+        lines.extend(f"- {_md_escape(r['id'])}: {_md_escape(r['error'])}" for r in failed)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_html(records: Sequence[dict[str, Any]], lang: str = "en") -> str:
+    template = _environment().get_template("digest.html.j2")
+    return template.render(
+        articles=_ordered(records), failed=[r for r in records if r.get("error")], lang=lang,
+        language=LANGUAGES.get(lang, lang),
+    )
+
+
+RENDERERS = {"md": render_markdown, "html": render_html}

@@ -1,0 +1,296 @@
+"""One batched seq2seq engine for summarization and translation, on transformers or CTranslate2.
+
+Prompts are built and outputs post-processed here and only here (`build_input`, `postprocess`), from the
+registry entry, so both backends and both roles follow the model cards the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vnsumm.config import ConfigError, ModelSpec
+
+WEIGHT_PATTERNS = ["*.json", "*.model", "*.spm", "*.txt", "sentencepiece*", "*.safetensors"]
+CT2_OPTIONS = {  # generate setting -> CTranslate2 translate_batch option
+    "num_beams": "beam_size",
+    "max_new_tokens": "max_decoding_length",
+    "min_new_tokens": "min_decoding_length",
+    "no_repeat_ngram_size": "no_repeat_ngram_size",
+    "length_penalty": "length_penalty",
+    "repetition_penalty": "repetition_penalty",
+}
+IGNORED_BY_CT2 = {"early_stopping", "do_sample"}
+
+
+class ModelUnavailable(ConfigError):
+    """The weights are not on this machine and cannot be downloaded."""
+
+
+def build_input(spec: ModelSpec, text: str) -> str:
+    """The model's input convention: the registry prefix, no hand-made `</s>` (the tokenizer adds the end token)."""
+    return f"{spec.prefix}{text.strip()}"
+
+
+def postprocess(spec: ModelSpec, output: str) -> str:
+    """Strip the output-side prefix a model emits (EnViT5 answers `en: ...`)."""
+    output = output.strip()
+    if spec.strip_prefix and output.startswith(spec.strip_prefix.strip()):
+        output = output[len(spec.strip_prefix.strip()):]
+    return output.strip()
+
+
+def resolve_device(device: str = "auto") -> str:
+    import torch
+
+    if device == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        return "mps" if torch.backends.mps.is_available() else "cpu"
+    if device not in ("cpu", "cuda", "mps"):
+        raise ConfigError(f"device {device!r} is not one of auto, cpu, cuda, mps")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("device cuda was asked for, but torch sees no CUDA GPU")
+    return device
+
+
+def plan_batches(lengths: Sequence[int], token_budget: int, max_batch: int | None = None) -> list[list[int]]:
+    """Group indices longest-first so each batch's padded size (count x longest) stays within the budget.
+
+    Sorting by length keeps padding small; budgeting by tokens (not by count) keeps memory flat whether the
+    inputs are 1,024-token articles or 20-token sentences.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        longest = lengths[current[0]] if current else lengths[index]
+        fits = (len(current) + 1) * max(longest, 1) <= token_budget
+        if current and (not fits or (max_batch is not None and len(current) >= max_batch)):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _snapshot_commit(path: Path) -> str | None:
+    """The commit hash when `path` is a Hugging Face cache snapshot (…/snapshots/<commit>)."""
+    return path.name if path.parent.name == "snapshots" and re.fullmatch(r"[0-9a-f]{40}", path.name) else None
+
+
+def _unavailable(spec: ModelSpec, why: str) -> ModelUnavailable:
+    return ModelUnavailable(
+        f"model {spec.name} ({spec.model}) is not available: {why}. Run `vnsumm models pull {spec.name}` on a "
+        "connected machine (it fills the Hugging Face cache), or set `model:` in models.yaml to a local folder"
+    )
+
+
+def locate_model(spec: ModelSpec, *, download: bool = True) -> Path:
+    """A local folder holding the entry's files: the folder itself, or its snapshot in the Hugging Face cache.
+
+    A cached snapshot is used without touching the network (fast, reproducible starts); otherwise, unless
+    HF_HUB_OFFLINE is set, the files are downloaded (safetensors only where the repo has them).
+    """
+    assert spec.model is not None
+    local = Path(spec.model).expanduser()
+    if local.is_dir():
+        return local
+    if spec.model.startswith(("/", ".", "~")):
+        raise _unavailable(spec, f"folder {spec.model} does not exist")
+    from huggingface_hub import HfApi, snapshot_download
+    from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
+    from huggingface_hub.utils import HfHubHTTPError
+
+    try:
+        return Path(snapshot_download(spec.model, revision=spec.revision, local_files_only=True))
+    except (LocalEntryNotFoundError, FileNotFoundError, HFValidationError):
+        pass
+    if not download or os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes", "on"):
+        raise _unavailable(spec, "its weights are not in the Hugging Face cache and offline mode is on")
+    try:
+        files = HfApi().list_repo_files(spec.model, revision=spec.revision)
+        patterns = WEIGHT_PATTERNS + ([] if any(f.endswith(".safetensors") for f in files) else ["*.bin"])
+        return Path(snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns))
+    except (OSError, HfHubHTTPError, ValueError) as exc:
+        raise _unavailable(spec, f"the hub could not be reached ({type(exc).__name__})") from None
+
+
+def _model_dtype(device: str) -> Any:
+    import torch
+
+    if device == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.float32
+
+
+@dataclass
+class _Batchable:
+    """What a backend needs to do: token ids in, decoded strings out."""
+
+    def generate_ids(self, batch: list[list[int]]) -> list[str]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class TransformersBackend(_Batchable):
+    def __init__(self, spec: ModelSpec, path: Path, tokenizer: Any, device: str) -> None:
+        import torch
+        from transformers import AutoModelForSeq2SeqLM
+
+        self.spec, self.tokenizer, self.device = spec, tokenizer, device
+        self.model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=_model_dtype(device)).to(device).eval()
+        self.settings = dict(spec.generate)
+        if spec.tgt_lang:  # mBART: the decoder starts with the target language code
+            self.settings["decoder_start_token_id"] = tokenizer.convert_tokens_to_ids(spec.tgt_lang)
+        self._torch = torch
+
+    def generate_ids(self, batch: list[list[int]]) -> list[str]:
+        torch = self._torch
+        pad = self.tokenizer.pad_token_id
+        width = max(len(ids) for ids in batch)
+        input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+        attention = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, ids in enumerate(batch):
+            input_ids[row, : len(ids)] = torch.tensor(ids)
+            attention[row, : len(ids)] = 1
+        with torch.inference_mode():
+            output = self.model.generate(
+                input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **self.settings
+            )
+        return self.tokenizer.batch_decode(output, skip_special_tokens=True)
+
+
+def ct2_options(spec: ModelSpec) -> dict[str, Any]:
+    """The entry's `generate` settings as CTranslate2 options, so both backends produce the same lengths."""
+    options: dict[str, Any] = {}
+    for key, value in spec.generate.items():
+        if key in IGNORED_BY_CT2:
+            continue
+        if key not in CT2_OPTIONS:
+            raise ConfigError(
+                f"{spec.name}: generate setting {key!r} has no CTranslate2 equivalent "
+                f"(supported: {', '.join(sorted(CT2_OPTIONS))})"
+            )
+        options[CT2_OPTIONS[key]] = value
+    # transformers counts new tokens without the end token, CTranslate2 counts with it (when it is produced).
+    return options
+
+
+def _fingerprint(path: Path) -> str:
+    """Identifies a local folder's weights (name, size, mtime), for caching a conversion of it."""
+    stats = sorted((p.name, p.stat().st_size, int(p.stat().st_mtime)) for p in path.iterdir() if p.is_file())
+    return hashlib.sha256(repr(stats).encode()).hexdigest()[:12]
+
+
+def ct2_cache_dir() -> Path:
+    root = os.environ.get("VNSUMM_CACHE") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "vnsumm"
+    return Path(root) / "ct2"
+
+
+def convert_to_ct2(spec: ModelSpec, path: Path, quantization: str) -> Path:
+    """Convert a transformers checkpoint once, cached by (model, revision, quantization)."""
+    import ctranslate2
+
+    revision = _snapshot_commit(path) or _fingerprint(path)
+    slug = re.sub(r"[^\w.-]+", "--", str(spec.model)).strip("-")[-80:]
+    target = ct2_cache_dir() / f"{slug}--{revision}--{quantization}"
+    if (target / "model.bin").exists():
+        return target
+    staging = target.with_name(target.name + f".tmp{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    ctranslate2.converters.TransformersConverter(str(path)).convert(str(staging), quantization=quantization)
+    staging.rename(target)  # atomic: a half-written conversion is never picked up
+    return target
+
+
+class CTranslate2Backend(_Batchable):
+    def __init__(self, spec: ModelSpec, path: Path, tokenizer: Any, device: str) -> None:
+        import ctranslate2
+
+        if device == "mps":
+            raise ConfigError(f"{spec.name}: CTranslate2 runs on cpu or cuda, not mps")
+        quantization = spec.quantization or ("int8_float16" if device == "cuda" else "int8")
+        folder = convert_to_ct2(spec, path, quantization)
+        self.spec, self.tokenizer = spec, tokenizer
+        self.translator = ctranslate2.Translator(
+            str(folder), device=device, compute_type=quantization, intra_threads=0 if device == "cuda" else _threads()
+        )
+        self.options = ct2_options(spec)
+        self.target_prefix = [spec.tgt_lang] if spec.tgt_lang else None
+
+    def generate_ids(self, batch: list[list[int]]) -> list[str]:
+        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+        results = self.translator.translate_batch(
+            tokens,
+            max_batch_size=len(tokens),
+            max_input_length=0,  # inputs are already truncated to the entry's max_input_tokens
+            target_prefix=[self.target_prefix] * len(tokens) if self.target_prefix else None,
+            **self.options,
+        )
+        ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        return self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+
+
+def _threads() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class Seq2SeqEngine:
+    """Loads one registry entry and generates for lists of texts in length-sorted, token-budgeted batches."""
+
+    def __init__(self, spec: ModelSpec, device: str = "auto", token_budget: int | None = None,
+                 max_batch: int | None = None) -> None:
+        from transformers import AutoTokenizer
+
+        self.spec = spec
+        self.device = resolve_device(device)
+        path = locate_model(spec)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(path)
+            if spec.src_lang:
+                self.tokenizer.src_lang = spec.src_lang
+            backend_class = CTranslate2Backend if spec.backend == "ctranslate2" else TransformersBackend
+            self.backend: _Batchable = backend_class(spec, path, self.tokenizer, self.device)
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, ConfigError):
+                raise
+            raise _unavailable(spec, f"loading {path} failed ({' '.join(str(exc).split())[:200]})") from None
+        self.revision = _snapshot_commit(path) or spec.revision
+        self.token_budget = token_budget or (65_536 if self.device == "cuda" else 8_192)
+        self.max_batch = max_batch
+        if self.device == "cpu":
+            import torch
+
+            torch.set_num_threads(_threads())
+
+    def identity(self) -> dict[str, Any]:
+        """Name, model, resolved revision (the snapshot's commit when loaded from the hub cache), backend."""
+        return {**self.spec.identity(), "revision": self.revision}
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        encoded = self.tokenizer(
+            [build_input(self.spec, t) for t in texts], truncation=True, max_length=self.spec.max_input_tokens
+        )
+        return list(encoded["input_ids"])
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Token counts of the raw texts (no prefix, no truncation), for chunking long inputs."""
+        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
+
+    def generate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[str]:
+        """Outputs in input order; `progress(n)` is told after each batch how many inputs it finished."""
+        ids = self.encode(texts)
+        outputs: list[str] = [""] * len(ids)
+        for batch in plan_batches([len(i) for i in ids], self.token_budget, self.max_batch):
+            for index, text in zip(batch, self.backend.generate_ids([ids[i] for i in batch]), strict=True):
+                outputs[index] = postprocess(self.spec, text)
+            if progress:
+                progress(len(batch))
+        return outputs

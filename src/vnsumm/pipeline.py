@@ -1,0 +1,158 @@
+"""The whole job, stage by stage: read -> clean -> summarize -> translate -> write records -> digest.
+
+Records are appended as each group of articles finishes (flushed and fsynced), so an interrupted run keeps its
+finished work, and a rerun skips articles whose input and model settings are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from vnsumm.clean import clean_articles
+from vnsumm.config import ConfigError, ModelSpec, load_registry
+from vnsumm.digest import RENDERERS
+from vnsumm.io import Fields, JsonlAppender, load_jsonl, read_inputs, repair_jsonl, write_text_atomic
+from vnsumm.records import Article
+from vnsumm.summarize import Summarizer, load_summarizer
+from vnsumm.translate import Translator, load_translator
+
+RECORDS_FILE = "summaries.jsonl"
+FORMATS = ("md", "html", "jsonl")
+
+
+class ProgressSink(Protocol):
+    def start(self, total: int) -> None: ...
+
+    def advance(self, count: int) -> None: ...
+
+
+@dataclass
+class RunOptions:
+    lang: str = "en"
+    out: Path = Path("out")
+    summarizer: str | None = None
+    translator: str | None = None
+    models: Path | None = None
+    device: str = "auto"
+    batch_size: int | None = None  # most sequences in one batch; the token budget bounds it too
+    token_budget: int | None = None  # padded input tokens per batch; default by device
+    force: bool = False
+    formats: Sequence[str] = ("md", "html")
+    fields: Fields = field(default_factory=Fields)
+    write_every: int = 16  # articles per group: records are written when a group is done
+
+
+@dataclass
+class RunReport:
+    total: int = 0
+    summarized: int = 0
+    reused: int = 0
+    failed: list[Article] = field(default_factory=list)
+    interrupted: bool = False
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 130 if self.interrupted else (1 if self.failed else 0)
+
+
+def settings_key(summarizer: ModelSpec, translator: ModelSpec | None, lang: str) -> str:
+    """A short hash of everything that shapes a summary: a change here redoes the article."""
+    payload = json.dumps([asdict(summarizer), asdict(translator) if translator else None, lang], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def check_options(options: RunOptions) -> None:
+    if options.lang not in ("en", "vi"):
+        raise ConfigError(f"--lang must be en or vi, not {options.lang!r}")
+    unknown = set(options.formats) - set(FORMATS)
+    if unknown:
+        raise ConfigError(f"--format: unknown format(s) {', '.join(sorted(unknown))}; choose from md, html, jsonl")
+    if options.write_every < 1:
+        raise ConfigError("write_every must be at least 1")
+
+
+def summarize_articles(articles: list[Article], summarizer: Summarizer, translator: Translator | None,
+                       progress: ProgressSink | None = None) -> list[Article]:
+    """Summarize (and translate) a group of articles in place; failed articles pass through."""
+    ok = [a for a in articles if a.ok]
+    advance = progress.advance if progress else None
+    for article, summary in zip(ok, summarizer.summarize([a.text for a in ok], advance), strict=True):
+        article.summary_vi = summary
+        article.summarizer = summarizer.identity()
+    if translator is not None and ok:
+        english = translator.translate([a.summary_vi for a in ok] + [a.title for a in ok])
+        for article, summary_en, title_en in zip(ok, english[: len(ok)], english[len(ok):], strict=True):
+            article.summary_en, article.title_en = summary_en, title_en
+            article.translator = translator.identity()
+    return articles
+
+
+def _reusable(previous: dict[str, dict], article: Article, settings: str) -> dict | None:
+    record = previous.get(article.id)
+    if record and not record.get("error") and record.get("content_hash") == article.content_hash \
+            and record.get("settings") == settings:
+        return record
+    return None
+
+
+def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
+        progress: ProgressSink | None = None) -> RunReport:
+    """Run the pipeline over `inputs` (files, folders, globs, `-`) and write records and digests to options.out."""
+    options = options or RunOptions()
+    check_options(options)
+    registry = load_registry(options.models)
+    summarizer_spec = registry.summarizer(options.summarizer)
+    translator_spec = registry.translator(options.translator) if options.lang == "en" else None
+    settings = settings_key(summarizer_spec, translator_spec, options.lang)
+
+    articles = clean_articles(read_inputs(inputs, options.fields))
+    report = RunReport(total=len(articles))
+    records_path = Path(options.out) / RECORDS_FILE
+    repair_jsonl(records_path)
+    previous = {} if options.force else {r.get("id"): r for r in load_jsonl(records_path)}
+    reused = [r for a in articles if a.ok and (r := _reusable(previous, a, settings))]
+    reused_ids = {r["id"] for r in reused}
+    pending = [a for a in articles if a.ok and a.id not in reused_ids]
+    report.reused = len(reused)
+    report.failed = [a for a in articles if not a.ok]
+
+    summarizer = translator = None
+    if pending:  # load models before touching the output, so a missing model costs nothing
+        summarizer = load_summarizer(summarizer_spec, options.device, options.token_budget, options.batch_size)
+        if translator_spec is not None:
+            translator = load_translator(translator_spec, options.device, options.token_budget, options.batch_size)
+
+    # Start the file afresh from what is reused: one record per id, stale and failed ones dropped.
+    write_text_atomic(records_path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in reused))
+    if progress:
+        progress.start(len(pending))
+    with JsonlAppender(records_path) as out:
+        out.write(a.to_record() for a in report.failed)
+        try:
+            for start in range(0, len(pending), options.write_every):
+                group = pending[start: start + options.write_every]
+                assert summarizer is not None
+                summarize_articles(group, summarizer, translator, progress)
+                for article in group:
+                    article.settings = settings
+                out.write(a.to_record() for a in group)
+                report.summarized += len(group)
+        except KeyboardInterrupt:
+            report.interrupted = True
+
+    records = load_jsonl(records_path)
+    for fmt in options.formats:
+        if fmt in RENDERERS:
+            path = Path(options.out) / f"digest.{options.lang}.{fmt}"
+            if fmt == "html":
+                path = Path(options.out) / "digest.html"
+            write_text_atomic(path, RENDERERS[fmt](records, options.lang))
+            report.outputs.append(path)
+    report.outputs.insert(0, records_path)
+    return report
