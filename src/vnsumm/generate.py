@@ -29,6 +29,14 @@ CT2_OPTIONS = {  # generate setting -> CTranslate2 translate_batch option
 IGNORED_BY_CT2 = {"early_stopping", "do_sample"}
 
 
+def _quiet_transformers() -> None:
+    """Per-load progress bars and advice from transformers are noise in a batch tool's output."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
 class ModelUnavailable(ConfigError):
     """The weights are not on this machine and cannot be downloaded."""
 
@@ -249,6 +257,7 @@ class Seq2SeqEngine:
                  max_batch: int | None = None) -> None:
         from transformers import AutoTokenizer
 
+        _quiet_transformers()
         self.spec = spec
         self.device = resolve_device(device)
         path = locate_model(spec)

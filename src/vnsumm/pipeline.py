@@ -83,8 +83,12 @@ def summarize_articles(articles: list[Article], summarizer: Summarizer, translat
     ok = [a for a in articles if a.ok]
     advance = progress.advance if progress else None
     for article, summary in zip(ok, summarizer.summarize([a.text for a in ok], advance), strict=True):
-        article.summary_vi = summary
         article.summarizer = summarizer.identity()
+        if summary.strip():
+            article.summary_vi = summary
+        else:
+            article.fail(f"{article.source}: the summarizer produced an empty summary")
+    ok = [a for a in ok if a.ok]
     if translator is not None and ok:
         english = translator.translate([a.summary_vi for a in ok] + [a.title for a in ok])
         for article, summary_en, title_en in zip(ok, english[: len(ok)], english[len(ok):], strict=True):
@@ -142,9 +146,10 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
                 for article in group:
                     article.settings = settings
                 out.write(a.to_record() for a in group)
-                report.summarized += len(group)
+                report.summarized += sum(a.ok for a in group)
         except KeyboardInterrupt:
             report.interrupted = True
+    report.failed = [a for a in articles if not a.ok]
 
     records = load_jsonl(records_path)
     for fmt in options.formats:

@@ -1,0 +1,76 @@
+"""The CLI as users run it: real subprocesses over the seed articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ROOT, read_jsonl, vnsumm
+
+FIELDS = {"id", "source", "title", "date", "summary_vi", "summary_en", "title_en", "summarizer", "translator",
+          "error", "warnings"}
+SEED_IDS = sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))
+
+
+def test_extractive_vi_run_offline(tmp_path: Path) -> None:
+    done = vnsumm("run", "seeds/", "--lang", "vi", "--summarizer", "extractive", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    records = read_jsonl(tmp_path / "summaries.jsonl")
+    assert sorted(r["id"] for r in records) == SEED_IDS
+    for record in records:
+        assert FIELDS <= set(record)
+        assert record["error"] is None and record["summary_vi"] and record["summary_en"] is None
+        assert record["summarizer"]["name"] == "extractive"
+    digest = (tmp_path / "digest.vi.md").read_text(encoding="utf-8")
+    assert digest.count("\n## ") == 5 and "Tiếng Việt" in digest
+    by_id = {r["id"]: r for r in records}
+    assert by_id["001_90ddfd1562c07cf7"]["date"] == "2020-08-07"
+    assert by_id["004_eec55141b9a6cb32"]["title"].startswith("Bám sát hướng dẫn")
+
+
+def test_english_run_with_tiny_models_writes_bilingual_records(tiny_registry: Path, tmp_path: Path) -> None:
+    done = vnsumm("run", "seeds/", "--lang", "en", "--models", str(tiny_registry), "--out", str(tmp_path),
+                  "--device", "cpu")
+    assert done.returncode == 0, done.stderr
+    records = read_jsonl(tmp_path / "summaries.jsonl")
+    assert sorted(r["id"] for r in records) == SEED_IDS
+    for record in records:
+        assert isinstance(record["summary_vi"], str) and isinstance(record["summary_en"], str)
+        assert record["summarizer"]["name"] == "tiny-vit5"
+        assert record["summarizer"]["model"] == str(tiny_registry.parent / "vit5")
+        assert record["translator"]["name"] == "tiny-envit5"
+        assert (record["title_en"] is None) == (record["title"] is None)
+    digest = (tmp_path / "digest.en.md").read_text(encoding="utf-8")
+    assert digest.count("**English:**") == 5 and digest.count("**Tiếng Việt:**") == 5
+    assert "Bám sát hướng dẫn" in digest  # Vietnamese title beside the English one
+
+
+def test_default_models_without_weights_fail_in_one_line(tmp_path: Path) -> None:
+    done = vnsumm("run", "seeds/", "--lang", "en", "--out", str(tmp_path), env={"HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert "VietAI/vit5-base-vietnews-summarization" in lines[0] and "vnsumm models pull vit5-base" in lines[0]
+    assert not (tmp_path / "summaries.jsonl").exists()  # nothing half-written
+
+
+def test_unknown_model_name_and_bad_registry_exit_2(tmp_path: Path) -> None:
+    done = vnsumm("run", "seeds/", "--summarizer", "gpt-9", "--out", str(tmp_path))
+    assert done.returncode == 2 and "unknown summarizer 'gpt-9'" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("summarizers: [unclosed\n")
+    done = vnsumm("run", "seeds/", "--models", str(bad), "--out", str(tmp_path))
+    assert done.returncode == 2 and "not valid YAML" in done.stderr and "Traceback" not in done.stderr
+    done = vnsumm("run", "no/such/folder", "--summarizer", "extractive", "--out", str(tmp_path))
+    assert done.returncode == 2 and "no/such/folder" in done.stderr
+
+
+def test_models_list_and_check(tiny_registry: Path) -> None:
+    listed = vnsumm("models", "list")
+    assert listed.returncode == 0
+    for name in ("vit5-base", "vit5-large", "envit5", "opus-mt", "vinai-v2", "AGPL"):
+        assert name in listed.stdout
+    checked = vnsumm("models", "check", "--models", str(tiny_registry))
+    assert checked.returncode == 0 and checked.stdout.count("ok ") == 5
+    missing = vnsumm("models", "check", env={"HF_HUB_OFFLINE": "1"})
+    assert missing.returncode == 1 and "missing  vit5-base" in missing.stdout

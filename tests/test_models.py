@@ -1,0 +1,121 @@
+"""The real loading and generation code, run on tiny models of the real architectures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vnsumm import ModelUnavailable, Seq2SeqEngine, build_input, load_registry, plan_batches, postprocess
+from vnsumm.generate import ct2_options, locate_model
+from vnsumm.config import ConfigError, ModelSpec
+
+VIETNAMESE = "Sáng 28/5/2020, tại TP. Hà Nội, Đảng ủy Khối tổ chức Hội nghị quán triệt Nghị quyết."
+
+
+def test_registry_ships_model_card_conventions() -> None:
+    registry = load_registry(Path(__file__).parents[1] / "models.yaml")
+    vit5 = registry.summarizer()
+    assert (vit5.name, vit5.model, vit5.prefix) == ("vit5-base", "VietAI/vit5-base-vietnews-summarization",
+                                                   "vietnews: ")
+    envit5 = registry.translator()
+    assert (envit5.model, envit5.prefix, envit5.strip_prefix) == ("VietAI/envit5-translation", "vi: ", "en: ")
+    vinai = registry.translator("vinai-v2")
+    assert (vinai.src_lang, vinai.tgt_lang) == ("vi_VN", "en_XX") and "AGPL" in (vinai.licence or "")
+    assert registry.translator("opus-mt").model == "Helsinki-NLP/opus-mt-vi-en"
+    assert registry.summarizer("extractive").backend == "extractive"
+
+
+def test_prompt_and_output_conventions() -> None:
+    spec = ModelSpec(name="envit5", backend="transformers", model="x", prefix="vi: ", strip_prefix="en: ")
+    assert build_input(spec, "  Xin chào.  ") == "vi: Xin chào."
+    assert postprocess(spec, "en: Hello there.") == "Hello there."
+    assert postprocess(spec, "en:Hello.") == "Hello."
+    assert postprocess(spec, "Hello, en: stays.") == "Hello, en: stays."
+
+
+def test_vit5_input_ids_have_prefix_and_exactly_one_end_token(tiny_registry: Path) -> None:
+    engine = Seq2SeqEngine(load_registry(tiny_registry).summarizer("tiny-vit5"), device="cpu")
+    [ids] = engine.encode([VIETNAMESE])
+    eos = engine.tokenizer.eos_token_id
+    assert ids[-1] == eos and ids.count(eos) == 1  # the card's hand-written " </s>" would make two
+    prefix = engine.tokenizer("vietnews:", add_special_tokens=False)["input_ids"]
+    assert ids[: len(prefix)] == prefix
+    # Tokenizer round trip on Vietnamese text (a broken tokenizer maps every word to <unk>).
+    assert engine.tokenizer.unk_token_id not in ids
+    assert engine.tokenizer.decode(ids, skip_special_tokens=True) == "vietnews: " + VIETNAMESE
+
+
+def test_inputs_are_truncated_to_the_window(tiny_registry: Path) -> None:
+    engine = Seq2SeqEngine(load_registry(tiny_registry).summarizer("tiny-vit5"), device="cpu")
+    [ids] = engine.encode([VIETNAMESE * 40])
+    assert len(ids) == 256 and ids[-1] == engine.tokenizer.eos_token_id
+
+
+def test_generation_is_batched_and_keeps_input_order(tiny_registry: Path) -> None:
+    engine = Seq2SeqEngine(load_registry(tiny_registry).summarizer("tiny-vit5"), device="cpu", token_budget=300)
+    texts = [VIETNAMESE * n for n in (1, 5, 2, 9, 3)]
+    seen: list[int] = []
+    batched = engine.generate(texts, progress=seen.append)
+    assert len(seen) > 1 and sum(seen) == len(texts)  # several batches under a small token budget
+    one_by_one = [engine.generate([t])[0] for t in texts]
+    assert batched == one_by_one  # padding and sorting change nothing
+
+
+@pytest.mark.parametrize("name", ["tiny-envit5", "tiny-opus"])
+def test_translators_of_both_architectures_load_and_generate(tiny_registry: Path, name: str) -> None:
+    engine = Seq2SeqEngine(load_registry(tiny_registry).translator(name), device="cpu")
+    outputs = engine.generate(["Đảng ủy họp.", "Hội nghị diễn ra tại Hà Nội."])
+    assert len(outputs) == 2 and all(isinstance(o, str) for o in outputs)
+    assert not any(o.startswith("en:") for o in outputs)
+
+
+def test_plan_batches_respects_token_budget_and_sorts_by_length() -> None:
+    lengths = [10, 300, 50, 1000, 20, 999]
+    batches = plan_batches(lengths, token_budget=2048)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) * max(lengths[i] for i in batch) <= 2048 or len(batch) == 1
+        assert [lengths[i] for i in batch] == sorted((lengths[i] for i in batch), reverse=True)
+    assert batches[0] == [3, 5]
+    assert all(len(b) <= 2 for b in plan_batches(lengths, token_budget=10**6, max_batch=2))
+
+
+def test_hub_cache_snapshot_is_found_offline_and_its_commit_recorded(
+    tiny_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hub id resolves through the Hugging Face cache layout (refs/main -> snapshots/<commit>) offline."""
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = tmp_path / "hub" / "models--VietAI--vit5-base-vietnews-summarization"
+    shutil.copytree(tiny_registry.parent / "vit5", repo / "snapshots" / commit)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    spec = ModelSpec(name="vit5-base", backend="transformers", model="VietAI/vit5-base-vietnews-summarization",
+                     revision="main", prefix="vietnews: ", max_input_tokens=64, generate={"max_new_tokens": 3})
+    assert locate_model(spec, download=False).name == commit
+    engine = Seq2SeqEngine(spec, device="cpu")
+    assert engine.identity()["revision"] == commit
+    assert engine.identity()["model"] == "VietAI/vit5-base-vietnews-summarization"
+
+
+def test_missing_weights_offline_is_a_one_line_error() -> None:
+    spec = ModelSpec(name="vit5-large", backend="transformers", model="VietAI/no-such-model", revision="main")
+    with pytest.raises(ModelUnavailable) as info:
+        Seq2SeqEngine(spec, device="cpu")
+    message = str(info.value)
+    assert "\n" not in message and "VietAI/no-such-model" in message and "vnsumm models pull vit5-large" in message
+
+
+def test_ct2_option_mapping() -> None:
+    spec = ModelSpec(name="m", backend="ctranslate2", model="x", generate={
+        "num_beams": 4, "max_new_tokens": 64, "min_new_tokens": 10, "no_repeat_ngram_size": 3,
+        "length_penalty": 1.2, "repetition_penalty": 1.1, "early_stopping": True})
+    assert ct2_options(spec) == {"beam_size": 4, "max_decoding_length": 64, "min_decoding_length": 10,
+                                 "no_repeat_ngram_size": 3, "length_penalty": 1.2, "repetition_penalty": 1.1}
+    with pytest.raises(ConfigError, match="temperature"):
+        ct2_options(ModelSpec(name="m", backend="ctranslate2", model="x", generate={"temperature": 0.7}))
