@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from vnsumm import ModelUnavailable, Seq2SeqEngine, build_input, load_registry, plan_batches, postprocess
-from vnsumm.generate import ct2_options, locate_model
 from vnsumm.config import ConfigError, ModelSpec
+from vnsumm.generate import ct2_options, locate_model
 
 VIETNAMESE = "Sáng 28/5/2020, tại TP. Hà Nội, Đảng ủy Khối tổ chức Hội nghị quán triệt Nghị quyết."
 

@@ -135,6 +135,105 @@ def clean(
     raise typer.Exit(1 if failed else 0)
 
 
+def _score_table(title: str, scores: dict[str, Any]) -> Table:
+    table = Table(title=title, caption=scores["signature"])
+    for column in ("metric", "P", "R", "F", "95% CI (F)"):
+        table.add_column(column, justify="right" if column != "metric" else "left")
+    for metric in ("rouge1", "rouge2", "rougeL", "rougeLsum"):
+        figure = scores[metric]
+        table.add_row(metric, f"{figure['p']:.2f}", f"{figure['r']:.2f}", f"{figure['f']:.2f}",
+                      f"{figure['ci'][0]:.2f}-{figure['ci'][1]:.2f}")
+    for metric in ("chrf", "bleu"):
+        if metric in scores:
+            table.add_row(metric, "", "", f"{scores[metric]['score']:.2f}", "")
+    return table
+
+
+@app.command()
+def score(
+    predictions: Annotated[Path, typer.Argument(help="JSONL of predictions with `id`.")],
+    references: Annotated[Path, typer.Argument(help="JSONL of references with `id`.")],
+    pred_field: Annotated[str | None, typer.Option(help="Default: summary_<lang>.")] = None,
+    gold_field: Annotated[str | None, typer.Option(help="Default: summary_<lang>, else summary.")] = None,
+    lang: Annotated[str, typer.Option(help="vi (syllable ROUGE) or en (ROUGE, chrF, BLEU).")] = "vi",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    compat: Annotated[bool, typer.Option(help="rouge-score's default tokenizer, for published figures.")] = False,
+) -> None:
+    """Score predictions against references, joined on `id`."""
+    from vnsumm.io import load_jsonl
+    from vnsumm.scoring import join_on_id
+    from vnsumm.scoring import score as compute
+
+    if lang not in ("vi", "en"):
+        raise fail(f"--lang must be vi or en, not {lang!r}")
+    for path in (predictions, references):
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+    preds, golds = load_jsonl(predictions), load_jsonl(references)
+    if gold_field is None:
+        gold_field = f"summary_{lang}" if any(f"summary_{lang}" in r for r in golds) else "summary"
+    ids, pred_texts, gold_texts, missing = join_on_id(preds, golds, pred_field or f"summary_{lang}", gold_field)
+    if not ids:
+        raise fail(f"no ids in common between {predictions} and {references} (gold field {gold_field!r})")
+    for side, absent in missing.items():
+        if absent:
+            err.print(f"warning: {len(absent)} ids have no {side[:-1]}: {', '.join(absent[:5])}"
+                      + (" ..." if len(absent) > 5 else ""), markup=False)
+    result = {**compute(pred_texts, gold_texts, lang=lang, compat=compat).as_dict(), "missing": missing}
+    if as_json:
+        out.print(json.dumps(result, ensure_ascii=False), markup=False)
+    else:
+        out.print(_score_table(f"{predictions} vs {references}", result))
+
+
+@app.command("eval")
+def evaluate(
+    summarizer: Annotated[str | None, typer.Option(help="Registry name.")] = None,
+    translator: Annotated[str | None, typer.Option(help="Registry name (with --lang en).")] = None,
+    lang: Annotated[str, typer.Option(help="vi: score Vietnamese; en: also translate and score English.")] = "vi",
+    refs: Annotated[Path | None, typer.Option(help="References (default: eval/references.jsonl).")] = None,
+    dataset: Annotated[Path | None, typer.Option(help="JSONL with id, title, text, summary (VietNews shape).")] = None,
+    models: ModelsOpt = None,
+    device: Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")] = "auto",
+    out_dir: Annotated[Path, typer.Option("--out", help="Where records and eval_report.json go.")] = Path("out/eval"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+    compat: Annotated[bool, typer.Option(help="rouge-score's default tokenizer, for published figures.")] = False,
+) -> None:
+    """Summarize the seeds (or a dataset) and score against references; writes eval_report.json."""
+    from vnsumm.evaluate import dataset_set, seed_set
+    from vnsumm.evaluate import evaluate as run_eval
+    from vnsumm.pipeline import RunOptions
+
+    if dataset is not None and not dataset.is_file():
+        raise fail(f"{dataset}: no such file")
+    eval_set = dataset_set(dataset) if dataset else seed_set()
+    if refs is not None:
+        eval_set = type(eval_set)(eval_set.inputs, refs, eval_set.gold_fields)
+    if not eval_set.references.is_file():
+        raise fail(f"{eval_set.references}: no such references file")
+    options = RunOptions(lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models,
+                         device=device)
+    try:
+        report = run_eval(eval_set, options, compat=compat)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        out.print(json.dumps(report, ensure_ascii=False), markup=False)
+    else:
+        for lang_code, scores in report["scores"].items():
+            if len(scores["per_article"]) <= 50:
+                table = Table(title=f"per article ({lang_code})")
+                for column in ("id", "R1", "R2", "RL", "RLsum"):
+                    table.add_column(column)
+                for item in scores["per_article"]:
+                    table.add_row(item["id"], *(f"{item[k]:.2f}" for k in ("rouge1", "rouge2", "rougeL",
+                                                                            "rougeLsum")))
+                out.print(table)
+            out.print(_score_table(f"{lang_code}: {scores['n']} articles", scores))
+        err.print(f"wrote {out_dir / 'eval_report.json'}", markup=False)
+    raise typer.Exit(1 if report["failed"] else 0)
+
+
 @models_app.command("list")
 def models_list(models: ModelsOpt = None) -> None:
     """Show the registry."""

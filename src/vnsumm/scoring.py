@@ -1,0 +1,137 @@
+"""Scoring: ROUGE that is correct for Vietnamese, plus chrF and BLEU for English, each with a signature.
+
+rouge-score's default tokenizer keeps only [a-z0-9], so `Đảng` becomes `ng` and Vietnamese scores inflate
+(GUIDE section 4). Here ROUGE runs rouge-score's own n-gram, LCS and bootstrap code over Unicode syllables of
+normalized, lowercased text; `compat=True` reproduces the default tokenizer for comparison with published figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rouge_score import rouge_scorer, scoring, tokenizers
+
+from vnsumm.text import TONE_POLICY, split_sentences, syllables
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+BOOTSTRAP_SAMPLES = 1000
+BOOTSTRAP_SEED = 12345
+
+
+class SyllableTokenizer(tokenizers.Tokenizer):
+    """Vietnamese syllables: NFC, one tone-mark policy, lowercase, Unicode `\\w+` (so `Đảng` stays `đảng`)."""
+
+    def tokenize(self, text: str) -> list[str]:
+        return syllables(text)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """How a figure was made, printed beside it (as sacrebleu does)."""
+
+    lang: str = "vi"
+    compat: bool = False
+    n: int = 0
+
+    def __str__(self) -> str:
+        if self.compat:
+            tok = "tok:rouge-score-default|COMPAT(not valid for Vietnamese)"
+        elif self.lang == "vi":
+            tok = f"tok:syllable|nfc|{TONE_POLICY}|lc"
+        else:
+            tok = "tok:rouge-score-default|stem:porter"
+        return f"{tok}|rougeLsum:vnsplit|ci:bootstrap{BOOTSTRAP_SAMPLES}@95|n:{self.n}|vnsumm-rouge"
+
+
+@dataclass
+class Scores:
+    """Corpus figures on a 0-100 scale: per ROUGE type p, r, f (means over articles) and the f confidence
+    interval; per-article F1; chrF and BLEU for English."""
+
+    signature: Signature
+    rouge: dict[str, dict[str, Any]]
+    per_item: list[dict[str, float]]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.rouge, **self.extra, "n": self.signature.n, "signature": str(self.signature)}
+
+
+def _scorer(lang: str, compat: bool) -> rouge_scorer.RougeScorer:
+    if compat or lang != "vi":
+        return rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=lang != "vi")
+    return rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=SyllableTokenizer())
+
+
+def _lsum_ready(text: str) -> str:
+    """ROUGE-Lsum reads sentences from newlines: split with the Vietnamese-aware splitter first."""
+    return "\n".join(split_sentences(text or ""))
+
+
+def rouge(predictions: Sequence[str], references: Sequence[str], *, lang: str = "vi",
+          compat: bool = False) -> Scores:
+    """ROUGE-1/2/L/Lsum of aligned prediction and reference lists."""
+    if len(predictions) != len(references):
+        raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
+    scorer = _scorer(lang, compat)
+    aggregator = scoring.BootstrapAggregator(confidence_interval=0.95, n_samples=BOOTSTRAP_SAMPLES)
+    totals = {t: np.zeros(3) for t in ROUGE_TYPES}
+    per_item = []
+    for prediction, reference in zip(predictions, references, strict=True):
+        result = scorer.score(_lsum_ready(reference), _lsum_ready(prediction))
+        aggregator.add_scores(result)
+        per_item.append({t: 100 * result[t].fmeasure for t in ROUGE_TYPES})
+        for t in ROUGE_TYPES:
+            totals[t] += np.array(result[t])
+    n = len(predictions)
+    figures: dict[str, dict[str, Any]] = {}
+    if n:
+        state = np.random.get_state()
+        np.random.seed(BOOTSTRAP_SEED)  # rouge-score resamples with numpy's global generator: fixed, restored
+        try:
+            bounds = aggregator.aggregate()
+        finally:
+            np.random.set_state(state)
+        for t in ROUGE_TYPES:
+            p, r, f = (100 * totals[t] / n).tolist()
+            ci = [round(100 * bounds[t].low.fmeasure, 2), round(100 * bounds[t].high.fmeasure, 2)]
+            figures[t] = {"p": round(p, 2), "r": round(r, 2), "f": round(f, 2), "ci": ci}
+    return Scores(Signature(lang=lang, compat=compat, n=n), figures, per_item)
+
+
+def english_extras(predictions: Sequence[str], references: Sequence[str]) -> dict[str, Any]:
+    """chrF and BLEU (sacrebleu, its own signatures) for English outputs."""
+    import sacrebleu
+
+    chrf = sacrebleu.metrics.CHRF()
+    bleu = sacrebleu.metrics.BLEU()
+    refs = [list(references)]
+    chrf_score = chrf.corpus_score(list(predictions), refs)
+    bleu_score = bleu.corpus_score(list(predictions), refs)
+    return {
+        "chrf": {"score": round(chrf_score.score, 2), "signature": str(chrf.get_signature())},
+        "bleu": {"score": round(bleu_score.score, 2), "signature": str(bleu.get_signature())},
+    }
+
+
+def score(predictions: Sequence[str], references: Sequence[str], *, lang: str = "vi",
+          compat: bool = False) -> Scores:
+    """ROUGE, and for English also chrF and BLEU."""
+    result = rouge(predictions, references, lang=lang, compat=compat)
+    if lang == "en" and predictions:
+        result.extra = english_extras(predictions, references)
+    return result
+
+
+def join_on_id(predictions: Sequence[dict[str, Any]], references: Sequence[dict[str, Any]], pred_field: str,
+               gold_field: str) -> tuple[list[str], list[str], list[str], dict[str, list[str]]]:
+    """Align records by `id`. Returns ids, predictions, references and the ids missing on either side.
+    A prediction that failed (no text in pred_field) scores as empty, never silently dropped."""
+    gold = {str(r["id"]): r for r in references if r.get(gold_field)}
+    pred = {str(r["id"]): r for r in predictions if "id" in r}
+    ids = [i for i in gold if i in pred]
+    missing = {"predictions": [i for i in gold if i not in pred], "references": [i for i in pred if i not in gold]}
+    return ids, [pred[i].get(pred_field) or "" for i in ids], [gold[i][gold_field] for i in ids], missing
