@@ -82,7 +82,7 @@ def summarize_articles(articles: list[Article], summarizer: Summarizer, translat
     """Summarize (and translate) a group of articles in place; failed articles pass through."""
     ok = [a for a in articles if a.ok]
     advance = progress.advance if progress else None
-    for article, summary in zip(ok, summarizer.summarize([a.text for a in ok], advance), strict=True):
+    for article, summary in zip(ok, summarizer.summarize([a.text for a in ok], [a.title for a in ok], advance), strict=True):
         article.summarizer = summarizer.identity()
         if summary.strip():
             article.summary_vi = summary

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from vnsumm.config import ModelSpec
+from vnsumm.config import ConfigError, ModelSpec
 from vnsumm.generate import Seq2SeqEngine
 from vnsumm.text import split_sentences, syllables
 
@@ -17,15 +18,29 @@ Progress = Callable[[int], None] | None
 class Summarizer(Protocol):
     def identity(self) -> dict[str, Any]: ...
 
-    def summarize(self, texts: Sequence[str], progress: Progress = None) -> list[str]: ...
+    def summarize(self, texts: Sequence[str], titles: Sequence[str | None] | None = None,
+                  progress: Progress = None) -> list[str]: ...
 
 
-def _features(tokens: list[str]) -> Counter[str]:
+FEATURES = (
+    "bias", "inverse_position", "first", "second", "third", "relative_position", "length", "length_squared",
+    "short", "centrality", "title_similarity", "has_number", "has_quote",
+)
+# Ridge regression of each sentence's ROUGE-1 + ROUGE-2 F1 against the abstract, fitted on
+# ../shared/vietnews/dev.jsonl by `python benchmarks/tune_extractive.py` (2-fold cross-validated there).
+DEFAULT_WEIGHTS = {
+    "bias": -0.008, "inverse_position": -0.044, "first": 0.106, "second": 0.027, "third": 0.026,
+    "relative_position": -0.067, "length": 0.036, "length_squared": -0.033, "short": -0.013, "centrality": 0.697,
+    "title_similarity": 0.64, "has_number": 0.005, "has_quote": -0.011,
+}
+
+
+def _bag(tokens: list[str]) -> Counter[str]:
     """Syllable unigrams and bigrams: bigrams stand in for Vietnamese words (Hà Nội, Đảng ủy)."""
-    return Counter(tokens) + Counter(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    return Counter(tokens) + Counter(f"{a} {b}" for a, b in itertools.pairwise(tokens))
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     dot = sum(v * b.get(k, 0.0) for k, v in a.items())
@@ -33,71 +48,82 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / norm if norm else 0.0
 
 
-class ExtractiveSummarizer:
-    """Picks article sentences by a lead-position prior plus TF-IDF centrality, with MMR against redundancy,
-    up to a length target near that of news abstracts; keeps them in article order. No model, deterministic.
+def sentence_features(sentences: Sequence[str], title: str | None = None) -> tuple[list[list[float]],
+                                                                                     list[dict[str, float]]]:
+    """One row of FEATURES per sentence, and each sentence's TF-IDF vector (for redundancy checks).
 
-    Parameters (models.yaml `params`): target_syllables, position_weight, position_decay, centrality_weight,
-    redundancy, min_sentence_syllables, max_sentences.
+    Centrality is the cosine to the document's TF-IDF centroid; title similarity the cosine of unigram+bigram
+    bags with the headline, which news abstracts tend to restate.
+    """
+    tokens = [syllables(s) for s in sentences]
+    bags = [_bag(t) for t in tokens]
+    df = Counter(term for bag in bags for term in bag)
+    n = len(sentences)
+    vectors = [{t: (1 + math.log(c)) * math.log(1 + n / df[t]) for t, c in bag.items()} for bag in bags]
+    centroid: Counter[str] = Counter()
+    for vector in vectors:
+        centroid.update(vector)
+    title_bag = _bag(syllables(title or ""))
+    rows = []
+    for i, (sentence, toks) in enumerate(zip(sentences, tokens, strict=True)):
+        length = min(len(toks), 80) / 40
+        rows.append([
+            1.0, 1 / (1 + i), float(i == 0), float(i == 1), float(i == 2), i / n, length, length**2,
+            float(len(toks) < 8), _cosine(vectors[i], centroid), _cosine(bags[i], title_bag),
+            float(any(ch.isdigit() for ch in sentence)), float('"' in sentence or "“" in sentence),
+        ])
+    return rows, vectors
+
+
+class ExtractiveSummarizer:
+    """Scores sentences with a linear model over position, length, centrality and similarity to the title,
+    then picks the best ones up to a length target near that of news abstracts, skipping near-duplicates (MMR),
+    and keeps them in article order. No model download, deterministic, thousands of articles a second.
+
+    Parameters (models.yaml `params`): target_syllables, max_sentences, redundancy, weights (per FEATURES).
     """
 
-    def __init__(self, spec: ModelSpec | None = None, **overrides: float) -> None:
-        params: dict[str, Any] = {
-            "target_syllables": 40, "position_weight": 1.0, "position_decay": 1.0, "centrality_weight": 0.4,
-            "redundancy": 0.5, "min_sentence_syllables": 6, "max_sentences": 3,
-        }
+    def __init__(self, spec: ModelSpec | None = None, **overrides: Any) -> None:
+        params: dict[str, Any] = {"target_syllables": 20, "max_sentences": 3, "redundancy": 0.3}
         params.update(spec.params if spec else {})
         params.update(overrides)
+        params["weights"] = {**DEFAULT_WEIGHTS, **params.get("weights", {})}
+        unknown = set(params["weights"]) - set(FEATURES)
+        if unknown:
+            raise ConfigError(f"extractive weights: unknown features {sorted(unknown)}; known: {', '.join(FEATURES)}")
         self.params = params
+        self.weights = [float(params["weights"][name]) for name in FEATURES]
         self.name = spec.name if spec else "extractive"
 
     def identity(self) -> dict[str, Any]:
-        return {"name": self.name, "backend": "extractive", "model": None, "revision": None, "params": self.params}
+        return {"name": self.name, "backend": "extractive", "model": None, "revision": None}
 
-    def select(self, sentences: list[str]) -> list[int]:
-        """Indices (in article order) of the sentences that make the summary."""
-        p = self.params
-        tokens = [syllables(s) for s in sentences]
-        candidates = [i for i, t in enumerate(tokens) if len(t) >= p["min_sentence_syllables"]] or \
-            [i for i, t in enumerate(tokens) if t]
-        if not candidates:
+    def select(self, sentences: Sequence[str], title: str | None = None) -> list[int]:
+        """Indices, in article order, of the sentences that make the summary."""
+        if not sentences:
             return []
-        bags = [_features(t) for t in tokens]
-        df = Counter(term for i in candidates for term in bags[i])
-        n = len(candidates)
-        vectors = {
-            i: {t: (1 + math.log(c)) * math.log(1 + n / df[t]) for t, c in bags[i].items()} for i in candidates
-        }
-        centroid: Counter[str] = Counter()
-        for i in candidates:
-            centroid.update(vectors[i])
-        score = {
-            i: p["position_weight"] / (1 + rank) ** p["position_decay"]
-            + p["centrality_weight"] * _cosine(vectors[i], centroid)
-            for rank, i in enumerate(candidates)
-        }
-        chosen: list[int] = []
-        length = 0
-        pool = list(candidates)
-        while pool and length < p["target_syllables"] and len(chosen) < p["max_sentences"]:
-            def mmr(i: int) -> float:
-                overlap = max((_cosine(vectors[i], vectors[j]) for j in chosen), default=0.0)
-                return score[i] - p["redundancy"] * overlap
-
-            best = max(pool, key=lambda i: (mmr(i), -i))
-            pool.remove(best)
-            # A sentence that would overshoot the target by more than it fills is skipped, unless nothing is chosen.
-            if chosen and length + len(tokens[best]) - p["target_syllables"] > p["target_syllables"] - length:
+        rows, vectors = sentence_features(sentences, title)
+        score = [sum(w * x for w, x in zip(self.weights, row, strict=True)) for row in rows]
+        lengths = [len(syllables(s)) for s in sentences]
+        target, chosen, length = self.params["target_syllables"], [], 0
+        for i in sorted(range(len(sentences)), key=lambda i: (-score[i], i)):
+            if chosen and (
+                length + lengths[i] - target > target - length  # overshoots the target more than it fills it
+                or max(_cosine(vectors[i], vectors[j]) for j in chosen) > 1 - self.params["redundancy"]
+            ):
                 continue
-            chosen.append(best)
-            length += len(tokens[best])
+            chosen.append(i)
+            length += lengths[i]
+            if length >= target or len(chosen) >= self.params["max_sentences"]:
+                break
         return sorted(chosen)
 
-    def summarize(self, texts: Sequence[str], progress: Progress = None) -> list[str]:
+    def summarize(self, texts: Sequence[str], titles: Sequence[str | None] | None = None,
+                  progress: Progress = None) -> list[str]:
         summaries = []
-        for text in texts:
+        for text, title in zip(texts, titles or [None] * len(texts), strict=True):
             sentences = split_sentences(text)
-            summaries.append(" ".join(sentences[i] for i in self.select(sentences)))
+            summaries.append(" ".join(sentences[i] for i in self.select(sentences, title)))
             if progress:
                 progress(1)
         return summaries
@@ -131,7 +157,9 @@ class Seq2SeqSummarizer:
             pieces.append(" ".join(current))
         return pieces or [text]
 
-    def summarize(self, texts: Sequence[str], progress: Progress = None) -> list[str]:
+    def summarize(self, texts: Sequence[str], titles: Sequence[str | None] | None = None,
+                  progress: Progress = None) -> list[str]:
+        """Titles are not part of ViT5's input convention, so they are not used."""
         if self.spec.long_input != "chunk":
             return self.engine.generate(texts, progress)
         pieces = [self.chunks(t) for t in texts]

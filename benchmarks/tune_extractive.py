@@ -1,0 +1,110 @@
+"""Fit the extractive summarizer's sentence weights on a VietNews-shaped JSONL and compare with peers.
+
+    python benchmarks/tune_extractive.py ../shared/vietnews/dev.jsonl
+
+Each sentence's target is its ROUGE-1 + ROUGE-2 F1 against the article's abstract; a ridge regression over
+vnsumm.summarize.FEATURES is fitted. Figures are 2-fold cross-validated (weights fitted on one half, scored on
+the other), so they estimate held-out quality; the printed weights (fitted on all articles) go into
+DEFAULT_WEIGHTS or models.yaml `params.weights`. Lead-2 and sumy's LexRank/TextRank/LSA/Luhn are scored beside.
+Articles go through vnsumm's own reading and cleaning stages, as `vnsumm run` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections.abc import Callable
+
+import numpy as np
+from rouge_score import rouge_scorer
+
+from vnsumm import ExtractiveSummarizer, clean_articles, read_inputs, split_sentences, syllables
+from vnsumm.io import load_jsonl
+from vnsumm.scoring import SyllableTokenizer, rouge
+from vnsumm.summarize import FEATURES, sentence_features
+
+
+def sumy_summarizer(name: str) -> Callable[[str], str]:
+    from sumy.nlp.stemmers import null_stemmer
+    from sumy.parsers.plaintext import PlaintextParser
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lsa import LsaSummarizer
+    from sumy.summarizers.luhn import LuhnSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+
+    class VietnameseTokenizer:  # sumy's extension point: our sentence splitter and syllables
+        language = "vietnamese"
+
+        def to_sentences(self, paragraph: str) -> list[str]:
+            return split_sentences(paragraph)
+
+        def to_words(self, sentence: str) -> list[str]:
+            return syllables(sentence)
+
+    classes = {"lexrank": LexRankSummarizer, "textrank": TextRankSummarizer, "lsa": LsaSummarizer,
+               "luhn": LuhnSummarizer}
+    summarizer = classes[name](null_stemmer)
+
+    def summarize(text: str) -> str:
+        parser = PlaintextParser.from_string(text, VietnameseTokenizer())
+        return " ".join(str(s) for s in summarizer(parser.document, 2))
+
+    return summarize
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dataset", help="JSONL with id, title, text, summary")
+    parser.add_argument("--ridge", type=float, default=1.0)
+    parser.add_argument("--target-syllables", type=int, default=20)
+    parser.add_argument("--no-sumy", action="store_true", help="skip the sumy peers (slow: ~1 min)")
+    args = parser.parse_args()
+
+    gold = {r["id"]: r["summary"] for r in load_jsonl(__import__("pathlib").Path(args.dataset))}
+    articles = [a for a in clean_articles(read_inputs([args.dataset])) if a.ok and a.id in gold]
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], tokenizer=SyllableTokenizer())
+    docs = []
+    for article in articles:
+        sentences = split_sentences(article.text)
+        rows, _ = sentence_features(sentences, article.title)
+        target = [sum(s.fmeasure for s in scorer.score(gold[article.id], x).values()) for x in sentences]
+        docs.append((article, sentences, np.array(rows), np.array(target)))
+
+    def fit(indices: list[int]) -> dict[str, float]:
+        x = np.vstack([docs[i][2] for i in indices])
+        y = np.concatenate([docs[i][3] for i in indices])
+        w = np.linalg.solve(x.T @ x + args.ridge * np.eye(x.shape[1]), x.T @ y)
+        return {name: round(float(v), 3) for name, v in zip(FEATURES, w, strict=True)}
+
+    order = list(range(len(docs)))
+    random.Random(0).shuffle(order)
+    folds = [order[::2], order[1::2]]
+    predictions: dict[str, str] = {}
+    for train, test in ((folds[0], folds[1]), (folds[1], folds[0])):
+        summarizer = ExtractiveSummarizer(weights=fit(train), target_syllables=args.target_syllables)
+        for i in test:
+            article, sentences = docs[i][0], docs[i][1]
+            predictions[article.id] = " ".join(sentences[j] for j in summarizer.select(sentences, article.title))
+    ids = [a.id for a, *_ in docs]
+    references = [gold[i] for i in ids]
+
+    def report(label: str, outputs: list[str]) -> None:
+        scores = rouge(outputs, references)
+        figures = " / ".join(f"{scores.rouge[t]['f']:.2f}" for t in ("rouge1", "rouge2", "rougeL"))
+        print(f"{label:<34} {figures}")
+
+    print(f"{len(ids)} articles; R1 / R2 / RL F1, {rouge([], []).signature}".replace("n:0", f"n:{len(ids)}"))
+    report("vnsumm extractive (2-fold CV)", [predictions[i] for i in ids])
+    texts = {a.id: a.text for a, *_ in docs}
+    for k in (1, 2, 3):
+        report(f"Lead-{k}", [" ".join(split_sentences(texts[i])[:k]) for i in ids])
+    if not args.no_sumy:
+        for name in ("lexrank", "textrank", "lsa", "luhn"):
+            summarize = sumy_summarizer(name)
+            report(f"sumy {name} (2 sentences)", [summarize(texts[i]) for i in ids])
+    print("weights fitted on all articles (DEFAULT_WEIGHTS):", fit(order), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
