@@ -62,8 +62,11 @@ class RunReport:
 
 
 def settings_key(summarizer: ModelSpec, translator: ModelSpec | None, lang: str) -> str:
-    """A short hash of everything that shapes a summary: a change here redoes the article."""
-    payload = json.dumps([asdict(summarizer), asdict(translator) if translator else None, lang], sort_keys=True)
+    """A short hash of what shapes a summary (vnsumm version, registry entries, language): a change redoes it."""
+    from vnsumm import __version__
+
+    specs = [asdict(summarizer), asdict(translator) if translator else None]
+    payload = json.dumps([__version__, *specs, lang], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
