@@ -102,6 +102,12 @@ summarizers:
     prefix: "vietnews: "
     max_input_tokens: 256
     generate: {num_beams: 1, max_new_tokens: 12, min_new_tokens: 12, no_repeat_ngram_size: 1}
+  tiny-vit5-slow:
+    backend: transformers
+    model: ./vit5
+    prefix: "vietnews: "
+    max_input_tokens: 256
+    generate: {num_beams: 4, max_new_tokens: 120, min_new_tokens: 120}
   extractive:
     backend: extractive
 translators:

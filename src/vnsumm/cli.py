@@ -74,6 +74,7 @@ def run(
     batch_tokens: Annotated[int | None, typer.Option(min=1, help="Padded input tokens per batch.")] = None,
     output_format: Annotated[str, typer.Option("--format", help="Outputs: md,html,jsonl (JSONL always).")] = "md,html",
     force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = False,
+    write_every: Annotated[int, typer.Option(min=1, help="Save records every N articles.")] = 16,
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
     """Clean, summarize and translate articles; write summaries.jsonl and the digest."""
@@ -82,7 +83,7 @@ def run(
 
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
-        batch_size=batch_size, token_budget=batch_tokens, force=force,
+        batch_size=batch_size, token_budget=batch_tokens, force=force, write_every=write_every,
         formats=[f.strip() for f in output_format.split(",") if f.strip()],
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )
