@@ -71,6 +71,6 @@ def test_models_list_and_check(tiny_registry: Path) -> None:
     for name in ("vit5-base", "vit5-large", "envit5", "opus-mt", "vinai-v2", "AGPL"):
         assert name in listed.stdout
     checked = vnsumm("models", "check", "--models", str(tiny_registry))
-    assert checked.returncode == 0 and checked.stdout.count("ok ") == 5
+    assert checked.returncode == 0 and checked.stdout.count("ok ") == 6
     missing = vnsumm("models", "check", env={"HF_HUB_OFFLINE": "1"})
     assert missing.returncode == 1 and "missing  vit5-base" in missing.stdout

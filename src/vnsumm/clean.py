@@ -232,11 +232,11 @@ def clean_article(article: Article, common: frozenset[str] = frozenset()) -> Art
     article.publisher = article.publisher or result.publisher
     if not looks_vietnamese(article.text):
         article.warnings.append("text does not look Vietnamese; summaries may be poor")
-    article.content_hash = article.fingerprint()
     return article
 
 
-def clean_articles(articles: list[Article]) -> list[Article]:
-    """The cleaning stage over a run: repetition across articles is evidence too."""
-    common = common_lines(articles)
+def clean_articles(articles: list[Article], common: frozenset[str] | None = None) -> list[Article]:
+    """The cleaning stage over a run: repetition across articles is evidence too (`common`, by default found
+    in these articles; pass it when cleaning a run in parts)."""
+    common = common_lines(articles) if common is None else common
     return [clean_article(a, common) for a in articles]

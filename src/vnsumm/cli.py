@@ -75,6 +75,9 @@ def run(
     output_format: Annotated[str, typer.Option("--format", help="Outputs: md,html,jsonl (JSONL always).")] = "md,html",
     force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = False,
     write_every: Annotated[int, typer.Option(min=1, help="Save records every N articles.")] = 16,
+    engine: Annotated[str, typer.Option(help="local, or ray (pip install 'vnsumm[ray]').")] = "local",
+    ray_address: Annotated[str | None, typer.Option(help="Ray cluster address (default: start a local one).")] = None,
+    ray_workers: Annotated[int | None, typer.Option(min=1, help="Model actors per stage on Ray.")] = None,
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
     """Clean, summarize and translate articles; write summaries.jsonl and the digest."""
@@ -83,7 +86,8 @@ def run(
 
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
-        batch_size=batch_size, token_budget=batch_tokens, force=force, write_every=write_every,
+        batch_size=batch_size, token_budget=batch_tokens, force=force, write_every=write_every, engine=engine,
+        ray_address=ray_address, ray_workers=ray_workers,
         formats=[f.strip() for f in output_format.split(",") if f.strip()],
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )
@@ -233,6 +237,30 @@ def evaluate(
             out.print(_score_table(f"{lang_code}: {scores['n']} articles", scores))
         err.print(f"wrote {out_dir / 'eval_report.json'}", markup=False)
     raise typer.Exit(1 if report["failed"] else 0)
+
+
+@app.command()
+def bench(
+    articles: Annotated[int, typer.Option(min=1, help="Articles to summarize.")] = 16,
+    new_tokens: Annotated[int, typer.Option(min=1, help="Output tokens forced per article.")] = 64,
+    dataset: Annotated[Path | None, typer.Option(help="JSONL of articles (text field) to draw inputs from.")] = None,
+    workdir: Annotated[Path | None, typer.Option(help="Where the model and inputs are built (cached).")] = None,
+) -> None:
+    """Time the model card's per-article loop against vnsumm's backends on a ViT5-base-shaped random T5."""
+    from vnsumm.bench import run_bench
+
+    try:
+        rows, size_mb = run_bench(articles, new_tokens, dataset, workdir)
+    except RuntimeError as exc:
+        raise fail(" ".join(str(exc).split())[-400:], code=1) from None
+    table = Table(title=f"{articles} articles, {new_tokens} forced output tokens, 1,024 input tokens, greedy",
+                  caption=f"model on disk: {size_mb:.0f} MB; whole processes (start-up and loading included)")
+    for column in ("engine", "wall s", "articles/s", "speed-up", "peak RSS MB"):
+        table.add_column(column, justify="left" if column == "engine" else "right")
+    for row in rows:
+        table.add_row(row.name, f"{row.seconds:.1f}", f"{row.articles_per_second:.2f}", f"{row.speedup:.2f}x",
+                      f"{row.peak_rss_mb:.0f}")
+    out.print(table)
 
 
 @models_app.command("list")

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from vnsumm.clean import clean_articles
+from vnsumm.clean import clean_articles, common_lines
 from vnsumm.config import ConfigError, ModelSpec, load_registry
 from vnsumm.digest import RENDERERS
 from vnsumm.io import Fields, JsonlAppender, load_jsonl, read_inputs, repair_jsonl, write_text_atomic
@@ -45,6 +45,10 @@ class RunOptions:
     formats: Sequence[str] = ("md", "html")
     fields: Fields = field(default_factory=Fields)
     write_every: int = 16  # articles per group: records are written when a group is done
+    engine: str = "local"  # or "ray"
+    ray_address: str | None = None  # None starts a local Ray cluster sized to this machine
+    ray_workers: int | None = None  # model actors per stage (default: one per GPU, else one)
+    common_lines: frozenset[str] = frozenset()  # set by run(): lines repeated across the run's articles
 
 
 @dataclass
@@ -78,26 +82,56 @@ def check_options(options: RunOptions) -> None:
         raise ConfigError(f"--format: unknown format(s) {', '.join(sorted(unknown))}; choose from md, html, jsonl")
     if options.write_every < 1:
         raise ConfigError("write_every must be at least 1")
+    if options.engine not in ("local", "ray"):
+        raise ConfigError(f"--engine must be local or ray, not {options.engine!r}")
 
 
-def summarize_articles(articles: list[Article], summarizer: Summarizer, translator: Translator | None,
-                       progress: ProgressSink | None = None) -> list[Article]:
-    """Summarize (and translate) a group of articles in place; failed articles pass through."""
+def summarize_stage(articles: list[Article], summarizer: Summarizer,
+                    progress: ProgressSink | None = None) -> list[Article]:
+    """Vietnamese summaries, in place; failed articles pass through, an empty summary fails its article."""
     ok = [a for a in articles if a.ok]
-    advance = progress.advance if progress else None
-    for article, summary in zip(ok, summarizer.summarize([a.text for a in ok], [a.title for a in ok], advance), strict=True):
+    summaries = summarizer.summarize([a.text for a in ok], [a.title for a in ok],
+                                     progress.advance if progress else None)
+    for article, summary in zip(ok, summaries, strict=True):
         article.summarizer = summarizer.identity()
         if summary.strip():
             article.summary_vi = summary
         else:
             article.fail(f"{article.source}: the summarizer produced an empty summary")
-    ok = [a for a in ok if a.ok]
-    if translator is not None and ok:
+    return articles
+
+
+def translate_stage(articles: list[Article], translator: Translator) -> list[Article]:
+    """English summaries and titles, in place, in one batched call for the whole group."""
+    ok = [a for a in articles if a.ok]
+    if ok:
         english = translator.translate([a.summary_vi for a in ok] + [a.title for a in ok])
         for article, summary_en, title_en in zip(ok, english[: len(ok)], english[len(ok):], strict=True):
             article.summary_en, article.title_en = summary_en, title_en
             article.translator = translator.identity()
     return articles
+
+
+def summarize_articles(articles: list[Article], summarizer: Summarizer, translator: Translator | None,
+                       progress: ProgressSink | None = None) -> list[Article]:
+    """Summarize and, with a translator, translate a group of articles in place."""
+    summarize_stage(articles, summarizer, progress)
+    return translate_stage(articles, translator) if translator is not None else articles
+
+
+def local_groups(pending: list[Article], summarizer_spec: ModelSpec, translator_spec: ModelSpec | None,
+                 options: RunOptions, progress: ProgressSink | None) -> Iterator[list[Article]]:
+    """This machine: clean the run, then summarize and translate it group by group, yielding each group done."""
+    summarizer = load_summarizer(summarizer_spec, options.device, options.token_budget, options.batch_size)
+    translator = None if translator_spec is None else \
+        load_translator(translator_spec, options.device, options.token_budget, options.batch_size)
+
+    def groups() -> Iterator[list[Article]]:
+        cleaned = clean_articles(pending, options.common_lines)
+        for start in range(0, len(cleaned), options.write_every):
+            yield summarize_articles(cleaned[start: start + options.write_every], summarizer, translator, progress)
+
+    return groups()  # models are loaded now, before the caller touches the output
 
 
 def _reusable(previous: dict[str, dict], article: Article, settings: str) -> dict | None:
@@ -106,6 +140,18 @@ def _reusable(previous: dict[str, dict], article: Article, settings: str) -> dic
             and record.get("settings") == settings:
         return record
     return None
+
+
+def write_digests(records_path: Path, options: RunOptions) -> list[Path]:
+    """Digests rebuilt from the complete records file."""
+    records = load_jsonl(records_path)
+    written = []
+    for fmt in options.formats:
+        if fmt in RENDERERS:
+            name = "digest.html" if fmt == "html" else f"digest.{options.lang}.{fmt}"
+            write_text_atomic(Path(options.out) / name, RENDERERS[fmt](records, options.lang))
+            written.append(Path(options.out) / name)
+    return written
 
 
 def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
@@ -118,7 +164,9 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
     translator_spec = registry.translator(options.translator) if options.lang == "en" else None
     settings = settings_key(summarizer_spec, translator_spec, options.lang)
 
-    articles = clean_articles(read_inputs(inputs, options.fields))
+    articles = read_inputs(inputs, options.fields)
+    for article in articles:
+        article.content_hash = article.fingerprint()  # of the input as read: a changed input redoes the article
     report = RunReport(total=len(articles))
     records_path = Path(options.out) / RECORDS_FILE
     repair_jsonl(records_path)
@@ -127,40 +175,33 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
     reused_ids = {r["id"] for r in reused}
     pending = [a for a in articles if a.ok and a.id not in reused_ids]
     report.reused = len(reused)
-    report.failed = [a for a in articles if not a.ok]
+    options = replace(options, common_lines=common_lines(articles))  # site furniture, judged on the whole run
 
-    summarizer = translator = None
-    if pending:  # load models before touching the output, so a missing model costs nothing
-        summarizer = load_summarizer(summarizer_spec, options.device, options.token_budget, options.batch_size)
-        if translator_spec is not None:
-            translator = load_translator(translator_spec, options.device, options.token_budget, options.batch_size)
+    groups: Iterator[list[Article]] = iter(())
+    if pending:  # load models (or check them) before touching the output, so a missing model costs nothing
+        if options.engine == "ray":
+            from vnsumm.ray_engine import ray_groups
+
+            groups = ray_groups(pending, summarizer_spec, translator_spec, options, progress)
+        else:
+            groups = local_groups(pending, summarizer_spec, translator_spec, options, progress)
 
     # Start the file afresh from what is reused: one record per id, stale and failed ones dropped.
     write_text_atomic(records_path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in reused))
     if progress:
         progress.start(len(pending))
+    done: list[Article] = [a for a in articles if not a.ok]
     with JsonlAppender(records_path) as out:
-        out.write(a.to_record() for a in report.failed)
+        out.write(a.to_record() for a in done)
         try:
-            for start in range(0, len(pending), options.write_every):
-                group = pending[start: start + options.write_every]
-                assert summarizer is not None
-                summarize_articles(group, summarizer, translator, progress)
+            for group in groups:
                 for article in group:
                     article.settings = settings
                 out.write(a.to_record() for a in group)
+                done.extend(group)
                 report.summarized += sum(a.ok for a in group)
         except KeyboardInterrupt:
             report.interrupted = True
-    report.failed = [a for a in articles if not a.ok]
-
-    records = load_jsonl(records_path)
-    for fmt in options.formats:
-        if fmt in RENDERERS:
-            path = Path(options.out) / f"digest.{options.lang}.{fmt}"
-            if fmt == "html":
-                path = Path(options.out) / "digest.html"
-            write_text_atomic(path, RENDERERS[fmt](records, options.lang))
-            report.outputs.append(path)
-    report.outputs.insert(0, records_path)
+    report.failed = [a for a in done if not a.ok]
+    report.outputs = [records_path, *write_digests(records_path, options)]
     return report

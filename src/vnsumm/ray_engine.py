@@ -1,0 +1,99 @@
+"""Scale-out engine on Ray Data: the same stages as the local engine, run in `map_batches`.
+
+Cleaning is a stateless function; summarization and translation run in actor pools, so each actor loads its model
+once (on a GPU where the cluster has one). Records come back to the driver, which writes them exactly as the local
+engine does: the same schema, error records, resumability and exit codes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from vnsumm.clean import clean_articles
+from vnsumm.config import ModelSpec
+from vnsumm.generate import locate_model
+from vnsumm.pipeline import ProgressSink, RunOptions, summarize_stage, translate_stage
+from vnsumm.records import Article
+from vnsumm.summarize import load_summarizer
+from vnsumm.translate import load_translator
+
+Batch = dict[str, Any]
+CLEAN_CPUS = 0.5
+
+
+def _articles(batch: Batch) -> list[Article]:
+    return [Article.from_record(json.loads(row)) for row in batch["record"]]
+
+
+def _batch(articles: list[Article]) -> Batch:
+    # One JSON column: records hold nested and optional fields that Arrow would otherwise have to type.
+    return {"record": np.array([json.dumps(a.to_record(with_text=True), ensure_ascii=False) for a in articles])}
+
+
+def clean_batch(batch: Batch, common: frozenset[str]) -> Batch:
+    return _batch(clean_articles(_articles(batch), common))
+
+
+class SummarizeActor:
+    def __init__(self, spec: ModelSpec, device: str, token_budget: int | None, max_batch: int | None) -> None:
+        self.summarizer = load_summarizer(spec, device, token_budget, max_batch)
+
+    def __call__(self, batch: Batch) -> Batch:
+        return _batch(summarize_stage(_articles(batch), self.summarizer))
+
+
+class TranslateActor:
+    def __init__(self, spec: ModelSpec, device: str, token_budget: int | None, max_batch: int | None) -> None:
+        self.translator = load_translator(spec, device, token_budget, max_batch)
+
+    def __call__(self, batch: Batch) -> Batch:
+        return _batch(translate_stage(_articles(batch), self.translator))
+
+
+def ray_groups(pending: list[Article], summarizer_spec: ModelSpec, translator_spec: ModelSpec | None,
+               options: RunOptions, progress: ProgressSink | None) -> Iterator[list[Article]]:
+    """Groups of finished articles, as the cluster completes them (order not kept)."""
+    try:
+        import ray
+    except ImportError:
+        from vnsumm.config import ConfigError
+
+        raise ConfigError("--engine ray needs Ray: pip install 'vnsumm[ray]'") from None
+    for spec in (summarizer_spec, translator_spec):
+        if spec is not None and spec.backend != "extractive":
+            locate_model(spec)  # fail (or download) here, in one line, not inside a worker
+    if not ray.is_initialized():
+        ray.init(address=options.ray_address, num_cpus=None if options.ray_address else os.cpu_count(),
+                 include_dashboard=False, log_to_driver=False, logging_level="ERROR",
+                 runtime_env={"env_vars": {k: v for k, v in os.environ.items() if k.startswith(("HF_", "VNSUMM_"))}})
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    gpus = ray.cluster_resources().get("GPU", 0)
+    workers = options.ray_workers or max(1, int(gpus))
+    device = "cuda" if gpus else ("cpu" if options.device == "auto" else options.device)
+    stages = [(SummarizeActor, summarizer_spec)] + ([(TranslateActor, translator_spec)] if translator_spec else [])
+    # Model actors must leave room for the cleaning tasks, or the pipeline waits forever for a free CPU.
+    cpus = ray.cluster_resources()["CPU"]
+    actor_resources = {"num_gpus": 1} if gpus else {"num_cpus": (cpus - CLEAN_CPUS) / (workers * len(stages))}
+    dataset = ray.data.from_items([{"record": json.dumps(a.to_record(with_text=True), ensure_ascii=False)}
+                                   for a in pending])
+    dataset = dataset.map_batches(clean_batch, fn_kwargs={"common": options.common_lines}, batch_format="numpy",
+                                  batch_size=options.write_every, num_cpus=CLEAN_CPUS)
+    for actor, spec in stages:
+        dataset = dataset.map_batches(
+            actor, fn_constructor_args=(spec, device, options.token_budget, options.batch_size),
+            batch_size=options.write_every, batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=workers),
+            **actor_resources,
+        )
+    for name in ("ray", "ray.data"):  # after Ray Data has set up its loggers: a batch tool reports in one line
+        logging.getLogger(name).setLevel(logging.ERROR)
+    for batch in dataset.iter_batches(batch_size=options.write_every, batch_format="numpy"):
+        group = _articles(batch)
+        if progress:
+            progress.advance(len(group))
+        yield group

@@ -1,0 +1,125 @@
+"""The digest: Markdown and a self-contained HTML page, safe with hostile text, checked in a real browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, vnsumm
+from vnsumm import render_html, render_markdown
+
+HOSTILE = "<script>alert(1)</script>"
+ARTIFACTS = Path(os.environ.get("VNSUMM_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+class Outline(HTMLParser):
+    """Counts elements and collects text and external references."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href") and value and not value.startswith("#"):
+                self.external.append(value)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def records(count: int = 3) -> list[dict]:
+    base = [{"id": f"a{i}", "source": f"in/a{i}.txt", "title": f"Tiêu đề {i}", "title_en": f"Title {i}",
+             "date": f"2020-0{i + 1}-01", "summary_vi": f"Tóm tắt {i}.", "summary_en": f"Summary {i}.",
+             "error": None} for i in range(count)]
+    return [*base, {"id": "bad", "source": "in/bad.txt", "error": "in/bad.txt: empty file"}]
+
+
+def test_html_escapes_hostile_text_and_sorts_by_date() -> None:
+    hostile = records()
+    hostile[0]["title_en"] = HOSTILE
+    hostile[1]["summary_vi"] = '<img src=x onerror="alert(2)">'
+    page = render_html(hostile, "en")
+    assert HOSTILE not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img" not in page
+    outline = Outline()
+    outline.feed(page)
+    assert outline.tags.count("article") == 3 and "script" not in outline.tags
+    assert outline.external == []  # self-contained: no network fetch
+    assert page.index("Title 2") < page.index("Title 1") < page.index(HOSTILE.replace("<", "&lt;").replace(">", "&gt;"))
+    assert "in/bad.txt: empty file" in page
+
+
+def test_markdown_escapes_markup() -> None:
+    hostile = records(1)
+    hostile[0]["title_en"] = HOSTILE
+    text = render_markdown(hostile, "en")
+    assert "<script>" not in text and "\\<script\\>" in text
+    assert "**English:** Summary 0." in text and "**Tiếng Việt:** Tóm tắt 0." in text
+
+
+def test_format_option_picks_outputs(tmp_path: Path) -> None:
+    done = vnsumm("run", "seeds/", "--lang", "vi", "--summarizer", "extractive", "--out", str(tmp_path),
+                  "--format", "html")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.html", "summaries.jsonl"]
+    bad = vnsumm("run", "seeds/", "--summarizer", "extractive", "--out", str(tmp_path), "--format", "pdf")
+    assert bad.returncode == 2 and "pdf" in bad.stderr
+
+
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Debian Chromium through chromedriver (installed by .ci/run): never skipped."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    assert chromium and driver_path, "install Debian's chromium and chromium-driver (see .ci/run)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--window-size=1200,2000"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+def test_digest_renders_in_headless_chromium(tiny_registry: Path, tmp_path: Path) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    hostile = tmp_path / "hostile.jsonl"
+    text = (ROOT / "seeds" / "003_a8bbc42e34f2cb4c.txt").read_text(encoding="utf-8")
+    hostile.write_text(json.dumps({"id": "hostile", "title": HOSTILE, "text": text}, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    for inputs, count in ((["seeds/"], 5), (["seeds/", str(hostile)], 6)):
+        out = tmp_path / f"out{count}"
+        done = vnsumm("run", *inputs, "--lang", "en", "--models", str(tiny_registry), "--out", str(out),
+                      "--device", "cpu")
+        assert done.returncode == 0, done.stderr
+        driver = browser()
+        try:
+            driver.get((out / "digest.html").as_uri())
+            articles = driver.find_elements(By.CSS_SELECTOR, "main article")
+            assert len(articles) == count
+            for article in articles:  # English beside Vietnamese
+                assert article.find_element(By.CSS_SELECTOR, ".summary-en h3").text == "ENGLISH"
+                assert article.find_element(By.CSS_SELECTOR, ".summary-vi h3").text == "TIẾNG VIỆT"
+            with pytest.raises(NoAlertPresentException):
+                driver.switch_to.alert.text  # noqa: B018 - reading it is the check that no script ran
+            if count == 6:
+                titles = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .title-vi")]
+                assert HOSTILE in titles  # shown literally
+                assert driver.execute_script("return document.scripts.length") == 0
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            assert driver.save_screenshot(str(ARTIFACTS / f"digest-{count}.png"))
+        finally:
+            driver.quit()
