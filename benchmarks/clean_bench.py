@@ -37,6 +37,7 @@ NOVEL = {  # patterns the cleaner was not shown
     "image": ["IMG_{n}.jpg", "photo-{n}-{h}"],
     "caption": ["Ảnh minh họa: {name}", "Nguồn ảnh: {name}"],
     "video": ["Xem video: Toàn cảnh sự kiện"],
+    "byline": ["Theo VnExpress", "Nhóm PV", "PV", "{name} (TTXVN)"],
     "share": ["Chia sẻ", "Facebook | Twitter | Zalo", "In bài viết", "Sao chép liên kết"],
     "tags": ["Tags: thời sự, xã hội, {name}", "Từ khóa: kinh tế, đầu tư"],
     "related": ["Tin liên quan", "Bài viết liên quan:", "Có thể bạn quan tâm", "Đọc nhiều nhất"],

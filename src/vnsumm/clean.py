@@ -83,6 +83,9 @@ _VIETNAMESE_LETTERS = re.compile(
     r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", _I
 )
 
+# Author names: two to four capitalized syllables, possibly several joined by dashes, possibly "(Theo X)".
+_NAME = r"[A-ZĐÀ-Ỹ][^\s\d]*(\s[A-ZĐÀ-Ỹ][^\s\d]*){1,3}"
+_PERSON = re.compile(rf"^{_NAME}(\s*[-–,]\s*{_NAME})*(\s*\([^()]{{2,40}}\))?$")
 CAPTION_MIN_WORDS = 16  # an unpunctuated line this long in the body is a photo caption, not a sub-heading
 BYLINE_MAX_WORDS = 10
 
@@ -164,8 +167,8 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
         reason = _boilerplate_reason(line, common)
         if reason is None and _key(line) in seen:
             reason = "repeated paragraph"
-        if reason is None and after_media and len(split_sentences(line)) == 1 and len(line.split()) <= 40:
-            reason = "caption"
+        if reason is None and after_media and len(split_sentences(line)) == 1 and len(line.split()) <= 12:
+            reason = "caption"  # a short line under a picture or video box; longer ones are body text
         if reason is None and dropped_caption and line[:1].islower():
             reason = "caption"  # a caption broken over two lines
         if reason is None and (credit := _PHOTO_CREDIT.search(line)):
@@ -191,11 +194,13 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
         line = re.sub(r"^[-–—]\s+", "", line)
         seen.add(_key(line))
         kept.append(line)
-    # Bylines and signatures close the page: short lines with no sentence punctuation ("A.H", "Tin, ảnh: X").
+    # Signatures close the page: initials ("A.H"), labelled credits ("Tin, ảnh: X"), an office's name. A plain
+    # author name ("Trọng Giáp") is kept: news datasets count it as article text, and it never harms a summary.
     while kept and (
         _INITIALS.match(kept[-1])
-        or (len(kept[-1].split()) <= BYLINE_MAX_WORDS and not _TERMINAL.search(kept[-1]))
         or re.match(r"^(tin|bài|tin, ảnh|bài, ảnh|bài và ảnh|nguồn|theo)\s*:", kept[-1], _I)
+        or (len(kept[-1].split()) <= BYLINE_MAX_WORDS and not _TERMINAL.search(kept[-1])
+            and (not _PERSON.match(kept[-1]) or re.match(r"^(theo|nguồn|nhóm)\s", kept[-1], _I)))
     ):
         result.dropped.append((kept.pop(), "byline"))
     # The title opens the page: a short line that is not a sentence of the body.
