@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, vnsumm
+
 from vnsumm import render_html, render_markdown
 
 HOSTILE = "<script>alert(1)</script>"

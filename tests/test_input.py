@@ -7,10 +7,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, read_jsonl, vnsumm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, read_jsonl, vnsumm
 from vnsumm import clean_articles, clean_text, read_inputs
 from vnsumm.io import UnreadableInput, decode
 

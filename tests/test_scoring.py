@@ -8,9 +8,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, vnsumm
 from rouge_score import rouge_scorer, tokenizers
 
-from conftest import ROOT, vnsumm
 from vnsumm.scoring import rouge, score
 
 

@@ -174,7 +174,7 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
         if reason is None and (credit := _PHOTO_CREDIT.search(line)):
             sentences = split_sentences(line[: credit.start()])
             # The sentence before a photo credit is the caption; anything before it is body text.
-            result.dropped.append((" ".join(sentences[-1:] + [credit.group(0)]), "caption"))
+            result.dropped.append((" ".join([*sentences[-1:], credit.group(0)]), "caption"))
             line = " ".join(sentences[:-1])
             if not line:
                 after_media, dropped_caption = False, True

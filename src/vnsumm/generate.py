@@ -323,7 +323,8 @@ class Seq2SeqEngine:
         outputs: list[str] = [""] * len(ids)
         for batch in plan_batches([len(i) for i in ids], self.token_budget, self.max_batch):
             generated = self.backend.generate_ids([ids[i] for i in batch])
-            for index, text in zip(batch, self.tokenizer.batch_decode(generated, skip_special_tokens=True), strict=True):
+            texts = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+            for index, text in zip(batch, texts, strict=True):
                 outputs[index] = postprocess(self.spec, text)
             if progress:
                 progress(len(batch))

@@ -29,9 +29,9 @@ FEATURES = (
 # Ridge regression of each sentence's ROUGE-1 + ROUGE-2 F1 against the abstract, fitted on
 # ../shared/vietnews/dev.jsonl by `python benchmarks/tune_extractive.py` (2-fold cross-validated there).
 DEFAULT_WEIGHTS = {
-    "bias": -0.008, "inverse_position": -0.044, "first": 0.106, "second": 0.027, "third": 0.026,
-    "relative_position": -0.067, "length": 0.036, "length_squared": -0.033, "short": -0.013, "centrality": 0.697,
-    "title_similarity": 0.64, "has_number": 0.005, "has_quote": -0.011,
+    "bias": -0.012, "inverse_position": -0.019, "first": 0.089, "second": 0.023, "third": 0.025,
+    "relative_position": -0.056, "length": 0.037, "length_squared": -0.032, "short": -0.002, "centrality": 0.678,
+    "title_similarity": 0.638, "has_number": 0.005, "has_quote": -0.011,
 }
 
 

@@ -38,7 +38,8 @@ def syllables(text: str) -> list[str]:
 
 # Abbreviations after which a period does not end a sentence (compared case-sensitively, without the dot).
 ABBREVIATIONS = frozenset(
-    ["TP", "Tp", "TS", "PGS", "GS", "ThS", "BS", "KS", "CN", "Q", "P", "TT", "PV", "BTV", "NXB", "ĐH", "Th.S", "Mr", "Mrs", "Ms", "Dr", "St", "Co", "Ltd", "Inc", "No", "v.v", "tr", "TW", "UBND", "HĐND", "Ths", "Ông", "Bà"]
+    "TP Tp TS PGS GS ThS Ths Th.S BS KS CN Q P TT PV BTV NXB ĐH TW UBND HĐND Mr Mrs Ms Dr St Co Ltd Inc No v.v tr"
+    .split()
 )
 
 # A candidate boundary: terminal punctuation (with closing quotes/brackets), whitespace, then something that
