@@ -10,6 +10,7 @@ import pytest
 from vnsumm import ModelUnavailable, Seq2SeqEngine, build_input, load_registry, plan_batches, postprocess
 from vnsumm.config import ConfigError, ModelSpec
 from vnsumm.generate import ct2_options, locate_model
+from vnsumm.text import split_sentences
 
 VIETNAMESE = "Sáng 28/5/2020, tại TP. Hà Nội, Đảng ủy Khối tổ chức Hội nghị quán triệt Nghị quyết."
 
@@ -19,6 +20,7 @@ def test_registry_ships_model_card_conventions() -> None:
     vit5 = registry.summarizer()
     assert (vit5.name, vit5.model, vit5.prefix) == ("vit5-base", "VietAI/vit5-base-vietnews-summarization",
                                                    "vietnews: ")
+    assert vit5.backend == "ctranslate2" and registry.summarizer("vit5-base-hf").backend == "transformers"
     envit5 = registry.translator()
     assert (envit5.model, envit5.prefix, envit5.strip_prefix) == ("VietAI/envit5-translation", "vi: ", "en: ")
     vinai = registry.translator("vinai-v2")
@@ -119,3 +121,26 @@ def test_ct2_option_mapping() -> None:
                                  "no_repeat_ngram_size": 3, "length_penalty": 1.2, "repetition_penalty": 1.1}
     with pytest.raises(ConfigError, match="temperature"):
         ct2_options(ModelSpec(name="m", backend="ctranslate2", model="x", generate={"temperature": 0.7}))
+
+
+def test_long_articles_are_chunked_on_sentences_and_reduced(tiny_registry: Path) -> None:
+    from vnsumm.summarize import Seq2SeqSummarizer
+
+    summarizer = Seq2SeqSummarizer(Seq2SeqEngine(load_registry(tiny_registry).summarizer("tiny-vit5-chunked"),
+                                                 device="cpu"))
+    long_text = (Path(__file__).parents[1] / "seeds" / "001_90ddfd1562c07cf7.txt").read_text(encoding="utf-8")
+    chunks = summarizer.chunks(long_text)
+    assert len(chunks) > 2
+    assert all(len(ids) <= 128 and ids[-1] == summarizer.engine.tokenizer.eos_token_id
+               for ids in summarizer.engine.encode(chunks))
+    assert " ".join(chunks).split() == " ".join(split_sentences(long_text)).split()  # nothing lost or reordered
+    calls: list[int] = []
+    original = summarizer.engine.generate
+
+    def counting(texts, progress=None):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        return original(texts, progress)
+
+    summarizer.engine.generate = counting  # type: ignore[method-assign]
+    summaries = summarizer.summarize([long_text, "Hội nghị diễn ra tại Hà Nội."])
+    assert len(summaries) == 2 and calls == [len(chunks) + 1, 1]  # map over all chunks, then one reduce
