@@ -53,6 +53,14 @@ def test_default_models_without_weights_fail_in_one_line(tmp_path: Path) -> None
     assert not (tmp_path / "summaries.jsonl").exists()  # nothing half-written
 
 
+def test_unreachable_hub_fails_fast_in_one_line(tmp_path: Path) -> None:
+    done = vnsumm("run", "seeds/", "--lang", "en", "--out", str(tmp_path),
+                  env={"HF_HUB_OFFLINE": "0", "HF_ENDPOINT": "http://127.0.0.1:9"}, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert "hub cannot be reached" in line and "vnsumm models pull vit5-base" in line
+
+
 def test_unknown_model_name_and_bad_registry_exit_2(tmp_path: Path) -> None:
     done = vnsumm("run", "seeds/", "--summarizer", "gpt-9", "--out", str(tmp_path))
     assert done.returncode == 2 and "unknown summarizer 'gpt-9'" in done.stderr

@@ -132,7 +132,7 @@ def locate_model(spec: ModelSpec, *, download: bool = True) -> Path:
         raise _unavailable(spec, f"folder {spec.model} does not exist")
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
-    from huggingface_hub.utils import HfHubHTTPError
+    from huggingface_hub.utils import logging as hf_logging
 
     try:
         return Path(snapshot_download(spec.model, revision=spec.revision, local_files_only=True))
@@ -140,12 +140,31 @@ def locate_model(spec: ModelSpec, *, download: bool = True) -> Path:
         pass
     if not download or os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes", "on"):
         raise _unavailable(spec, "its weights are not in the Hugging Face cache and offline mode is on")
+    if not _hub_reachable():
+        raise _unavailable(spec, "its weights are not in the Hugging Face cache and the hub cannot be reached")
+    hf_logging.set_verbosity_error()  # retries are reported once, as our error, not line by line
     try:
         files = HfApi().list_repo_files(spec.model, revision=spec.revision)
         patterns = WEIGHT_PATTERNS + ([] if any(f.endswith(".safetensors") for f in files) else ["*.bin"])
         return Path(snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns))
-    except (OSError, HfHubHTTPError, ValueError) as exc:
-        raise _unavailable(spec, f"the hub could not be reached ({type(exc).__name__})") from None
+    except Exception as exc:  # the hub client raises its HTTP library's own errors: all mean "not available"
+        reason = " ".join(str(exc).split())[:120]
+        raise _unavailable(spec, f"download failed ({type(exc).__name__}: {reason})") from None
+
+
+def _hub_reachable(timeout: float = 5.0) -> bool:
+    """One quick TCP connect to the hub, so an offline machine fails at once instead of after minutes of retries."""
+    import socket
+    from urllib.parse import urlparse
+
+    from huggingface_hub import constants
+
+    endpoint = urlparse(constants.ENDPOINT)
+    try:
+        with socket.create_connection((endpoint.hostname or "", endpoint.port or 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def _model_dtype(device: str) -> Any:
