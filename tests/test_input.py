@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vnsumm import clean_articles, clean_text, read_inputs
-from vnsumm.io import UnreadableInput, decode
+from vnsumm.io import Fields, UnreadableInput, decode
 
 SEED = (ROOT / "seeds" / "004_eec55141b9a6cb32.txt").read_text(encoding="utf-8")
 TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -188,3 +188,21 @@ def test_repeated_lines_across_a_run_are_boilerplate(tmp_path: Path) -> None:
                                            encoding="utf-8")
     articles = clean_articles(read_inputs([tmp_path]))
     assert all(footer not in a.text for a in articles)
+
+
+def test_csv_and_parquet_through_datasets(tmp_path: Path) -> None:
+    import csv
+
+    import datasets
+
+    rows = [{"key": "c1", "headline": "Tin một", "body": SEED}, {"key": "c2", "headline": "Tin hai", "body": ""}]
+    with (tmp_path / "feed.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["key", "headline", "body"])
+        writer.writeheader()
+        writer.writerows(rows)
+    datasets.Dataset.from_list(rows).to_parquet(str(tmp_path / "feed.parquet"))
+    for name in ("feed.csv", "feed.parquet"):
+        articles = read_inputs([tmp_path / name], Fields(text="body", id="key", title="headline"))
+        assert [a.id for a in articles] == ["c1", "c2"]
+        assert articles[0].ok and articles[0].title == "Tin một" and "Nghệ An" in articles[0].text
+        assert not articles[1].ok and "no text" in (articles[1].error or "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -48,7 +48,6 @@ class RunOptions:
     engine: str = "local"  # or "ray"
     ray_address: str | None = None  # None starts a local Ray cluster sized to this machine
     ray_workers: int | None = None  # model actors per stage (default: one per GPU, else one)
-    common_lines: frozenset[str] = frozenset()  # set by run(): lines repeated across the run's articles
 
 
 @dataclass
@@ -119,15 +118,16 @@ def summarize_articles(articles: list[Article], summarizer: Summarizer, translat
     return translate_stage(articles, translator) if translator is not None else articles
 
 
-def local_groups(pending: list[Article], summarizer_spec: ModelSpec, translator_spec: ModelSpec | None,
-                 options: RunOptions, progress: ProgressSink | None) -> Iterator[list[Article]]:
+def local_groups(pending: list[Article], common: frozenset[str], summarizer_spec: ModelSpec,
+                 translator_spec: ModelSpec | None, options: RunOptions,
+                 progress: ProgressSink | None) -> Iterator[list[Article]]:
     """This machine: clean the run, then summarize and translate it group by group, yielding each group done."""
     summarizer = load_summarizer(summarizer_spec, options.device, options.token_budget, options.batch_size)
     translator = None if translator_spec is None else \
         load_translator(translator_spec, options.device, options.token_budget, options.batch_size)
 
     def groups() -> Iterator[list[Article]]:
-        cleaned = clean_articles(pending, options.common_lines)
+        cleaned = clean_articles(pending, common)
         for start in range(0, len(cleaned), options.write_every):
             yield summarize_articles(cleaned[start: start + options.write_every], summarizer, translator, progress)
 
@@ -175,16 +175,16 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
     reused_ids = {r["id"] for r in reused}
     pending = [a for a in articles if a.ok and a.id not in reused_ids]
     report.reused = len(reused)
-    options = replace(options, common_lines=common_lines(articles))  # site furniture, judged on the whole run
+    common = common_lines(articles)  # site furniture is judged on the whole run, not only what is pending
 
     groups: Iterator[list[Article]] = iter(())
     if pending:  # load models (or check them) before touching the output, so a missing model costs nothing
         if options.engine == "ray":
             from vnsumm.ray_engine import ray_groups
 
-            groups = ray_groups(pending, summarizer_spec, translator_spec, options, progress)
+            groups = ray_groups(pending, common, summarizer_spec, translator_spec, options, progress)
         else:
-            groups = local_groups(pending, summarizer_spec, translator_spec, options, progress)
+            groups = local_groups(pending, common, summarizer_spec, translator_spec, options, progress)
 
     # Start the file afresh from what is reused: one record per id, stale and failed ones dropped.
     write_text_atomic(records_path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in reused))

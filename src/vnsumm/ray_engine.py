@@ -56,8 +56,9 @@ class TranslateActor:
         return _batch(translate_stage(_articles(batch), self.translator))
 
 
-def ray_groups(pending: list[Article], summarizer_spec: ModelSpec, translator_spec: ModelSpec | None,
-               options: RunOptions, progress: ProgressSink | None) -> Iterator[list[Article]]:
+def ray_groups(pending: list[Article], common: frozenset[str], summarizer_spec: ModelSpec,
+               translator_spec: ModelSpec | None, options: RunOptions,
+               progress: ProgressSink | None) -> Iterator[list[Article]]:
     """Groups of finished articles, as the cluster completes them (order not kept)."""
     try:
         import ray
@@ -82,7 +83,7 @@ def ray_groups(pending: list[Article], summarizer_spec: ModelSpec, translator_sp
     actor_resources = {"num_gpus": 1} if gpus else {"num_cpus": (cpus - CLEAN_CPUS) / (workers * len(stages))}
     dataset = ray.data.from_items([{"record": json.dumps(a.to_record(with_text=True), ensure_ascii=False)}
                                    for a in pending])
-    dataset = dataset.map_batches(clean_batch, fn_kwargs={"common": options.common_lines}, batch_format="numpy",
+    dataset = dataset.map_batches(clean_batch, fn_kwargs={"common": common}, batch_format="numpy",
                                   batch_size=options.write_every, num_cpus=CLEAN_CPUS)
     for actor, spec in stages:
         dataset = dataset.map_batches(
@@ -92,8 +93,12 @@ def ray_groups(pending: list[Article], summarizer_spec: ModelSpec, translator_sp
         )
     for name in ("ray", "ray.data"):  # after Ray Data has set up its loggers: a batch tool reports in one line
         logging.getLogger(name).setLevel(logging.ERROR)
-    for batch in dataset.iter_batches(batch_size=options.write_every, batch_format="numpy"):
-        group = _articles(batch)
-        if progress:
-            progress.advance(len(group))
-        yield group
+
+    def groups() -> Iterator[list[Article]]:
+        for batch in dataset.iter_batches(batch_size=options.write_every, batch_format="numpy"):
+            group = _articles(batch)
+            if progress:
+                progress.advance(len(group))
+            yield group
+
+    return groups()  # the cluster is up and the models found before the caller touches the output
