@@ -159,6 +159,8 @@ def _hub_reachable(timeout: float = 5.0) -> bool:
 
     from huggingface_hub import constants
 
+    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return True  # behind a proxy a direct connect proves nothing: let the hub client try
     endpoint = urlparse(constants.ENDPOINT)
     try:
         with socket.create_connection((endpoint.hostname or "", endpoint.port or 443), timeout=timeout):
@@ -208,7 +210,6 @@ class TransformersBackend:
             output = self.model.generate(
                 input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device), **self.settings
             )
-        pad = self.tokenizer.pad_token_id
         generated = []
         for row in output[:, 1:].tolist():  # position 0 is the decoder start token
             while row and row[-1] == pad:
@@ -255,7 +256,10 @@ def convert_to_ct2(spec: ModelSpec, path: Path, quantization: str) -> Path:
     staging = target.with_name(target.name + f".tmp{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     ctranslate2.converters.TransformersConverter(str(path)).convert(str(staging), quantization=quantization)
-    staging.rename(target)  # atomic: a half-written conversion is never picked up
+    try:
+        staging.rename(target)  # atomic: a half-written conversion is never picked up
+    except OSError:  # another process finished the same conversion first
+        shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
