@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from vnsumm.records import Article
-from vnsumm.text import normalize, split_sentences
+from vnsumm.text import fold_tones, normalize, split_sentences
 
 _I = re.IGNORECASE
 
@@ -100,7 +100,8 @@ class CleanResult:
 
 
 def _key(line: str) -> str:
-    return " ".join(line.lower().split())
+    """What two lines are compared by: case, spacing and tone-mark placement do not count."""
+    return " ".join(fold_tones(line).lower().split())
 
 
 def _iso(day: str, month: str, year: str) -> str | None:

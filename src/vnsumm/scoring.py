@@ -2,7 +2,7 @@
 
 rouge-score's default tokenizer keeps only [a-z0-9], so `Đảng` becomes `ng` and Vietnamese scores inflate
 (GUIDE section 4). Here ROUGE runs rouge-score's own n-gram, LCS and bootstrap code over Unicode syllables of
-normalized, lowercased text; `compat=True` reproduces the default tokenizer for comparison with published figures.
+NFC, lowercased text; `compat=True` reproduces the default tokenizer for comparison with published figures.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from rouge_score import rouge_scorer, scoring, tokenizers
 
-from vnsumm.text import TONE_POLICY, split_sentences, syllables
+from vnsumm.text import split_sentences, syllables
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 BOOTSTRAP_SAMPLES = 1000
@@ -22,7 +22,7 @@ BOOTSTRAP_SEED = 12345
 
 
 class SyllableTokenizer(tokenizers.Tokenizer):
-    """Vietnamese syllables: NFC, one tone-mark policy, lowercase, Unicode `\\w+` (so `Đảng` stays `đảng`)."""
+    """Vietnamese syllables: NFC, lowercase, Unicode `\\w+` (so `Đảng` stays `đảng`)."""
 
     def tokenize(self, text: str) -> list[str]:
         return syllables(text)
@@ -40,7 +40,7 @@ class Signature:
         if self.compat:
             tok = "tok:rouge-score-default|COMPAT(not valid for Vietnamese)"
         elif self.lang == "vi":
-            tok = f"tok:syllable|nfc|{TONE_POLICY}|lc"
+            tok = "tok:syllable|nfc|lc"
         else:
             tok = "tok:rouge-score-default|stem:porter"
         return f"{tok}|rougeLsum:vnsplit|ci:bootstrap{BOOTSTRAP_SAMPLES}@95|n:{self.n}|vnsumm-rouge"

@@ -29,8 +29,8 @@ FEATURES = (
 # Ridge regression of each sentence's ROUGE-1 + ROUGE-2 F1 against the abstract, fitted on
 # ../shared/vietnews/dev.jsonl by `python benchmarks/tune_extractive.py` (2-fold cross-validated there).
 DEFAULT_WEIGHTS = {
-    "bias": -0.012, "inverse_position": -0.019, "first": 0.089, "second": 0.023, "third": 0.025,
-    "relative_position": -0.056, "length": 0.037, "length_squared": -0.032, "short": -0.002, "centrality": 0.678,
+    "bias": -0.012, "inverse_position": -0.022, "first": 0.092, "second": 0.024, "third": 0.026,
+    "relative_position": -0.057, "length": 0.036, "length_squared": -0.032, "short": -0.003, "centrality": 0.679,
     "title_similarity": 0.638, "has_number": 0.005, "has_quote": -0.011,
 }
 

@@ -1,7 +1,8 @@
 """Vietnamese text primitives: normalization, sentence splitting, syllable tokens.
 
-Every stage (cleaning, summarizing, translating, scoring) goes through these, so that text is compared in
-one form: NFC with one tone-mark placement policy.
+Tone-mark policy: text is stored and shown as its source wrote it, in NFC (a summary keeps the article's
+spelling, so it matches references from the same outlet); comparisons inside vnsumm (duplicate paragraphs, lines
+repeated across a run) go through `fold_tones`, which puts hoà/hòa, thuỷ/thủy, khoá/khóa in one placement.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _OPEN_OA_OE = re.compile(rf"(?<![qQ])([oO])([aAeE])([{_TONES}])(?![^\W\d_])")
 _OPEN_UY = re.compile(rf"(?<![qQ])([uU])([yY])([{_TONES}])(?![^\W\d_])")
 
-TONE_POLICY = "tone:traditional"
-
-
 def normalize(text: str) -> str:
-    """NFC, with legacy tone placement moved to the project's policy (hoà -> hòa, thuỷ -> thủy)."""
+    """NFC: Windows-1258 and NFD sources store tone marks as separate combining characters."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold_tones(text: str) -> str:
+    """NFC with tone marks in one placement (hoà -> hòa, thuỷ -> thủy), for comparing, never for output."""
     decomposed = unicodedata.normalize("NFD", text)
     decomposed = _OPEN_OA_OE.sub(r"\1\3\2", decomposed)
     decomposed = _OPEN_UY.sub(r"\1\3\2", decomposed)
@@ -32,7 +35,7 @@ _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 
 
 def syllables(text: str) -> list[str]:
-    """Lowercased Unicode syllable tokens of normalized text (`Đảng` stays `đảng`, never `ng`)."""
+    """Lowercased Unicode syllable tokens of NFC text (`Đảng` stays `đảng`, never `ng`)."""
     return _SYLLABLE.findall(normalize(text).lower())
 
 
