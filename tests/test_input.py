@@ -210,3 +210,11 @@ def test_csv_and_parquet_through_datasets(tmp_path: Path) -> None:
         assert [a.id for a in articles] == ["c1", "c2"]
         assert articles[0].ok and articles[0].title == "Tin một" and "Nghệ An" in articles[0].text
         assert not articles[1].ok and "no text" in (articles[1].error or "")
+
+
+def test_jsonl_with_raw_line_separators_in_strings(tmp_path: Path) -> None:
+    text = SEED.replace("\n\n", "\u2028", 1)  # valid JSON may hold U+2028 unescaped
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"id": "u", "text": text}, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    [article] = read_inputs([tmp_path / "feed.jsonl"])
+    assert article.ok and article.id == "u"

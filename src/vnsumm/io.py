@@ -119,7 +119,8 @@ def _row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Art
 
 
 def _read_jsonl(text: str, path: str, stem: str, fields: Fields) -> Iterator[Article]:
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: str.splitlines would also break at U+2028 and friends, which JSON strings may hold raw.
+    for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -206,7 +207,9 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
         try:
             records.append(json.loads(line))
         except json.JSONDecodeError:
