@@ -18,7 +18,6 @@ from vnsumm.config import ConfigError
 from vnsumm.records import Article
 from vnsumm.text import normalize
 
-TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TABLE_SUFFIXES = {".csv", ".parquet"}
