@@ -144,3 +144,16 @@ def test_long_articles_are_chunked_on_sentences_and_reduced(tiny_registry: Path)
     summarizer.engine.generate = counting  # type: ignore[method-assign]
     summaries = summarizer.summarize([long_text, "Hội nghị diễn ra tại Hà Nội."])
     assert len(summaries) == 2 and calls == [len(chunks) + 1, 1]  # map over all chunks, then one reduce
+
+
+def test_dtype_setting(tiny_registry: Path, tmp_path: Path) -> None:
+    import torch
+
+    from vnsumm.generate import _model_dtype
+
+    assert _model_dtype("cpu") == torch.float32 and _model_dtype("cpu", "bfloat16") == torch.bfloat16
+    bad = tmp_path / "models.yaml"
+    bad.write_text("defaults: {summarizer: x, translator: y}\nsummarizers:\n  x: {backend: transformers, model: m, "
+                   "dtype: float8}\ntranslators:\n  y: {backend: extractive}\n")
+    with pytest.raises(ConfigError, match="dtype must be one of"):
+        load_registry(bad)

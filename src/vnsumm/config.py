@@ -13,8 +13,9 @@ BACKENDS = ("transformers", "ctranslate2", "extractive")
 ROLES = ("summarizers", "translators")
 _KEYS = {
     "backend", "model", "revision", "prefix", "strip_prefix", "max_input_tokens", "long_input", "src_lang",
-    "tgt_lang", "generate", "params", "licence", "quantization",
+    "tgt_lang", "generate", "params", "licence", "quantization", "dtype",
 }
+DTYPES = ("auto", "float32", "bfloat16", "float16")
 
 
 class ConfigError(ValueError):
@@ -39,6 +40,7 @@ class ModelSpec:
     params: dict[str, Any] = field(default_factory=dict)
     licence: str | None = None
     quantization: str | None = None  # ctranslate2 only; None picks int8 on CPU, int8_float16 on CUDA
+    dtype: str = "auto"  # transformers only; auto: bf16 (or fp16) on CUDA, float32 elsewhere
 
     def identity(self) -> dict[str, Any]:
         """What a record says about the model that made it (name, model, revision, backend)."""
@@ -87,6 +89,8 @@ def _spec(path: Path, role: str, name: str, entry: Any) -> ModelSpec:
         raise ConfigError(f"{where}: backend {backend} needs a 'model' (hub id or local folder)")
     if entry.get("long_input", "truncate") not in ("truncate", "chunk"):
         raise ConfigError(f"{where}: long_input must be 'truncate' or 'chunk'")
+    if entry.get("dtype", "auto") not in DTYPES:
+        raise ConfigError(f"{where}: dtype must be one of {', '.join(DTYPES)}")
     for key in ("generate", "params"):
         if not isinstance(entry.get(key, {}), dict):
             raise ConfigError(f"{where}: {key} must be a mapping")
@@ -110,6 +114,7 @@ def _spec(path: Path, role: str, name: str, entry: Any) -> ModelSpec:
         params=dict(entry.get("params") or {}),
         licence=entry.get("licence"),
         quantization=entry.get("quantization"),
+        dtype=entry.get("dtype", "auto"),
     )
 
 

@@ -182,9 +182,11 @@ def _return_freed_memory_to_os() -> None:
         ctypes.CDLL("libc.so.6").mallopt(-3, 65536)  # -3: M_MMAP_THRESHOLD
 
 
-def _model_dtype(device: str) -> Any:
+def _model_dtype(device: str, dtype: str = "auto") -> Any:
     import torch
 
+    if dtype != "auto":
+        return getattr(torch, dtype)
     if device == "cuda":
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     return torch.float32
@@ -203,7 +205,8 @@ class TransformersBackend:
 
         self.spec, self.tokenizer, self.device = spec, tokenizer, device
         _return_freed_memory_to_os()
-        self.model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=_model_dtype(device)).to(device).eval()
+        dtype = _model_dtype(device, spec.dtype)
+        self.model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype).to(device).eval()
         if device == "cpu":
             torch.set_num_threads(_threads())
         self.settings = dict(spec.generate)
