@@ -80,8 +80,11 @@ def write_inputs(folder: Path, texts: list[str], count: int) -> Path:
             current = ""
         if len(articles) == count:
             break
-    while len(articles) < count:  # too little text given: repeat what there is
-        articles.append(articles[len(articles) % max(len(articles), 1)] if articles else " ".join(texts) * 50)
+    if not articles:  # less text than one window: repeat it
+        articles.append(" ".join(texts * 50))
+    found = len(articles)
+    while len(articles) < count:  # fewer long articles than asked for: cycle through them
+        articles.append(articles[len(articles) % found])
     path = folder / f"articles-{count}.jsonl"
     path.write_text("".join(json.dumps({"id": f"bench-{i}", "text": t}, ensure_ascii=False) + "\n"
                             for i, t in enumerate(articles)), encoding="utf-8")

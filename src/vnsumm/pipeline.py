@@ -16,7 +16,7 @@ from typing import Protocol
 from vnsumm.clean import clean_articles, common_lines
 from vnsumm.config import ConfigError, ModelSpec, load_registry
 from vnsumm.digest import RENDERERS
-from vnsumm.io import Fields, JsonlAppender, load_jsonl, read_inputs, repair_jsonl, write_text_atomic
+from vnsumm.io import Fields, JsonlAppender, load_jsonl, read_inputs, write_text_atomic
 from vnsumm.records import Article
 from vnsumm.summarize import Summarizer, load_summarizer
 from vnsumm.translate import Translator, load_translator
@@ -169,7 +169,6 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
         article.content_hash = article.fingerprint()  # of the input as read: a changed input redoes the article
     report = RunReport(total=len(articles))
     records_path = Path(options.out) / RECORDS_FILE
-    repair_jsonl(records_path)
     previous = {} if options.force else {r.get("id"): r for r in load_jsonl(records_path)}
     reused = [r for a in articles if a.ok and (r := _reusable(previous, a, settings))]
     reused_ids = {r["id"] for r in reused}
