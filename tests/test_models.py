@@ -146,14 +146,47 @@ def test_long_articles_are_chunked_on_sentences_and_reduced(tiny_registry: Path)
     assert len(summaries) == 2 and calls == [len(chunks) + 1, 1]  # map over all chunks, then one reduce
 
 
-def test_dtype_setting(tiny_registry: Path, tmp_path: Path) -> None:
+def test_dtype_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
-    from vnsumm.generate import _model_dtype
+    from vnsumm import generate
 
-    assert _model_dtype("cpu") == torch.float32 and _model_dtype("cpu", "bfloat16") == torch.bfloat16
+    monkeypatch.setattr(generate, "_cpu_has_native_bf16", lambda: True)
+    assert generate._model_dtype("cpu") == torch.bfloat16 and generate._model_dtype("mps") == torch.float32
+    assert generate._model_dtype("cpu", "float32") == torch.float32
+    monkeypatch.setattr(generate, "_cpu_has_native_bf16", lambda: False)  # emulated bf16 would be slower than fp32
+    assert generate._model_dtype("cpu") == torch.float32 and generate._model_dtype("cpu", "bfloat16") == torch.bfloat16
     bad = tmp_path / "models.yaml"
     bad.write_text("defaults: {summarizer: x, translator: y}\nsummarizers:\n  x: {backend: transformers, model: m, "
                    "dtype: float8}\ntranslators:\n  y: {backend: extractive}\n")
     with pytest.raises(ConfigError, match="dtype must be one of"):
         load_registry(bad)
+
+
+@pytest.mark.parametrize("folder", ["vit5", "marian"])
+def test_cast_on_load_reads_the_same_weights_as_from_pretrained(tiny_registry: Path, folder: str,
+                                                                tmp_path: Path) -> None:
+    """The pread path (fp32 file, bf16 model) must give from_pretrained's model: weights, ties, generation config."""
+    import json
+
+    import torch
+    from transformers import AutoModelForSeq2SeqLM
+
+    from vnsumm.generate import load_seq2seq_model
+
+    path = Path(shutil.copytree(tiny_registry.parent / folder, tmp_path / folder))
+    (path / "generation_config.json").write_text(json.dumps({**json.loads(
+        (path / "generation_config.json").read_text()), "max_length": 77}))
+    expected = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=torch.bfloat16)
+    loaded = load_seq2seq_model(path, torch.bfloat16)
+    assert type(loaded) is type(expected) and loaded.dtype == torch.bfloat16
+    want, got = expected.state_dict(), loaded.state_dict()
+    assert want.keys() == got.keys() and all(torch.equal(want[k], got[k]) for k in want)
+    assert loaded.generation_config.max_length == 77
+    def tied(model: torch.nn.Module) -> bool:
+        return model.get_output_embeddings().weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
+
+    assert tied(loaded) == tied(expected)
+    ids = torch.tensor([[5, 6, 7, 1]])
+    assert torch.equal(expected.generate(input_ids=ids, max_new_tokens=5),
+                       loaded.generate(input_ids=ids, max_new_tokens=5))

@@ -183,17 +183,55 @@ def _return_freed_memory_to_os() -> None:
 
 
 def _model_dtype(device: str, dtype: str = "auto") -> Any:
+    """auto: bf16 on CUDA (fp16 where unsupported) and on CPUs with native bf16 arithmetic (AVX512-BF16 or AMX),
+    where it runs ViT5-base about 1.6x faster than fp32; T5 models were trained in bf16. fp32 elsewhere."""
     import torch
 
     if dtype != "auto":
         return getattr(torch, dtype)
     if device == "cuda":
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if device == "cpu" and _cpu_has_native_bf16():
+        return torch.bfloat16
     return torch.float32
+
+
+def _cpu_has_native_bf16() -> bool:
+    import torch
+
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")  # private in torch.cpu: absent means "no"
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
+
+
+SAFETENSORS_DTYPE_CODES = {"float32": "F32", "bfloat16": "BF16", "float16": "F16"}
+
+
+def load_seq2seq_model(path: Path, dtype: Any) -> Any:
+    """`from_pretrained`, but a checkpoint that must be cast (fp32 file, bf16 model) is read tensor by tensor with
+    pread: a memory-mapped fp32 file stays resident beside its cast copy (ViT5-base in bf16: 1.68 GB peak RSS with
+    mmap, 0.98 GB with pread)."""
+    from safetensors import safe_open
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM, GenerationConfig
+    from transformers.models.auto.modeling_auto import MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING
+
+    target = SAFETENSORS_DTYPE_CODES[str(dtype).removeprefix("torch.")]
+    with contextlib.ExitStack() as files:
+        handles = [files.enter_context(safe_open(f, framework="pt", device="cpu", backend="pread"))
+                   for f in sorted(path.glob("model*.safetensors"))]
+        tensors = {name: h.get_slice(name) for h in handles for name in h.keys()}  # noqa: SIM118 (not a dict); lazy
+        if all(t.get_dtype() == target for t in tensors.values()):  # also: no safetensors (a .bin checkpoint)
+            return AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype)
+        config = AutoConfig.from_pretrained(path)
+        generation = GenerationConfig.from_pretrained(path) if (path / "generation_config.json").is_file() else None
+        model_class = MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING[type(config)]
+        return model_class.from_pretrained(None, config=config, state_dict=tensors, dtype=dtype,
+                                           generation_config=generation)
 
 
 class _Batchable(Protocol):
     """What a backend does: input token ids in, generated token ids out (no decoder start, no padding)."""
+
+    token_budget: int  # padded input tokens per batch suited to this backend and device
 
     def generate_ids(self, batch: list[list[int]]) -> list[list[int]]: ...
 
@@ -201,12 +239,14 @@ class _Batchable(Protocol):
 class TransformersBackend:
     def __init__(self, spec: ModelSpec, path: Path, tokenizer: Any, device: str) -> None:
         import torch
-        from transformers import AutoModelForSeq2SeqLM
 
         self.spec, self.tokenizer, self.device = spec, tokenizer, device
         _return_freed_memory_to_os()
         dtype = _model_dtype(device, spec.dtype)
-        self.model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype).to(device).eval()
+        self.model = load_seq2seq_model(path, dtype).to(device).eval()
+        # CPU: 4 x 1,024 fp32 tokens per batch keep peak memory under twice the model's size; bf16 activations are
+        # half the size, and 8 x 1,024 run 10% faster (measured on ViT5-base: 1.20 GB peak).
+        self.token_budget = 65_536 if device == "cuda" else (4_096 if dtype == torch.float32 else 8_192)
         if device == "cpu":
             torch.set_num_threads(_threads())
         self.settings = dict(spec.generate)
@@ -299,6 +339,7 @@ class CTranslate2Backend:
             str(folder), device=device, compute_type=quantization, inter_threads=inter, intra_threads=intra
         )
         self.sub_batch_tokens = 16_384 if device == "cuda" else 2_048
+        self.token_budget = 65_536 if device == "cuda" else 4_096  # each batch is split again into sub-batches
         self.options = ct2_options(spec)
         self.target_prefix = [spec.tgt_lang] if spec.tgt_lang else None
 
@@ -339,8 +380,7 @@ class Seq2SeqEngine:
                 raise
             raise _unavailable(spec, f"loading {path} failed ({' '.join(str(exc).split())[:200]})") from None
         self.revision = _snapshot_commit(path) or spec.revision
-        # CPU: 4 x 1,024 tokens per batch is as fast as 8 and keeps peak memory under twice the model's size.
-        self.token_budget = token_budget or (65_536 if self.device == "cuda" else 4_096)
+        self.token_budget = token_budget or self.backend.token_budget
         self.max_batch = max_batch
 
     def identity(self) -> dict[str, Any]:
