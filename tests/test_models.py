@@ -190,3 +190,33 @@ def test_cast_on_load_reads_the_same_weights_as_from_pretrained(tiny_registry: P
     ids = torch.tensor([[5, 6, 7, 1]])
     assert torch.equal(expected.generate(input_ids=ids, max_new_tokens=5),
                        loaded.generate(input_ids=ids, max_new_tokens=5))
+
+
+def test_ctranslate2_runs_keep_the_tokenizer_beside_the_conversion(tiny_registry: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second run reads the saved Rust tokenizer (no transformers import) and must tokenize, truncate, decode and
+    generate exactly as the first, which used transformers' tokenizer."""
+    import subprocess
+    import sys
+
+    from vnsumm.generate import SavedTokenizer
+
+    monkeypatch.setenv("VNSUMM_CACHE", str(tmp_path))
+    spec = load_registry(tiny_registry).summarizer("tiny-vit5-ct2")
+    first = Seq2SeqEngine(spec, device="cpu")
+    second = Seq2SeqEngine(spec, device="cpu")
+    assert not isinstance(first.tokenizer, SavedTokenizer) and isinstance(second.tokenizer, SavedTokenizer)
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))]
+    texts = [*seeds, VIETNAMESE, "Giá vàng tăng , còn USD giảm ."]
+    assert max(len(ids) for ids in first.encode(seeds)) == spec.max_input_tokens  # truncation is exercised
+    assert first.encode(texts) == second.encode(texts)
+    assert first.count_tokens(texts) == second.count_tokens(texts)
+    ids = [[5, 0, 17, 1, 30, 2, 99], first.encode([VIETNAMESE])[0]]  # pad, end and unknown ids among others
+    assert first.tokenizer.batch_decode(ids, skip_special_tokens=True) == second.tokenizer.batch_decode(
+        ids, skip_special_tokens=True)
+    assert first.tokenizer.convert_ids_to_tokens(ids[1]) == second.tokenizer.convert_ids_to_tokens(ids[1])
+    assert first.generate(texts) == second.generate(texts)
+    check = ("import sys; from vnsumm import Seq2SeqEngine, load_registry; "
+             f"e = Seq2SeqEngine(load_registry({str(tiny_registry)!r}).summarizer('tiny-vit5-ct2'), device='cpu'); "
+             "e.generate(['Xin chào.']); assert 'transformers' not in sys.modules and 'torch' not in sys.modules")
+    subprocess.run([sys.executable, "-c", check], check=True)

@@ -82,6 +82,7 @@ def load_tokenizer(path: Path) -> Any:
     that the CTranslate2 backend does not need)."""
     import transformers
 
+    _quiet_transformers()
     config = path / "tokenizer_config.json"
     name = json.loads(config.read_text(encoding="utf-8")).get("tokenizer_class") if config.is_file() else None
     tokenizer_class = getattr(transformers, name, None) if isinstance(name, str) else None
@@ -312,6 +313,7 @@ def convert_to_ct2(spec: ModelSpec, path: Path, quantization: str) -> Path:
         return target
     staging = target.with_name(target.name + f".tmp{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
+    _quiet_transformers()
     ctranslate2.converters.TransformersConverter(str(path)).convert(str(staging), quantization=quantization)
     try:
         staging.rename(target)  # atomic: a half-written conversion is never picked up
@@ -320,14 +322,70 @@ def convert_to_ct2(spec: ModelSpec, path: Path, quantization: str) -> Path:
     return target
 
 
+def ct2_compute_type(spec: ModelSpec, device: str) -> str:
+    return spec.quantization or ("int8_float16" if device == "cuda" else "int8")
+
+
+class SavedTokenizer:
+    """The Rust tokenizer that transformers runs, saved beside a CTranslate2 conversion and loaded with `tokenizers`
+    alone: the CTranslate2 path then starts without importing transformers (1.3 s of each run). It answers the calls
+    the engine makes, the way transformers' fast tokenizer does (ids, truncation, special tokens, decoding)."""
+
+    FILE, SETTINGS = "tokenizer.json", "vnsumm-tokenizer.json"
+
+    def __init__(self, folder: Path) -> None:
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(folder / self.FILE))
+        self.pad_token_id: int = json.loads((folder / self.SETTINGS).read_text(encoding="utf-8"))["pad_token_id"]
+
+    @classmethod
+    def save(cls, tokenizer: Any, folder: Path) -> bool:
+        """Save a transformers tokenizer's Rust core when it is all there is to it (a fast tokenizer that does
+        not clean up spaces when decoding); False when it is not."""
+        if getattr(tokenizer, "backend_tokenizer", None) is None or tokenizer.clean_up_tokenization_spaces:
+            return False
+        staging = folder / f"{cls.FILE}.tmp{os.getpid()}"
+        tokenizer.backend_tokenizer.save(str(staging))
+        (folder / cls.SETTINGS).write_text(json.dumps({"pad_token_id": tokenizer.pad_token_id}), encoding="utf-8")
+        staging.replace(folder / cls.FILE)  # last: its presence means both files are whole
+        return True
+
+    def __call__(self, texts: list[str], truncation: bool = False, max_length: int | None = None,
+                 add_special_tokens: bool = True) -> dict[str, list[list[int]]]:
+        if truncation and max_length:
+            self._tokenizer.enable_truncation(max_length)
+        else:
+            self._tokenizer.no_truncation()
+        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=add_special_tokens)
+        return {"input_ids": [e.ids for e in encodings]}
+
+    def batch_decode(self, ids: list[list[int]], skip_special_tokens: bool = False) -> list[str]:
+        return self._tokenizer.decode_batch(ids, skip_special_tokens=skip_special_tokens)
+
+    def convert_ids_to_tokens(self, ids: list[int]) -> list[str]:
+        return [self._tokenizer.id_to_token(i) for i in ids]
+
+    def convert_tokens_to_ids(self, tokens: list[str]) -> list[int]:
+        return [self._tokenizer.token_to_id(t) for t in tokens]
+
+
+def load_ct2_tokenizer(spec: ModelSpec, path: Path, converted: Path) -> Any:
+    """The tokenizer saved with the conversion; else transformers', saved there for the next run where it can be."""
+    if spec.src_lang is None and (converted / SavedTokenizer.FILE).is_file():
+        return SavedTokenizer(converted)
+    tokenizer = load_tokenizer(path)
+    if spec.src_lang is None:  # a source-language setting changes the tokenizer: keep using transformers for it
+        SavedTokenizer.save(tokenizer, converted)
+    return tokenizer
+
+
 class CTranslate2Backend:
-    def __init__(self, spec: ModelSpec, path: Path, tokenizer: Any, device: str) -> None:
+    """Runs a converted model (`convert_to_ct2`); its tokenizer gives and takes token strings."""
+
+    def __init__(self, spec: ModelSpec, converted: Path, tokenizer: Any, device: str) -> None:
         import ctranslate2
 
-        if device == "mps":
-            raise ConfigError(f"{spec.name}: CTranslate2 runs on cpu or cuda, not mps")
-        quantization = spec.quantization or ("int8_float16" if device == "cuda" else "int8")
-        folder = convert_to_ct2(spec, path, quantization)
         self.spec, self.tokenizer = spec, tokenizer
         cores = _threads()
         # On CPU, several single- or few-threaded workers decoding separate sub-batches beat one wide worker
@@ -336,7 +394,8 @@ class CTranslate2Backend:
         if device == "cuda":
             inter, intra = 1, 0
         self.translator = ctranslate2.Translator(
-            str(folder), device=device, compute_type=quantization, inter_threads=inter, intra_threads=intra
+            str(converted), device=device, compute_type=ct2_compute_type(spec, device), inter_threads=inter,
+            intra_threads=intra,
         )
         self.sub_batch_tokens = 16_384 if device == "cuda" else 2_048
         self.token_budget = 65_536 if device == "cuda" else 4_096  # each batch is split again into sub-batches
@@ -365,16 +424,22 @@ class Seq2SeqEngine:
 
     def __init__(self, spec: ModelSpec, device: str = "auto", token_budget: int | None = None,
                  max_batch: int | None = None) -> None:
-        _quiet_transformers()
         self.spec = spec
         self.device = resolve_device(device, spec.backend)
+        if self.device == "mps" and spec.backend == "ctranslate2":
+            raise ConfigError(f"{spec.name}: CTranslate2 runs on cpu or cuda, not mps")
         path = locate_model(spec)
         try:
-            self.tokenizer = load_tokenizer(path)
+            self.backend: _Batchable
+            if spec.backend == "ctranslate2":
+                converted = convert_to_ct2(spec, path, ct2_compute_type(spec, self.device))
+                self.tokenizer = load_ct2_tokenizer(spec, path, converted)
+                self.backend = CTranslate2Backend(spec, converted, self.tokenizer, self.device)
+            else:
+                self.tokenizer = load_tokenizer(path)
+                self.backend = TransformersBackend(spec, path, self.tokenizer, self.device)
             if spec.src_lang:
                 self.tokenizer.src_lang = spec.src_lang
-            backend_class = CTranslate2Backend if spec.backend == "ctranslate2" else TransformersBackend
-            self.backend: _Batchable = backend_class(spec, path, self.tokenizer, self.device)
         except (OSError, ValueError) as exc:
             if isinstance(exc, ConfigError):
                 raise
