@@ -152,10 +152,10 @@ def test_dtype_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from vnsumm import generate
 
     monkeypatch.setattr(generate, "_cpu_has_native_bf16", lambda: True)
-    assert generate._model_dtype("cpu") == torch.bfloat16 and generate._model_dtype("mps") == torch.float32
-    assert generate._model_dtype("cpu", "float32") == torch.float32
+    assert generate.model_dtype("cpu") == torch.bfloat16 and generate.model_dtype("mps") == torch.float32
+    assert generate.model_dtype("cpu", "float32") == torch.float32
     monkeypatch.setattr(generate, "_cpu_has_native_bf16", lambda: False)  # emulated bf16 would be slower than fp32
-    assert generate._model_dtype("cpu") == torch.float32 and generate._model_dtype("cpu", "bfloat16") == torch.bfloat16
+    assert generate.model_dtype("cpu") == torch.float32 and generate.model_dtype("cpu", "bfloat16") == torch.bfloat16
     bad = tmp_path / "models.yaml"
     bad.write_text("defaults: {summarizer: x, translator: y}\nsummarizers:\n  x: {backend: transformers, model: m, "
                    "dtype: float8}\ntranslators:\n  y: {backend: extractive}\n")

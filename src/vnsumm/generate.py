@@ -190,7 +190,7 @@ def _reuse_freed_memory() -> None:
         libc.mallopt(-1, 2**31 - 1)  # M_TRIM_THRESHOLD: never give the heap's top back mid-run
 
 
-def _model_dtype(device: str, dtype: str = "auto") -> Any:
+def model_dtype(device: str, dtype: str = "auto") -> Any:
     """auto: bf16 on CUDA (fp16 where unsupported) and on CPUs with native bf16 arithmetic (AVX512-BF16 or AMX),
     where it runs ViT5-base about 1.6x faster than fp32; T5 models were trained in bf16. fp32 elsewhere."""
     import torch
@@ -249,7 +249,7 @@ class TransformersBackend:
         import torch
 
         self.spec, self.tokenizer, self.device = spec, tokenizer, device
-        dtype = _model_dtype(device, spec.dtype)
+        dtype = model_dtype(device, spec.dtype)
         self.model = load_seq2seq_model(path, dtype).to(device).eval()
         # CPU, ViT5-base, 16 articles: fp32 in 4 x 1,024-token batches, 51 s at 1.81 GB peak (3 x 1,024: 70 s at
         # 1.68 GB); bf16 activations are half the size and 8 x 1,024 run 10% faster than 4 (1.4 GB peak).
