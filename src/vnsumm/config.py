@@ -40,7 +40,7 @@ class ModelSpec:
     params: dict[str, Any] = field(default_factory=dict)
     licence: str | None = None
     quantization: str | None = None  # ctranslate2 only; None picks int8 on CPU, int8_float16 on CUDA
-    dtype: str = "auto"  # transformers only; auto: bf16 (or fp16) on CUDA, float32 elsewhere
+    dtype: str = "auto"  # transformers only; auto: bf16 (or fp16) on CUDA, bf16 on CPUs with native bf16, else float32
 
     def identity(self) -> dict[str, Any]:
         """What a record says about the model that made it (name, model, revision, backend)."""
