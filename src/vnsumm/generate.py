@@ -382,7 +382,8 @@ def load_ct2_tokenizer(spec: ModelSpec, path: Path, converted: Path) -> Any:
         return SavedTokenizer(converted)
     tokenizer = load_tokenizer(path)
     if spec.src_lang is None:  # a source-language setting changes the tokenizer: keep using transformers for it
-        SavedTokenizer.save(tokenizer, converted)
+        with contextlib.suppress(OSError):  # a read-only shared cache: this run is fine, only slower to start
+            SavedTokenizer.save(tokenizer, converted)
     return tokenizer
 
 
