@@ -222,6 +222,7 @@ def load_seq2seq_model(path: Path, dtype: Any) -> Any:
     from transformers import AutoConfig, AutoModelForSeq2SeqLM, GenerationConfig
     from transformers.models.auto.modeling_auto import MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING
 
+    _quiet_transformers()
     target = SAFETENSORS_DTYPE_CODES[str(dtype).removeprefix("torch.")]
     with contextlib.ExitStack() as files:
         handles = [files.enter_context(safe_open(f, framework="pt", device="cpu", backend="pread"))
@@ -248,7 +249,7 @@ class TransformersBackend:
     def __init__(self, spec: ModelSpec, path: Path, tokenizer: Any, device: str) -> None:
         import torch
 
-        self.spec, self.tokenizer, self.device = spec, tokenizer, device
+        self.tokenizer, self.device = tokenizer, device
         dtype = model_dtype(device, spec.dtype)
         self.model = load_seq2seq_model(path, dtype).to(device).eval()
         # CPU, ViT5-base, 16 articles: fp32 in 4 x 1,024-token batches, 51 s at 1.81 GB peak (3 x 1,024: 70 s at
@@ -346,16 +347,15 @@ class SavedTokenizer:
         self.pad_token_id: int = json.loads((folder / self.SETTINGS).read_text(encoding="utf-8"))["pad_token_id"]
 
     @classmethod
-    def save(cls, tokenizer: Any, folder: Path) -> bool:
+    def save(cls, tokenizer: Any, folder: Path) -> None:
         """Save a transformers tokenizer's Rust core when it is all there is to it (a fast tokenizer that does
-        not clean up spaces when decoding); False when it is not."""
+        not clean up spaces when decoding); otherwise save nothing."""
         if getattr(tokenizer, "backend_tokenizer", None) is None or tokenizer.clean_up_tokenization_spaces:
-            return False
+            return
         staging = folder / f"{cls.FILE}.tmp{os.getpid()}"
         tokenizer.backend_tokenizer.save(str(staging))
         (folder / cls.SETTINGS).write_text(json.dumps({"pad_token_id": tokenizer.pad_token_id}), encoding="utf-8")
         staging.replace(folder / cls.FILE)  # last: its presence means both files are whole
-        return True
 
     def __call__(self, texts: list[str], truncation: bool = False, max_length: int | None = None,
                  add_special_tokens: bool = True) -> dict[str, list[list[int]]]:
@@ -393,7 +393,7 @@ class CTranslate2Backend:
     def __init__(self, spec: ModelSpec, converted: Path, tokenizer: Any, device: str) -> None:
         import ctranslate2
 
-        self.spec, self.tokenizer = spec, tokenizer
+        self.tokenizer = tokenizer
         cores = _threads()
         # On CPU, several single- or few-threaded workers decoding separate sub-batches beat one wide worker
         # (measured on 2 cores: 1.22 s against 1.54 s per 1,024-token article). Weights are shared between them.
