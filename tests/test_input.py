@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, read_jsonl, vnsumm
+from helpers import ROOT, read_jsonl, vnsumm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

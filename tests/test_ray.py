@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import ROOT, read_jsonl, vnsumm
+from helpers import ROOT, read_jsonl, vnsumm
 
 
 def make_articles(path: Path, count: int) -> None:

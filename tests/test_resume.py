@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, read_jsonl, vnsumm
+from helpers import ROOT, read_jsonl, vnsumm
 
 
 def make_articles(path: Path, count: int) -> None:

@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, vnsumm
+from helpers import ROOT, vnsumm
 from rouge_score import rouge_scorer, tokenizers
 
 from vnsumm.scoring import rouge, score

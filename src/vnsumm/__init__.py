@@ -1,25 +1,35 @@
 """vnsumm: summarize and translate Vietnamese news in bulk.
 
 The library and the CLI are the same thing: `vnsumm run` is `vnsumm.run`, `vnsumm clean` is
-`vnsumm.clean_articles(vnsumm.read_inputs(...))`, `vnsumm score` is `vnsumm.scoring`.
+`vnsumm.clean_articles(vnsumm.read_inputs(...))` then `vnsumm.write_cleaned`, `vnsumm score` is
+`vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`.
 """
 
-from vnsumm.clean import clean_article, clean_articles, clean_text
-from vnsumm.config import ConfigError, ModelSpec, Registry, load_registry
+__version__ = "0.2.0"
+
+from vnsumm.clean import clean_article, clean_articles, clean_text, write_cleaned
 from vnsumm.digest import render_html, render_markdown
-from vnsumm.generate import ModelUnavailable, Seq2SeqEngine, build_input, plan_batches, postprocess
+from vnsumm.errors import ConfigError, ModelUnavailable
+from vnsumm.evaluate import EvalSet, dataset_set, evaluate, seed_set
+from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer
 from vnsumm.io import Fields, read_inputs
-from vnsumm.pipeline import RunOptions, RunReport, run, summarize_articles
+from vnsumm.models import Seq2SeqEngine, build_input, encode_inputs, plan_batches, postprocess
+from vnsumm.options import Device, EngineName, Lang, OutputFormat, RunOptions, RunReport
+from vnsumm.pipeline import run
 from vnsumm.records import Article
-from vnsumm.summarize import ExtractiveSummarizer, Seq2SeqSummarizer, Summarizer, load_summarizer
+from vnsumm.registry import ModelSpec, Registry, load_registry
+from vnsumm.scoring import score, score_files
+from vnsumm.summarize import Seq2SeqSummarizer, Summarizer, load_summarizer, summarize_stage
 from vnsumm.text import normalize, split_sentences, syllables
-from vnsumm.translate import Translator, load_translator
+from vnsumm.translate import Translator, load_translator, translate_stage
+from vnsumm.tuning import tune_process
 
 __all__ = [
-    "Article", "ConfigError", "ExtractiveSummarizer", "Fields", "ModelSpec", "ModelUnavailable", "Registry",
-    "RunOptions", "RunReport", "Seq2SeqEngine", "Seq2SeqSummarizer", "Summarizer", "Translator", "build_input",
-    "clean_article", "clean_articles", "clean_text", "load_registry", "load_summarizer", "load_translator",
-    "normalize", "plan_batches", "postprocess", "read_inputs", "render_html", "render_markdown", "run",
-    "split_sentences", "summarize_articles", "syllables",
+    "Article", "ConfigError", "Device", "EngineName", "EvalSet", "ExtractiveParams", "ExtractiveSummarizer", "Fields",
+    "Lang", "ModelSpec", "ModelUnavailable", "OutputFormat", "Registry", "RunOptions", "RunReport", "Seq2SeqEngine",
+    "Seq2SeqSummarizer", "Summarizer", "Translator", "build_input", "clean_article", "clean_articles", "clean_text",
+    "dataset_set", "encode_inputs", "evaluate", "load_registry", "load_summarizer", "load_translator", "normalize",
+    "plan_batches", "postprocess", "read_inputs", "render_html", "render_markdown", "run", "score", "score_files",
+    "seed_set", "split_sentences", "summarize_stage", "syllables", "translate_stage", "tune_process",
+    "write_cleaned",
 ]
-__version__ = "0.1.0"

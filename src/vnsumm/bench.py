@@ -16,8 +16,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from vnsumm.generate import model_dtype
+from vnsumm.evaluate import seed_set
 from vnsumm.io import load_jsonl
+from vnsumm.models.transformers_backend import model_dtype
 
 VIT5_BASE_SHAPE = dict(  # VietAI/vit5-base: T5 v1.1 layout, 36,096-token vocabulary, ~226M parameters
     vocab_size=36096, d_model=768, d_kv=64, d_ff=2048, num_layers=12, num_decoder_layers=12, num_heads=12,
@@ -94,7 +95,7 @@ def write_inputs(folder: Path, texts: list[str], count: int) -> Path:
 
 def write_registry(folder: Path, model: Path, new_tokens: int) -> Path:
     generate = {"num_beams": 1, "max_new_tokens": new_tokens, "min_new_tokens": new_tokens}
-    entry = {"model": str(model), "prefix": "vietnews: ", "max_input_tokens": INPUT_TOKENS, "generate": generate}
+    entry = {"model": str(model), "prefix": "", "max_input_tokens": INPUT_TOKENS, "generate": generate}
     registry = {
         "defaults": {"summarizer": "bench-transformers", "translator": "bench-transformers"},
         "summarizers": {"bench-transformers": {"backend": "transformers", **entry},
@@ -115,7 +116,7 @@ def model_card_loop(model: Path, articles: Path, new_tokens: int) -> None:
     tokenizer = AutoTokenizer.from_pretrained(model)
     seq2seq = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
     for record in load_jsonl(articles):
-        encoding = tokenizer("vietnews: " + record["text"], return_tensors="pt", truncation=True,
+        encoding = tokenizer(record["text"], return_tensors="pt", truncation=True,
                              max_length=INPUT_TOKENS)
         with torch.no_grad():
             seq2seq.generate(**encoding, max_new_tokens=new_tokens, min_new_tokens=new_tokens, num_beams=1)
@@ -156,7 +157,7 @@ def run_bench(articles: int = 16, new_tokens: int = 64, dataset: Path | None = N
     workdir = workdir or Path(os.environ.get("VNSUMM_CACHE", Path.home() / ".cache" / "vnsumm")) / "bench"
     source = dataset if dataset and dataset.is_file() else None
     texts = [r["text"] for r in load_jsonl(source)] if source else \
-        [p.read_text(encoding="utf-8") for p in sorted(Path("seeds").glob("*.txt"))]
+        [p.read_text(encoding="utf-8") for p in sorted(Path(seed_set().inputs[0]).glob("*.txt"))]
     model = build_model(workdir / "vit5-base-shaped", texts)
     inputs = write_inputs(workdir, texts, articles)
     registry = write_registry(workdir, model, new_tokens)

@@ -10,10 +10,12 @@ Three kinds of evidence, because no list of patterns covers every site:
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from vnsumm.records import Article
 from vnsumm.text import fold_tones, normalize, split_sentences
@@ -96,7 +98,6 @@ class CleanResult:
     title: str | None = None
     date: str | None = None
     publisher: str | None = None
-    dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, reason), for tests and debugging
 
 
 def _key(line: str) -> str:
@@ -155,15 +156,13 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
     seen: set[str] = set()
     after_media = False  # the line after an image id or a video box is its caption
     dropped_caption = False
-    for index, line in enumerate(raw):
+    for line in raw:
         if match := _COUNTER_PREFIX.match(line):
             result.date = result.date or find_date(match.group(1))
-            result.dropped.append((match.group(0), "counter"))
             line = line[match.end():].strip()
             if not line:
                 continue
         if kept and RELATED_HEADING.match(line):
-            result.dropped.extend((rest, "related list") for rest in raw[index:])
             break
         reason = _boilerplate_reason(line, common)
         if reason is None and _key(line) in seen:
@@ -175,7 +174,6 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
         if reason is None and (credit := _PHOTO_CREDIT.search(line)):
             sentences = split_sentences(line[: credit.start()])
             # The sentence before a photo credit is the caption; anything before it is body text.
-            result.dropped.append((" ".join([*sentences[-1:], credit.group(0)]), "caption"))
             line = " ".join(sentences[:-1])
             if not line:
                 after_media, dropped_caption = False, True
@@ -187,7 +185,6 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
         if reason is not None:
             if result.date is None and reason == "date line":
                 result.date = find_date(line)
-            result.dropped.append((line, reason))
             continue
         if len(kept) <= 1 and (tag := _SOURCE_TAG.match(line)) and len(line) > tag.end() + 20:
             result.publisher = (tag.group("paren") or tag.group(0).rstrip(" -–—")).strip()
@@ -203,7 +200,7 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
         or (len(kept[-1].split()) <= BYLINE_MAX_WORDS and not _TERMINAL.search(kept[-1])
             and (not _PERSON.match(kept[-1]) or re.match(r"^(theo|nguồn|nhóm)\s", kept[-1], _I)))
     ):
-        result.dropped.append((kept.pop(), "byline"))
+        kept.pop()
     # The title opens the page: a short line that is not a sentence of the body.
     if len(kept) > 1 and not kept[0].endswith(".") and len(kept[0].split()) <= 35:
         result.title = kept.pop(0)
@@ -226,19 +223,18 @@ def common_lines(articles: Iterable[Article], min_share: float = 0.2) -> frozens
 
 
 def clean_article(article: Article, common: frozenset[str] = frozenset()) -> Article:
-    """Replace an article's text with its cleaned body; fill title/date when the page gives them."""
+    """A new record with the cleaned body as text; title, date and publisher filled where the page gives them."""
     if not article.ok:
         return article
     result = clean_text(article.text, common)
     if not result.lines:
-        return article.fail(f"{article.source}: no article text left after removing page boilerplate")
-    article.text = "\n".join(result.lines)
-    article.title = article.title or result.title
-    article.date = article.date or result.date
-    article.publisher = article.publisher or result.publisher
-    if not looks_vietnamese(article.text):
-        article.warnings.append("text does not look Vietnamese; summaries may be poor")
-    return article
+        return replace(article).fail(f"{article.source}: no article text left after removing page boilerplate")
+    text = "\n".join(result.lines)
+    warnings = list(article.warnings)
+    if not looks_vietnamese(text):
+        warnings.append("text does not look Vietnamese; summaries may be poor")
+    return replace(article, text=text, title=article.title or result.title, date=article.date or result.date,
+                   publisher=article.publisher or result.publisher, warnings=warnings)
 
 
 def clean_articles(articles: list[Article], common: frozenset[str] | None = None) -> list[Article]:
@@ -246,3 +242,17 @@ def clean_articles(articles: list[Article], common: frozenset[str] | None = None
     in these articles; pass it when cleaning a run in parts)."""
     common = common_lines(articles) if common is None else common
     return [clean_article(a, common) for a in articles]
+
+
+CLEANED_FIELDS = ("id", "source", "title", "date", "publisher", "text", "error", "warnings")
+
+
+def write_cleaned(articles: Iterable[Article], path: Path) -> None:
+    """`vnsumm clean`'s output: one JSON line per article with CLEANED_FIELDS."""
+    from vnsumm.store import write_text_atomic
+
+    lines = []
+    for article in articles:
+        record = article.to_record(with_text=True)
+        lines.append(json.dumps({k: record[k] for k in CLEANED_FIELDS}, ensure_ascii=False) + "\n")
+    write_text_atomic(path, "".join(lines))

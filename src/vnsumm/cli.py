@@ -1,23 +1,42 @@
-"""Command line: thin typed functions that parse options and call the library."""
+"""Command line: thin typed functions that parse options and call the library (same names, same behaviour)."""
 
 from __future__ import annotations
 
 import json
 import signal
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
-from vnsumm.config import ConfigError, load_registry
+from vnsumm.errors import ConfigError
 from vnsumm.io import Fields
+from vnsumm.options import Device, EngineName, Lang, OutputFormat
+from vnsumm.registry import load_registry
+
+
+class VnsummGroup(TyperGroup):
+    """Handles a ConfigError (usage, registry, models, output folder) once, for every command: one line, exit 2;
+    an interrupt is one line, exit 130."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            err.print(f"vnsumm: error: {exc}", markup=False)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted", markup=False)
+            raise typer.Exit(130) from None
+
 
 app = typer.Typer(
-    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    cls=VnsummGroup, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
     help="Summarize and translate Vietnamese news in bulk.",
 )
 models_app = typer.Typer(no_args_is_help=True, help="The model registry: list, download, check.")
@@ -35,6 +54,13 @@ TitleField = Annotated[str, typer.Option("--title-field", help="Field holding th
 def fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"vnsumm: error: {message}", markup=False)
     return typer.Exit(code)
+
+
+def _formats(value: str) -> tuple[OutputFormat, ...]:
+    try:
+        return tuple(OutputFormat(f.strip()) for f in value.split(",") if f.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value!r}: choose from md, html (summaries.jsonl is always written)") from None
 
 
 class RichProgress:
@@ -64,39 +90,40 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 @app.command()
 def run(
     inputs: Inputs,
-    lang: Annotated[str, typer.Option(help="Digest language: en (translate) or vi.")] = "en",
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
+    lang: Annotated[Lang, typer.Option(help="Digest language: en (translate) or vi.")] = Lang.en,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder (a store: records accumulate).")] = Path("out"),
     summarizer: Annotated[str | None, typer.Option(help="Registry name (default: defaults.summarizer).")] = None,
     translator: Annotated[str | None, typer.Option(help="Registry name (default: defaults.translator).")] = None,
     models: ModelsOpt = None,
-    device: Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")] = "auto",
+    device: Annotated[Device, typer.Option(help="Where models run.")] = Device.auto,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Most sequences per batch.")] = None,
     batch_tokens: Annotated[int | None, typer.Option(min=1, help="Padded input tokens per batch.")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="Outputs: md,html,jsonl (JSONL always).")] = "md,html",
-    force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = False,
+    output_format: Annotated[str, typer.Option("--format", help="Digests: md,html (summaries.jsonl always).")] =
+        "md,html",
+    force: Annotated[bool, typer.Option(help="Recompute articles already done and redo model conversions.")] = False,
     write_every: Annotated[int, typer.Option(min=1, help="Save records every N articles.")] = 16,
-    engine: Annotated[str, typer.Option(help="local, or ray (pip install 'vnsumm[ray]').")] = "local",
+    engine: Annotated[EngineName, typer.Option(help=escape("ray needs pip install 'vnsumm[ray]'."))] =
+        EngineName.local,
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster address (default: start a local one).")] = None,
     ray_workers: Annotated[int | None, typer.Option(min=1, help="Model actors per stage on Ray.")] = None,
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
-    """Clean, summarize and translate articles; write summaries.jsonl and the digest."""
+    """Clean, summarize and translate articles; add their records to summaries.jsonl and write the digest."""
     from vnsumm.pipeline import RunOptions
     from vnsumm.pipeline import run as run_pipeline
+    from vnsumm.tuning import tune_process
 
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
         batch_size=batch_size, token_budget=batch_tokens, force=force, write_every=write_every, engine=engine,
-        ray_address=ray_address, ray_workers=ray_workers,
-        formats=[f.strip() for f in output_format.split(",") if f.strip()],
+        ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )
+    tune_process(device.value)
     progress = RichProgress("summarizing")
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         report = run_pipeline(inputs, options, progress)
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
     finally:
         progress.stop()
     for article in report.failed:
@@ -120,19 +147,11 @@ def clean(
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
     """Only the reading and cleaning stages: id, source, title, date, text (one paragraph per line)."""
-    from vnsumm.clean import clean_articles
-    from vnsumm.io import read_inputs, write_text_atomic
+    from vnsumm.clean import clean_articles, write_cleaned
+    from vnsumm.io import read_inputs
 
-    try:
-        articles = clean_articles(read_inputs(inputs, Fields(text=text_field, id=id_field, title=title_field)))
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
-    keys = ("id", "source", "title", "date", "publisher", "text", "error", "warnings")
-    lines = []
-    for article in articles:
-        record = article.to_record(with_text=True)
-        lines.append(json.dumps({k: record[k] for k in keys}, ensure_ascii=False) + "\n")
-    write_text_atomic(output, "".join(lines))
+    articles = clean_articles(read_inputs(inputs, Fields(text=text_field, id=id_field, title=title_field)))
+    write_cleaned(articles, output)
     failed = [a for a in articles if not a.ok]
     for article in failed:
         err.print(f"failed: {article.error}", markup=False)
@@ -160,46 +179,35 @@ def score(
     references: Annotated[Path, typer.Argument(help="JSONL of references with `id`.")],
     pred_field: Annotated[str | None, typer.Option(help="Default: summary_<lang>.")] = None,
     gold_field: Annotated[str | None, typer.Option(help="Default: summary_<lang>, else summary.")] = None,
-    lang: Annotated[str, typer.Option(help="vi (syllable ROUGE) or en (ROUGE, chrF, BLEU).")] = "vi",
+    lang: Annotated[Lang, typer.Option(help="vi (syllable ROUGE) or en (ROUGE, chrF, BLEU).")] = Lang.vi,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     compat: Annotated[bool, typer.Option(help="rouge-score's default tokenizer, for published figures.")] = False,
 ) -> None:
     """Score predictions against references, joined on `id`."""
-    from vnsumm.io import load_jsonl
-    from vnsumm.scoring import join_on_id
-    from vnsumm.scoring import score as compute
+    from vnsumm.scoring import score_files
 
-    if lang not in ("vi", "en"):
-        raise fail(f"--lang must be vi or en, not {lang!r}")
-    for path in (predictions, references):
-        if not path.is_file():
-            raise fail(f"{path}: no such file")
-    preds, golds = load_jsonl(predictions), load_jsonl(references)
-    if gold_field is None:
-        gold_field = f"summary_{lang}" if any(f"summary_{lang}" in r for r in golds) else "summary"
-    ids, pred_texts, gold_texts, missing = join_on_id(preds, golds, pred_field or f"summary_{lang}", gold_field)
-    if not ids:
-        raise fail(f"no ids in common between {predictions} and {references} (gold field {gold_field!r})")
-    for side, absent in missing.items():
+    result = score_files(predictions, references, lang=lang.value, pred_field=pred_field, gold_field=gold_field,
+                         compat=compat)
+    for side, absent in result["missing"].items():
         if absent:
             err.print(f"warning: {len(absent)} ids have no {side[:-1]}: {', '.join(absent[:5])}"
                       + (" ..." if len(absent) > 5 else ""), markup=False)
-    result = {**compute(pred_texts, gold_texts, lang=lang, compat=compat).as_dict(), "missing": missing}
     if as_json:
         out.print(json.dumps(result, ensure_ascii=False), markup=False)
     else:
         out.print(_score_table(f"{predictions} vs {references}", result))
+        err.print(f"fields: {result['pred_field']} against {result['gold_field']}", markup=False)
 
 
 @app.command("eval")
 def evaluate(
     summarizer: Annotated[str | None, typer.Option(help="Registry name.")] = None,
     translator: Annotated[str | None, typer.Option(help="Registry name (with --lang en).")] = None,
-    lang: Annotated[str, typer.Option(help="vi: score Vietnamese; en: also translate and score English.")] = "vi",
+    lang: Annotated[Lang, typer.Option(help="vi: score Vietnamese; en: also translate and score English.")] = Lang.vi,
     refs: Annotated[Path | None, typer.Option(help="References (default: eval/references.jsonl).")] = None,
     dataset: Annotated[Path | None, typer.Option(help="JSONL with id, title, text, summary (VietNews shape).")] = None,
     models: ModelsOpt = None,
-    device: Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")] = "auto",
+    device: Annotated[Device, typer.Option(help="Where models run.")] = Device.auto,
     out_dir: Annotated[Path, typer.Option("--out", help="Where records and eval_report.json go.")] = Path("out/eval"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
     compat: Annotated[bool, typer.Option(help="rouge-score's default tokenizer, for published figures.")] = False,
@@ -208,20 +216,15 @@ def evaluate(
     from vnsumm.evaluate import dataset_set, seed_set
     from vnsumm.evaluate import evaluate as run_eval
     from vnsumm.pipeline import RunOptions
+    from vnsumm.tuning import tune_process
 
     if dataset is not None and not dataset.is_file():
         raise fail(f"{dataset}: no such file")
     eval_set = dataset_set(dataset) if dataset else seed_set()
-    if refs is not None:
-        eval_set = type(eval_set)(eval_set.inputs, refs, eval_set.gold_fields)
-    if not eval_set.references.is_file():
-        raise fail(f"{eval_set.references}: no such references file")
     options = RunOptions(lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models,
                          device=device)
-    try:
-        report = run_eval(eval_set, options, compat=compat)
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
+    tune_process(device.value)
+    report = run_eval(eval_set, options, compat=compat, references=refs)
     if as_json:
         out.print(json.dumps(report, ensure_ascii=False), markup=False)
     else:
@@ -249,10 +252,7 @@ def bench(
     """Time the model card's per-article loop against vnsumm's backends on a ViT5-base-shaped random T5."""
     from vnsumm.bench import run_bench
 
-    try:
-        rows, size_mb = run_bench(articles, new_tokens, dataset, workdir)
-    except RuntimeError as exc:
-        raise fail(" ".join(str(exc).split())[-400:], code=1) from None
+    rows, size_mb = run_bench(articles, new_tokens, dataset, workdir)
     table = Table(title=f"{articles} articles, {new_tokens} forced output tokens, 1,024 input tokens, greedy",
                   caption=f"model on disk: {size_mb:.0f} MB; whole processes (start-up and loading included)")
     for column in ("engine", "wall s", "articles/s", "speed-up", "peak RSS MB"):
@@ -265,20 +265,16 @@ def bench(
 
 @models_app.command("list")
 def models_list(models: ModelsOpt = None) -> None:
-    """Show the registry."""
-    try:
-        registry = load_registry(models)
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
-    table = Table(title=f"models in {registry.path}")
-    for column in ("role", "name", "backend", "model", "revision", "licence"):
-        table.add_column(column)
-    for role, entries, default in (("summarizer", registry.summarizers, registry.default_summarizer),
-                                   ("translator", registry.translators, registry.default_translator)):
-        for name, spec in entries.items():
+    """Show the registry: one line per entry, whole model ids (tab-separated, for copying and scripts)."""
+    registry = load_registry(models)
+    out.print(f"# models in {registry.path}", markup=False)
+    out.print("\t".join(("role", "name", "backend", "model", "revision", "licence")), markup=False)
+    for role in ("summarizer", "translator"):
+        default = registry.default_summarizer if role == "summarizer" else registry.default_translator
+        for name, spec in registry.entries(role).items():  # type: ignore[arg-type]
             label = f"{name} (default)" if name == default else name
-            table.add_row(role, label, spec.backend, spec.model or "-", spec.revision or "-", spec.licence or "-")
-    out.print(table)
+            row = (role, label, spec.backend, spec.model or "-", spec.revision or "-", spec.licence or "-")
+            out.print("\t".join(row), markup=False)
 
 
 def _selected(models: Path | None, names: list[str] | None) -> list[Any]:
@@ -287,51 +283,52 @@ def _selected(models: Path | None, names: list[str] | None) -> list[Any]:
     unknown = [n for n in names or [] if n not in entries]
     if unknown:
         raise ConfigError(f"unknown model name(s) {', '.join(unknown)}: see `vnsumm models list`")
-    chosen = [entries[n] for n in names] if names else list(entries.values())
-    return [spec for spec in chosen if spec.backend != "extractive"]
+    return [entries[n] for n in names] if names else list(entries.values())
 
 
 @models_app.command("pull")
 def models_pull(names: Annotated[list[str] | None, typer.Argument(help="Names (default: all).")] = None,
                 models: ModelsOpt = None) -> None:
-    """Download models into the Hugging Face cache (needs the network), with progress."""
-    from vnsumm.generate import locate_model
+    """Download models into the Hugging Face cache (needs the network)."""
+    from vnsumm.models.weights import locate_model
 
-    try:
-        specs = _selected(models, names)
-        for spec in specs:
-            err.print(f"pulling {spec.name} ({spec.model}@{spec.revision or 'main'})", markup=False)
-            path = locate_model(spec, download=True)
-            out.print(f"{spec.name}: {path}", markup=False)
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
+    for spec in _selected(models, names):
+        if spec.backend == "extractive":
+            out.print(f"{spec.name}: ships with vnsumm, nothing to download", markup=False)
+            continue
+        err.print(f"pulling {spec.name} ({spec.model}@{spec.revision or 'main'})", markup=False)
+        out.print(f"{spec.name}: {locate_model(spec, download=True)}", markup=False)
 
 
 @models_app.command("check")
 def models_check(models: ModelsOpt = None) -> None:
-    """Which models can be loaded offline, from the cache or a local folder. Exit 1 when some cannot."""
-    from vnsumm.generate import ModelUnavailable, locate_model
+    """Which entries run offline now, and what to do for the others. Exit 1 when some cannot."""
+    from vnsumm.errors import ModelUnavailable
+    from vnsumm.models.weights import locate_model
 
-    try:
-        specs = _selected(models, None)
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
     missing = 0
-    for spec in specs:
+    for spec in _selected(models, None):
+        if spec.backend == "extractive":
+            out.print(f"ok       {spec.name}: embedded in vnsumm, runs offline", markup=False)
+            continue
         try:
             out.print(f"ok       {spec.name}: {locate_model(spec, download=False)}", markup=False)
-        except ModelUnavailable:
+        except ModelUnavailable as exc:
             missing += 1
-            out.print(f"missing  {spec.name}: {spec.model} (vnsumm models pull {spec.name})", markup=False)
+            out.print(f"missing  {spec.name}: {exc}", markup=False)
     raise typer.Exit(1 if missing else 0)
 
 
+@models_app.command("clear-conversions")
+def models_clear_conversions() -> None:
+    """Remove the cached CTranslate2 conversions (the next run converts again)."""
+    from vnsumm.models.convert import clear_conversions, ct2_cache_dir
+
+    out.print(f"removed {clear_conversions()} conversions from {ct2_cache_dir()}", markup=False)
+
+
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
-        sys.exit(130)
+    app()
 
 
 if __name__ == "__main__":

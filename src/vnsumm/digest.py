@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import jinja2
+
+from vnsumm.records import Article
 
 LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}
 
 
-def _ordered(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _ordered(records: Sequence[Article]) -> list[Article]:
     """Finished articles, newest first; undated ones last, in input order."""
-    ok = [r for r in records if not r.get("error")]
-    dated = sorted((r for r in ok if r.get("date")), key=lambda r: r["date"], reverse=True)
-    return dated + [r for r in ok if not r.get("date")]
+    ok = [r for r in records if r.ok]
+    dated = sorted((r for r in ok if r.date), key=lambda r: r.date or "", reverse=True)
+    return dated + [r for r in ok if not r.date]
 
 
 def _environment() -> jinja2.Environment:
@@ -36,43 +37,51 @@ def _md_escape(text: str | None) -> str:
     return " ".join(out.split())
 
 
-def render_markdown(records: Sequence[dict[str, Any]], lang: str = "en") -> str:
+def render_markdown(records: Sequence[Article], lang: str = "en") -> str:
     lines = [f"# vnsumm digest ({LANGUAGES.get(lang, lang)})", ""]
     articles = _ordered(records)
-    failed = [r for r in records if r.get("error")]
+    failed = [r for r in records if not r.ok]
     lines.append(f"{len(articles)} articles summarized" + (f", {len(failed)} failed" if failed else "") + ".")
     lines.append("")
     for record in articles:
-        title_vi = record.get("title") or record["id"]
-        title = record.get("title_en") if lang == "en" and record.get("title_en") else title_vi
+        title_vi = record.title or record.id
+        title = record.title_en if lang == "en" and record.title_en else title_vi
         lines.append(f"## {_md_escape(title)}")
         lines.append("")
         if lang == "en" and title != title_vi:
             lines.append(f"*{_md_escape(title_vi)}*")
             lines.append("")
-        meta = [f"**Date:** {record['date']}" if record.get("date") else "**Date:** unknown",
-                f"**Source:** `{record.get('source')}`"]
+        meta = [f"**Date:** {record.date}" if record.date else "**Date:** unknown",
+                f"**Source:** `{record.source}`"]
         lines.append(" · ".join(meta))
         lines.append("")
         if lang == "en":
-            lines.append(f"**English:** {_md_escape(record.get('summary_en'))}")
+            lines.append(f"**English:** {_md_escape(record.summary_en)}")
             lines.append("")
-        lines.append(f"**Tiếng Việt:** {_md_escape(record.get('summary_vi'))}")
+        lines.append(f"**Tiếng Việt:** {_md_escape(record.summary_vi)}")
         lines.append("")
     if failed:
         lines.append("## Inputs that failed")
         lines.append("")
-        lines.extend(f"- {_md_escape(r['id'])}: {_md_escape(r['error'])}" for r in failed)
+        lines.extend(f"- {_md_escape(r.id)}: {_md_escape(r.error)}" for r in failed)
         lines.append("")
     return "\n".join(lines)
 
 
-def render_html(records: Sequence[dict[str, Any]], lang: str = "en") -> str:
+def render_html(records: Sequence[Article], lang: str = "en") -> str:
     template = _environment().get_template("digest.html.j2")
     return template.render(
-        articles=_ordered(records), failed=[r for r in records if r.get("error")], lang=lang,
+        articles=_ordered(records), failed=[r for r in records if not r.ok], lang=lang,
         language=LANGUAGES.get(lang, lang),
     )
 
 
-RENDERERS = {"md": render_markdown, "html": render_html}
+RENDERERS: dict[str, Callable[[Sequence[Article], str], str]] = {"md": render_markdown, "html": render_html}
+
+
+def digest_name(fmt: str, lang: str) -> str:
+    return "digest.html" if fmt == "html" else f"digest.{lang}.{fmt}"
+
+
+def render(fmt: str, records: Sequence[Article], lang: str) -> str:
+    return RENDERERS[fmt](records, lang)

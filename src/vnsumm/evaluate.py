@@ -7,9 +7,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from vnsumm.io import load_jsonl, write_text_atomic
-from vnsumm.pipeline import RECORDS_FILE, RunOptions, run
-from vnsumm.scoring import join_on_id, score
+from vnsumm.options import Lang, OutputFormat, RunOptions
+from vnsumm.pipeline import run
+from vnsumm.scoring import score_files
+from vnsumm.store import RECORDS_FILE, write_text_atomic
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # seeds/ and eval/ of a source checkout
 
 
 @dataclass(frozen=True)
@@ -21,33 +24,30 @@ class EvalSet:
     gold_fields: dict[str, str]  # language -> field of the reference record
 
 
-def seed_set(root: Path = Path(".")) -> EvalSet:
+def seed_set(root: Path | None = None) -> EvalSet:
+    """The seed articles and eval/references.jsonl: from `root`, else the current folder, else the checkout."""
+    if root is None:
+        root = Path(".") if (Path("eval") / "references.jsonl").is_file() else PROJECT_ROOT
     return EvalSet([str(root / "seeds")], root / "eval" / "references.jsonl",
                    {"vi": "summary_vi", "en": "summary_en"})
 
 
-def dataset_set(path: Path) -> EvalSet:
+def dataset_set(path: Path, references: Path | None = None) -> EvalSet:
     """A JSONL of {id, title, text, summary} records (the VietNews shape): Vietnamese references only."""
-    return EvalSet([str(path)], path, {"vi": "summary"})
+    return EvalSet([str(path)], references or path, {"vi": "summary"})
 
 
-def evaluate(eval_set: EvalSet, options: RunOptions, compat: bool = False) -> dict[str, Any]:
-    """Run, score each language the set has references for, write `eval_report.json` beside the records."""
-    report = run(eval_set.inputs, replace(options, formats=["md"]))
-    predictions = load_jsonl(Path(options.out) / RECORDS_FILE)
-    references = load_jsonl(eval_set.references)
+def evaluate(eval_set: EvalSet, options: RunOptions, compat: bool = False,
+             references: Path | None = None) -> dict[str, Any]:
+    """Run, score each language the set has references for, write `eval_report.json` beside the records.
+    `references` replaces the set's own (their fields are then found as `vnsumm score` finds them)."""
+    report = run(eval_set.inputs, replace(options, formats=(OutputFormat.md,)))
     result: dict[str, Any] = {"summarizer": options.summarizer, "failed": len(report.failed), "scores": {}}
-    languages = ["vi", "en"] if options.lang == "en" else ["vi"]
+    languages = ["vi", "en"] if options.lang == Lang.en else ["vi"]
     for lang in languages:
-        if lang not in eval_set.gold_fields:
-            continue
-        ids, preds, golds, missing = join_on_id(predictions, references, f"summary_{lang}",
-                                                eval_set.gold_fields[lang])
-        scores = score(preds, golds, lang=lang, compat=compat)
-        result["scores"][lang] = {
-            **scores.as_dict(), "missing": missing,
-            "per_article": [{"id": i, **{k: round(v, 2) for k, v in item.items()}}
-                            for i, item in zip(ids, scores.per_item, strict=True)],
-        }
+        if lang in eval_set.gold_fields:
+            result["scores"][lang] = score_files(
+                Path(options.out) / RECORDS_FILE, references or eval_set.references, lang=lang, compat=compat,
+                gold_field=None if references else eval_set.gold_fields[lang])
     write_text_atomic(Path(options.out) / "eval_report.json", json.dumps(result, ensure_ascii=False, indent=2))
     return result

@@ -8,13 +8,13 @@ import os
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import charset_normalizer
 
-from vnsumm.config import ConfigError
+from vnsumm.errors import ConfigError
 from vnsumm.records import Article
 from vnsumm.text import normalize
 
@@ -150,15 +150,15 @@ def _read_html(text: str, path: str, stem: str) -> Article:
     import trafilatura
 
     document = trafilatura.bare_extraction(
-        text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True, as_dict=True
+        text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
     article = Article(id=stem, source=path)
-    if not document or not (document.get("text") or "").strip():
+    body = getattr(document, "text", None) if document is not None else None
+    if not body or not body.strip():
         return article.fail(f"{path}: no article text found in the HTML page")
-    article.text = normalize(document["text"])
-    article.title = normalize(document["title"]).strip() if document.get("title") else None
-    article.date = document.get("date") or None
-    return _cap(article)
+    title = getattr(document, "title", None)
+    return _cap(replace(article, text=normalize(body), title=normalize(title).strip() if title else None,
+                        date=getattr(document, "date", None) or None))
 
 
 def read_path(path: str, fields: Fields = Fields()) -> Iterator[Article]:
@@ -198,15 +198,12 @@ def read_inputs(inputs: Iterable[str | Path], fields: Fields = Fields()) -> list
     return articles
 
 
-# --- writing ----------------------------------------------------------------------------------------------
-
-
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Records of a JSONL file written by vnsumm; a torn last line (a killed writer) is dropped."""
+    """Records of a JSONL file; a torn last line (a killed writer) and malformed lines are skipped."""
     if not path.exists():
         return []
     records = []
-    for line in path.read_text(encoding="utf-8").split("\n"):
+    for line in path.read_text(encoding="utf-8", errors="replace").split("\n"):
         if not line.strip():
             continue
         try:
@@ -214,50 +211,3 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
         except json.JSONDecodeError:
             continue
     return records
-
-
-def repair_jsonl(path: Path) -> int:
-    """Cut a torn last line (no newline at the end: the writer was killed mid-line). Returns bytes removed."""
-    if not path.exists():
-        return 0
-    data = path.read_bytes()
-    if not data or data.endswith(b"\n"):
-        return 0
-    keep = data.rfind(b"\n") + 1
-    with path.open("r+b") as handle:
-        handle.truncate(keep)
-    return len(data) - keep
-
-
-class JsonlAppender:
-    """Appends records, each line flushed and fsynced, so finished work survives a crash or a kill."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        repair_jsonl(path)
-        self.path = path
-        self._handle = path.open("a", encoding="utf-8")
-
-    def write(self, records: Iterable[dict[str, Any]]) -> None:
-        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        if lines:
-            self._handle.write(lines)
-            self._handle.flush()
-            os.fsync(self._handle.fileno())
-
-    def close(self) -> None:
-        self._handle.close()
-
-    def __enter__(self) -> JsonlAppender:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a reader never sees half a digest."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -8,7 +8,6 @@ engine does: the same schema, error records, resumability and exit codes.
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -16,12 +15,15 @@ from typing import Any
 import numpy as np
 
 from vnsumm.clean import clean_articles
-from vnsumm.config import ModelSpec
-from vnsumm.generate import locate_model
-from vnsumm.pipeline import ProgressSink, RunOptions, summarize_stage, translate_stage
+from vnsumm.errors import ConfigError
+from vnsumm.local_engine import ProgressSink
+from vnsumm.models.weights import locate_model
+from vnsumm.options import RunOptions
 from vnsumm.records import Article
-from vnsumm.summarize import load_summarizer
-from vnsumm.translate import load_translator
+from vnsumm.registry import ModelSpec
+from vnsumm.summarize import load_summarizer, summarize_stage
+from vnsumm.translate import load_translator, translate_stage
+from vnsumm.tuning import tune_process
 
 Batch = dict[str, Any]
 CLEAN_CPUS = 0.5
@@ -42,6 +44,7 @@ def clean_batch(batch: Batch, common: frozenset[str]) -> Batch:
 
 class SummarizeActor:
     def __init__(self, spec: ModelSpec, device: str, token_budget: int | None, max_batch: int | None) -> None:
+        tune_process(device)  # a worker process is a batch process of its own
         self.summarizer = load_summarizer(spec, device, token_budget, max_batch)
 
     def __call__(self, batch: Batch) -> Batch:
@@ -50,6 +53,7 @@ class SummarizeActor:
 
 class TranslateActor:
     def __init__(self, spec: ModelSpec, device: str, token_budget: int | None, max_batch: int | None) -> None:
+        tune_process(device)
         self.translator = load_translator(spec, device, token_budget, max_batch)
 
     def __call__(self, batch: Batch) -> Batch:
@@ -63,8 +67,6 @@ def ray_groups(pending: list[Article], common: frozenset[str], summarizer_spec: 
     try:
         import ray
     except ImportError:
-        from vnsumm.config import ConfigError
-
         raise ConfigError("--engine ray needs Ray: pip install 'vnsumm[ray]'") from None
     for spec in (summarizer_spec, translator_spec):
         if spec is not None and spec.backend != "extractive":
@@ -75,12 +77,16 @@ def ray_groups(pending: list[Article], common: frozenset[str], summarizer_spec: 
                  runtime_env={"env_vars": {k: v for k, v in os.environ.items() if k.startswith(("HF_", "VNSUMM_"))}})
     ray.data.DataContext.get_current().enable_progress_bars = False
     gpus = ray.cluster_resources().get("GPU", 0)
-    workers = options.ray_workers or max(1, int(gpus))
-    device = "cuda" if gpus else ("cpu" if options.device == "auto" else options.device)
+    workers = options.ray_workers or max(1, int(gpus) if options.device.value in ("auto", "cuda") else 1)
+    # --device cpu keeps models off the cluster's GPUs; auto uses them where there are any.
+    use_gpus = bool(gpus) and options.device.value in ("auto", "cuda")
+    if options.device.value == "cuda" and not gpus:
+        raise ConfigError("device cuda was asked for, but the Ray cluster has no GPU")
+    device = "cuda" if use_gpus else options.device.value if options.device.value != "auto" else "cpu"
     stages = [(SummarizeActor, summarizer_spec)] + ([(TranslateActor, translator_spec)] if translator_spec else [])
     # Model actors must leave room for the cleaning tasks, or the pipeline waits forever for a free CPU.
     cpus = ray.cluster_resources()["CPU"]
-    actor_resources = {"num_gpus": 1} if gpus else {"num_cpus": (cpus - CLEAN_CPUS) / (workers * len(stages))}
+    actor_resources = {"num_gpus": 1} if use_gpus else {"num_cpus": (cpus - CLEAN_CPUS) / (workers * len(stages))}
     dataset = ray.data.from_items([{"record": json.dumps(a.to_record(with_text=True), ensure_ascii=False)}
                                    for a in pending])
     dataset = dataset.map_batches(clean_batch, fn_kwargs={"common": common}, batch_format="numpy",
@@ -91,9 +97,6 @@ def ray_groups(pending: list[Article], common: frozenset[str], summarizer_spec: 
             batch_size=options.write_every, batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=workers),
             **actor_resources,
         )
-    for name in ("ray", "ray.data"):  # after Ray Data has set up its loggers: a batch tool reports in one line
-        logging.getLogger(name).setLevel(logging.ERROR)
-
     def groups() -> Iterator[list[Article]]:
         for batch in dataset.iter_batches(batch_size=options.write_every, batch_format="numpy"):
             group = _articles(batch)

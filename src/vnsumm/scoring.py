@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from rouge_score import rouge_scorer, scoring, tokenizers
 
+from vnsumm import __version__
+from vnsumm.errors import ConfigError
+from vnsumm.io import load_jsonl
 from vnsumm.text import split_sentences, syllables
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -43,7 +47,8 @@ class Signature:
             tok = "tok:syllable|nfc|lc"
         else:
             tok = "tok:rouge-score-default|stem:porter"
-        return f"{tok}|rougeLsum:vnsplit|ci:bootstrap{BOOTSTRAP_SAMPLES}@95|n:{self.n}|vnsumm-rouge"
+        return (f"{tok}|rougeLsum:vnsplit|ci:bootstrap{BOOTSTRAP_SAMPLES}@95|seed:{BOOTSTRAP_SEED}|n:{self.n}|"
+                f"version:vnsumm-{__version__}")
 
 
 @dataclass
@@ -135,3 +140,26 @@ def join_on_id(predictions: Sequence[dict[str, Any]], references: Sequence[dict[
     ids = [i for i in gold if i in pred]
     missing = {"predictions": [i for i in gold if i not in pred], "references": [i for i in pred if i not in gold]}
     return ids, [pred[i].get(pred_field) or "" for i in ids], [gold[i][gold_field] for i in ids], missing
+
+
+def gold_field_for(references: Sequence[dict[str, Any]], lang: str) -> str:
+    """`summary_<lang>` where the references have it (vnsumm's eval/ files), else `summary` (the VietNews shape)."""
+    return f"summary_{lang}" if any(f"summary_{lang}" in r for r in references) else "summary"
+
+
+def score_files(predictions: Path, references: Path, *, lang: str = "vi", pred_field: str | None = None,
+                gold_field: str | None = None, compat: bool = False) -> dict[str, Any]:
+    """`vnsumm score`: two JSONL files joined on `id`; the scores, the fields used and the ids missing either side."""
+    for path in (predictions, references):
+        if not Path(path).is_file():
+            raise ConfigError(f"{path}: no such file")
+    preds, golds = load_jsonl(Path(predictions)), load_jsonl(Path(references))
+    gold_field = gold_field or gold_field_for(golds, lang)
+    pred_field = pred_field or f"summary_{lang}"
+    ids, pred_texts, gold_texts, missing = join_on_id(preds, golds, pred_field, gold_field)
+    if not ids:
+        raise ConfigError(f"no ids in common between {predictions} and {references} (gold field {gold_field!r})")
+    result = score(pred_texts, gold_texts, lang=lang, compat=compat)
+    return {**result.as_dict(), "missing": missing, "pred_field": pred_field, "gold_field": gold_field,
+            "per_article": [{"id": i, **{k: round(v, 2) for k, v in item.items()}}
+                            for i, item in zip(ids, result.per_item, strict=True)]}

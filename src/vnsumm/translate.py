@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from vnsumm.config import ModelSpec
-from vnsumm.generate import Seq2SeqEngine
-from vnsumm.summarize import Progress
+from vnsumm.extractive import Progress
+from vnsumm.models.engine import Seq2SeqEngine
+from vnsumm.records import Article
+from vnsumm.registry import ModelSpec
 from vnsumm.text import split_sentences
 
 
@@ -31,5 +33,18 @@ class Translator:
 
 
 def load_translator(spec: ModelSpec, device: str = "auto", token_budget: int | None = None,
-                    max_batch: int | None = None) -> Translator:
-    return Translator(Seq2SeqEngine(spec, device, token_budget, max_batch))
+                    max_batch: int | None = None, *, force_conversion: bool = False) -> Translator:
+    return Translator(Seq2SeqEngine(spec, device, token_budget, max_batch, force_conversion=force_conversion))
+
+
+def translate_stage(articles: Sequence[Article], translator: Translator) -> list[Article]:
+    """New records with English summaries and titles, in one batched call for the whole group."""
+    ok = [a for a in articles if a.ok]
+    if not ok:
+        return list(articles)
+    english = iter(translator.translate([a.summary_vi for a in ok] + [a.title for a in ok]))
+    summaries = {id(a): next(english) for a in ok}
+    titles = {id(a): next(english) for a in ok}
+    identity = translator.identity()
+    return [replace(a, summary_en=summaries[id(a)], title_en=titles[id(a)], translator=identity) if a.ok else a
+            for a in articles]

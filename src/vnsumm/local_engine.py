@@ -1,0 +1,47 @@
+"""The local engine: this machine cleans, summarizes and translates the pending articles, group by group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from vnsumm.clean import clean_articles
+from vnsumm.options import RunOptions
+from vnsumm.records import Article
+from vnsumm.registry import ModelSpec
+from vnsumm.summarize import load_summarizer, summarize_stage
+from vnsumm.translate import load_translator, translate_stage
+
+
+class ProgressSink(Protocol):
+    def start(self, total: int) -> None: ...
+
+    def advance(self, count: int) -> None: ...
+
+
+class Engine(Protocol):
+    """What the pipeline asks of an engine: load (or check) the models now, then yield finished groups."""
+
+    def __call__(self, pending: list[Article], common: frozenset[str], summarizer: ModelSpec,
+                 translator: ModelSpec | None, options: RunOptions,
+                 progress: ProgressSink | None) -> Iterator[list[Article]]: ...
+
+
+def local_groups(pending: list[Article], common: frozenset[str], summarizer_spec: ModelSpec,
+                 translator_spec: ModelSpec | None, options: RunOptions,
+                 progress: ProgressSink | None) -> Iterator[list[Article]]:
+    """Groups of `options.write_every` finished articles, in input order. Models load before the first group is
+    asked for, so a missing model fails before the caller touches its output."""
+    device = options.device.value
+    summarizer = load_summarizer(summarizer_spec, device, options.token_budget, options.batch_size,
+                                 force_conversion=options.force)
+    translator = None if translator_spec is None else load_translator(
+        translator_spec, device, options.token_budget, options.batch_size, force_conversion=options.force)
+
+    def groups() -> Iterator[list[Article]]:
+        for start in range(0, len(pending), options.write_every):
+            group = summarize_stage(clean_articles(pending[start: start + options.write_every], common), summarizer,
+                                    progress.advance if progress else None)
+            yield translate_stage(group, translator) if translator is not None else group
+
+    return groups()

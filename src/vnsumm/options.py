@@ -1,0 +1,87 @@
+"""What a run is asked to do (`RunOptions`) and what it did (`RunReport`); the CLI's choices are these Enums."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from vnsumm.errors import ConfigError
+from vnsumm.io import Fields
+from vnsumm.records import Article
+
+
+class Lang(str, Enum):
+    en = "en"
+    vi = "vi"
+
+
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+    mps = "mps"
+
+
+class EngineName(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+class OutputFormat(str, Enum):
+    md = "md"
+    html = "html"
+
+
+def _choice(kind: type[Enum], value: Any, option: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        raise ConfigError(f"{option} must be one of {', '.join(m.value for m in kind)}, not {value!r}") from None
+
+
+@dataclass
+class RunOptions:
+    lang: Lang = Lang.en
+    out: Path = Path("out")
+    summarizer: str | None = None
+    translator: str | None = None
+    models: Path | None = None
+    device: Device = Device.auto
+    batch_size: int | None = None  # most sequences in one batch; the token budget bounds it too
+    token_budget: int | None = None  # padded input tokens per batch; default by device
+    force: bool = False  # redo every article, and the CTranslate2 conversions
+    formats: tuple[OutputFormat, ...] = (OutputFormat.md, OutputFormat.html)  # summaries.jsonl is always written
+    fields: Fields = field(default_factory=Fields)
+    write_every: int = 16  # articles per group: records are written when a group is done
+    engine: EngineName = EngineName.local
+    ray_address: str | None = None  # None starts a local Ray cluster sized to this machine
+    ray_workers: int | None = None  # model actors per stage (default: one per GPU, else one)
+
+    def __post_init__(self) -> None:
+        """Library callers may pass plain strings: they are checked here as the CLI checks its options."""
+        self.lang = _choice(Lang, self.lang, "lang")
+        self.device = _choice(Device, self.device, "device")
+        self.engine = _choice(EngineName, self.engine, "engine")
+        self.formats = tuple(_choice(OutputFormat, f, "format") for f in self.formats)
+        self.out = Path(self.out)
+        if self.write_every < 1:
+            raise ConfigError("write_every must be at least 1")
+        for name in ("batch_size", "token_budget", "ray_workers"):
+            if (value := getattr(self, name)) is not None and value < 1:
+                raise ConfigError(f"{name} must be at least 1, not {value}")
+
+
+@dataclass
+class RunReport:
+    total: int = 0
+    summarized: int = 0
+    reused: int = 0
+    failed: list[Article] = field(default_factory=list)
+    interrupted: bool = False
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 130 if self.interrupted else (1 if self.failed else 0)
