@@ -70,7 +70,8 @@ def test_format_option_picks_outputs(tmp_path: Path) -> None:
     done = vnsumm("run", "seeds/", "--lang", "vi", "--summarizer", "extractive", "--out", str(tmp_path),
                   "--format", "html")
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["digest.html", "summaries.jsonl"]
+    visible = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert visible == ["digest.html", "summaries.jsonl"]
     bad = vnsumm("run", "seeds/", "--summarizer", "extractive", "--out", str(tmp_path), "--format", "pdf")
     assert bad.returncode == 2 and "pdf" in bad.stderr
 

@@ -15,12 +15,13 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vnsumm.evaluate import seed_set
 from vnsumm.io import load_jsonl
 from vnsumm.models.transformers_backend import model_dtype
 
-VIT5_BASE_SHAPE = dict(  # VietAI/vit5-base: T5 v1.1 layout, 36,096-token vocabulary, ~226M parameters
+VIT5_BASE_SHAPE: dict[str, Any] = dict(  # VietAI/vit5-base: T5 v1.1 layout, 36,096-token vocabulary, ~226M parameters
     vocab_size=36096, d_model=768, d_kv=64, d_ff=2048, num_layers=12, num_decoder_layers=12, num_heads=12,
     feed_forward_proj="gated-gelu", tie_word_embeddings=False, decoder_start_token_id=0, pad_token_id=0,
     eos_token_id=1,

@@ -271,7 +271,7 @@ def models_list(models: ModelsOpt = None) -> None:
     out.print("\t".join(("role", "name", "backend", "model", "revision", "licence")), markup=False)
     for role in ("summarizer", "translator"):
         default = registry.default_summarizer if role == "summarizer" else registry.default_translator
-        for name, spec in registry.entries(role).items():  # type: ignore[arg-type]
+        for name, spec in registry.entries(role).items():
             label = f"{name} (default)" if name == default else name
             row = (role, label, spec.backend, spec.model or "-", spec.revision or "-", spec.licence or "-")
             out.print("\t".join(row), markup=False)

@@ -106,7 +106,8 @@ class ExtractiveSummarizer:
         rows, vectors = sentence_features(sentences, title)
         score = [sum(w * x for w, x in zip(self.weights, row, strict=True)) for row in rows]
         lengths = [len(syllables(s)) for s in sentences]
-        target, chosen, length = self.params.target_syllables, [], 0
+        target, length = self.params.target_syllables, 0
+        chosen: list[int] = []
         for i in sorted(range(len(sentences)), key=lambda i: (-score[i], i)):
             if chosen and (
                 length + lengths[i] - target > target - length  # overshoots the target more than it fills it

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from vnsumm.clean import clean_articles
@@ -19,12 +19,11 @@ class ProgressSink(Protocol):
     def advance(self, count: int) -> None: ...
 
 
-class Engine(Protocol):
-    """What the pipeline asks of an engine: load (or check) the models now, then yield finished groups."""
-
-    def __call__(self, pending: list[Article], common: frozenset[str], summarizer: ModelSpec,
-                 translator: ModelSpec | None, options: RunOptions,
-                 progress: ProgressSink | None) -> Iterator[list[Article]]: ...
+# What the pipeline asks of an engine (local_groups, ray_engine.ray_groups): given the pending articles, the run's
+# common lines, the model entries, the options and a progress sink, load (or check) the models now, then yield
+# groups of finished records.
+Engine = Callable[[list[Article], frozenset[str], ModelSpec, ModelSpec | None, RunOptions, ProgressSink | None],
+                  Iterator[list[Article]]]
 
 
 def local_groups(pending: list[Article], common: frozenset[str], summarizer_spec: ModelSpec,

@@ -8,6 +8,7 @@ engine does: the same schema, error records, resumability and exit codes.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -73,7 +74,7 @@ def ray_groups(pending: list[Article], common: frozenset[str], summarizer_spec: 
             locate_model(spec)  # fail (or download) here, in one line, not inside a worker
     if not ray.is_initialized():
         ray.init(address=options.ray_address, num_cpus=None if options.ray_address else os.cpu_count(),
-                 include_dashboard=False, log_to_driver=False, logging_level="ERROR",
+                 include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
                  runtime_env={"env_vars": {k: v for k, v in os.environ.items() if k.startswith(("HF_", "VNSUMM_"))}})
     ray.data.DataContext.get_current().enable_progress_bars = False
     gpus = ray.cluster_resources().get("GPU", 0)
@@ -87,7 +88,7 @@ def ray_groups(pending: list[Article], common: frozenset[str], summarizer_spec: 
     # Model actors must leave room for the cleaning tasks, or the pipeline waits forever for a free CPU.
     cpus = ray.cluster_resources()["CPU"]
     actor_resources = {"num_gpus": 1} if use_gpus else {"num_cpus": (cpus - CLEAN_CPUS) / (workers * len(stages))}
-    dataset = ray.data.from_items([{"record": json.dumps(a.to_record(with_text=True), ensure_ascii=False)}
+    dataset: Any = ray.data.from_items([{"record": json.dumps(a.to_record(with_text=True), ensure_ascii=False)}
                                    for a in pending])
     dataset = dataset.map_batches(clean_batch, fn_kwargs={"common": common}, batch_format="numpy",
                                   batch_size=options.write_every, num_cpus=CLEAN_CPUS)

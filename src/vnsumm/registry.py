@@ -188,7 +188,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc if not str(part).startswith("function-after"))
 
 
-def _explain(error: dict[str, Any], allowed: list[str]) -> str:
+def _explain(error: Any, allowed: list[str]) -> str:
     """One pydantic error as plain words: the key, what is wrong, what was given."""
     kind, value = error["type"], error.get("input")
     if kind == "extra_forbidden":
@@ -207,7 +207,7 @@ def _fields(model: type[BaseModel]) -> list[str]:
 def _problem(path: Path, where: str, exc: ValidationError, model: type[BaseModel]) -> ConfigError:
     error = exc.errors()[0]
     loc = _location(error["loc"])
-    nested = {"generate": GenerateSettings, "params": ExtractiveParams}
+    nested: dict[str, type[BaseModel]] = {"generate": GenerateSettings, "params": ExtractiveParams}
     allowed = _fields(nested[loc.split(".")[0]]) if loc.split(".")[0] in nested else _fields(model)
     key = f".{loc}" if loc else ""
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""

@@ -62,10 +62,10 @@ class SavedTokenizer:
         return self._tokenizer.decode_batch(ids, skip_special_tokens=skip_special_tokens)
 
     def convert_ids_to_tokens(self, ids: list[int]) -> list[str]:
-        return [self._tokenizer.id_to_token(i) for i in ids]
+        return [self._tokenizer.id_to_token(i) or "" for i in ids]
 
     def convert_tokens_to_ids(self, tokens: list[str]) -> list[int]:
-        return [self._tokenizer.token_to_id(t) for t in tokens]
+        return [self._tokenizer.token_to_id(t) or 0 for t in tokens]
 
 
 def load_ct2_tokenizer(spec: ModelSpec, path: Path, converted: Path) -> Any:

@@ -66,7 +66,7 @@ def load_seq2seq_model(path: Path, dtype: Any) -> Any:
             return AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype)
         config = AutoConfig.from_pretrained(path)
         generation = GenerationConfig.from_pretrained(path) if (path / "generation_config.json").is_file() else None
-        model_class = MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING[type(config)]
+        model_class: Any = MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING[type(config)]
         return model_class.from_pretrained(None, config=config, state_dict=tensors, dtype=dtype,
                                            generation_config=generation)
 

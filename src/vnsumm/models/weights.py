@@ -71,7 +71,7 @@ def locate_model(spec: ModelSpec, *, download: bool = True) -> Path:
         files = HfApi().list_repo_files(spec.model, revision=spec.revision)
         patterns = WEIGHT_PATTERNS + ([] if any(f.endswith(".safetensors") for f in files) else ["*.bin"])
         return Path(snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns))
-    except (HfHubHTTPError, *http_errors()) as exc:
+    except (HfHubHTTPError, *http_errors()) as exc:  # type: ignore[misc]  # a tuple built at run time
         reason = " ".join(str(exc).split())[:120]
         raise unavailable(spec, f"download failed ({type(exc).__name__}: {reason})") from None
 
