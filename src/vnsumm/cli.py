@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -64,20 +65,34 @@ def _formats(value: str) -> tuple[OutputFormat, ...]:
 
 
 class RichProgress:
-    """Progress bar on standard error, shown only on a terminal."""
+    """Progress on standard error: a bar on a terminal; without one (an unattended job's log), a line every
+    `every` seconds with the rate and the time left."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, every: float = 30.0) -> None:
+        self.label, self.every = label, every
         self.bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                             console=err, disable=not err.is_terminal, transient=True)
         self.task: Any = None
+        self.total = self.done = 0
+        self.started = self.last = 0.0
 
     def start(self, total: int) -> None:
         self.bar.start()
         self.task = self.bar.add_task("", total=total)
+        self.total, self.started = total, time.monotonic()
+        self.last = self.started
 
     def advance(self, count: int) -> None:
         if self.task is not None:
             self.bar.advance(self.task, count)
+        self.done += count
+        now = time.monotonic()
+        if not err.is_terminal and now - self.last >= self.every and self.done < self.total:
+            self.last = now
+            rate = self.done / max(now - self.started, 1e-9)
+            left = (self.total - self.done) / rate if rate else float("inf")
+            err.print(f"{self.label}: {self.done:,} of {self.total:,} articles ({rate:.1f}/s, about "
+                      f"{left / 60:.0f} min left)", markup=False)
 
     def stop(self) -> None:
         self.bar.stop()
@@ -137,6 +152,8 @@ def run(
         failed = f", {len(report.failed)} failed" if report.failed else ""
         err.print(f"{done} of {report.total} articles summarized{reused}{failed}; wrote "
                   + ", ".join(str(p) for p in report.outputs), markup=False)
+    for warning, count in report.warnings.most_common():
+        err.print(f"warning: {count} article{'s' if count > 1 else ''}: {warning}", markup=False)
     raise typer.Exit(report.exit_code)
 
 

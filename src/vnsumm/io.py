@@ -75,21 +75,31 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[str]:
         if item == "-":
             paths.append("-")
         elif os.path.isdir(item):
-            found = [
-                str(p) for p in sorted(Path(item).rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(item).parts)
-            ]
-            paths.extend(found)
+            paths.extend(_folder_files(item))
         elif os.path.exists(item):
             paths.append(item)
         elif glob.has_magic(item):
             matches = sorted(p for p in glob.glob(item, recursive=True) if os.path.isfile(p))
             if not matches:
-                raise ConfigError(f"input {item}: the pattern matches no file")
+                raise ConfigError(f"input {printable(item)}: the pattern matches no file")
             paths.extend(matches)
         else:
-            raise ConfigError(f"input {item}: no such file or folder")
+            raise ConfigError(f"input {printable(item)}: no such file or folder")
     return paths
+
+
+def _folder_files(folder: str) -> list[str]:
+    """Files under `folder`, hidden ones skipped. A subfolder that cannot be read is listed itself, so that reading
+    it becomes an error record naming it instead of a silent gap."""
+    found: list[str] = []
+
+    def unreadable(exc: OSError) -> None:
+        found.append(str(exc.filename))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(os.path.join(root, f) for f in files if not f.startswith("."))
+    return sorted(found)
 
 
 def _cap(article: Article) -> Article:
@@ -108,6 +118,9 @@ def _row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Art
     article = Article(id=str(raw_id) if raw_id not in (None, "") else fallback_id, source=source)
     text = row.get(fields.text)
     if not isinstance(text, str) or not text.strip():
+        if fields.text not in row:  # most likely the wrong field name: say which fields there are
+            names = ", ".join(sorted(map(str, row))[:12]) or "none"
+            return article.fail(f"{source}: no field {fields.text!r} (fields: {names}); choose one with --text-field")
         return article.fail(f"{source}: no text in field {fields.text!r}")
     article.text = normalize(text)
     title = row.get(fields.title)
@@ -131,7 +144,7 @@ def _read_jsonl(text: str, path: str, stem: str, fields: Fields) -> Iterator[Art
         yield _row_article(row, where, f"{stem}:{lineno}", fields)
 
 
-def _read_table(path: str, stem: str, fields: Fields) -> Iterator[Article]:
+def _read_table(path: str, shown: str, stem: str, fields: Fields) -> Iterator[Article]:
     import datasets  # imported here: it is slow to import and only tables need it
 
     datasets.disable_progress_bars()
@@ -140,10 +153,10 @@ def _read_table(path: str, stem: str, fields: Fields) -> Iterator[Article]:
         table = loader(path, keep_in_memory=True)
     except Exception as exc:  # datasets raises many types for a bad file; all mean the same to the user
         reason = " ".join(str(exc).split())[:200]
-        yield Article(id=stem, source=path).fail(f"{path}: cannot read table ({reason})")
+        yield Article(id=stem, source=shown).fail(f"{shown}: cannot read table ({reason})")
         return
     for index, row in enumerate(table, start=1):
-        yield _row_article(row, f"{path}:{index}", f"{stem}:{index}", fields)
+        yield _row_article(row, f"{shown}:{index}", f"{stem}:{index}", fields)
 
 
 def _read_html(text: str, path: str, stem: str) -> Article:
@@ -161,26 +174,33 @@ def _read_html(text: str, path: str, stem: str) -> Article:
                         date=getattr(document, "date", None) or None))
 
 
+def printable(name: str) -> str:
+    """A file name as text: Linux names are bytes, and one that is not UTF-8 (`x\\xff.txt`) is shown escaped
+    (`x\\\\xff.txt`) in records and messages, never written as an unencodable surrogate."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+
+
 def read_path(path: str, fields: Fields = Fields()) -> Iterator[Article]:
     """Articles from one file (or `-`). Bad input yields an Article with `error` set; it never raises."""
-    stem = "stdin" if path == "-" else Path(path).stem
+    shown = printable(path)
+    stem = "stdin" if path == "-" else printable(Path(path).stem)
     suffix = Path(path).suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        yield from _read_table(path, stem, fields)
+        yield from _read_table(path, shown, stem, fields)
         return
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
         text = decode(data)
     except (OSError, UnreadableInput) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        yield Article(id=stem, source=path).fail(f"{path}: {reason}")
+        yield Article(id=stem, source=shown).fail(f"{shown}: {reason}")
         return
     if suffix in JSONL_SUFFIXES or (path == "-" and text.lstrip().startswith("{")):
-        yield from _read_jsonl(text, path, stem, fields)
+        yield from _read_jsonl(text, shown, stem, fields)
     elif suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-        yield _read_html(text, path, stem)
+        yield _read_html(text, shown, stem)
     else:
-        yield _cap(Article(id=stem, source=path, text=text))
+        yield _cap(Article(id=stem, source=shown, text=text))
 
 
 def read_inputs(inputs: Iterable[str | Path], fields: Fields = Fields()) -> list[Article]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -81,6 +83,10 @@ class RunReport:
     failed: list[Article] = field(default_factory=list)
     interrupted: bool = False
     outputs: list[Path] = field(default_factory=list)
+    warnings: Counter[str] = field(default_factory=Counter)  # this run's warnings by kind (figures as N)
+
+    def count_warnings(self, articles: list[Article]) -> None:
+        self.warnings.update(re.sub(r"\d[\d,.]*", "N", w) for a in articles for w in a.warnings)
 
     @property
     def exit_code(self) -> int:

@@ -94,5 +94,6 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
             report.interrupted = True
         records, _ = store.compact()
     report.failed = [a for a in done if not a.ok]
+    report.count_warnings(done)
     report.outputs = [store.path, *write_digests(records, options)]
     return report

@@ -1,0 +1,156 @@
+"""The output folder is a store: records accumulate, one run at a time, write failures are one line, and bad file
+names or damaged conversions cost at most their own article or a rebuild."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, read_jsonl
+from typer.testing import CliRunner
+
+from vnsumm.cli import app
+from vnsumm.store import LOCK_FILE, OutputStore
+
+runner = CliRunner()
+SEEDS = ROOT / "seeds"
+
+
+def run(*args: str) -> object:
+    return runner.invoke(app, ["run", *args, "--lang", "vi", "--summarizer", "extractive"])
+
+
+def ids(out: Path) -> list[str]:
+    return sorted(r["id"] for r in read_jsonl(out / "summaries.jsonl"))
+
+
+def test_records_accumulate_across_runs_and_an_empty_input_touches_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run(str(SEEDS), "--out", str(out)).exit_code == 0
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"id": "new", "text": "Sáng nay, Hà Nội khai mạc hội nghị. Hội nghị bàn về "
+                                 "kinh tế và việc làm cho người lao động."}, ensure_ascii=False) + "\n")
+    assert run(str(extra), "--out", str(out)).exit_code == 0
+    assert ids(out) == sorted([p.stem for p in SEEDS.glob("*.txt")] + ["new"])  # yesterday's records are kept
+    digest = (out / "digest.vi.md").read_text(encoding="utf-8")
+    assert digest.count("\n## ") == 6  # the digest covers the whole store
+    before = (out / "summaries.jsonl").read_bytes()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = run(str(empty), "--out", str(out))
+    assert done.exit_code == 2 and "no articles" in done.stderr
+    assert (out / "summaries.jsonl").read_bytes() == before
+    assert run(str(SEEDS), "--out", str(out)).exit_code == 0  # a rerun: one record per id, the newest
+    assert ids(out) == sorted([p.stem for p in SEEDS.glob("*.txt")] + ["new"])
+
+
+def test_a_busy_output_folder_is_refused_in_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with OutputStore(out).open():  # another run holds the folder
+        done = run(str(SEEDS), "--out", str(out))
+    assert done.exit_code == 2
+    [line] = done.stderr.strip().splitlines()
+    assert "in use by another vnsumm run" in line and f"pid {os.getpid()}" in line
+    assert not (out / "summaries.jsonl").exists()
+    assert run(str(SEEDS), "--out", str(out)).exit_code == 0  # released: the next run goes ahead
+    assert (out / LOCK_FILE).exists() and len(ids(out)) == 5
+
+
+def test_a_second_process_on_a_busy_folder_stops_and_the_first_loses_nothing(tiny_registry: Path,
+                                                                            tmp_path: Path) -> None:
+    articles, out = tmp_path / "articles.jsonl", tmp_path / "out"
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    articles.write_text("".join(json.dumps({"id": f"a{i}", "text": seeds[i % 5][:1500]}, ensure_ascii=False) + "\n"
+                                for i in range(12)), encoding="utf-8")
+    command = [sys.executable, "-m", "vnsumm.cli", "run", str(articles), "--lang", "vi", "--models",
+               str(tiny_registry), "--summarizer", "tiny-vit5-slow", "--out", str(out), "--device", "cpu",
+               "--batch-size", "2", "--write-every", "2"]
+    first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        import time
+
+        deadline = time.monotonic() + 120
+        while not (out / ".vnsumm.owner").exists():  # the first run holds the folder
+            assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+            time.sleep(0.05)
+        second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert second.returncode == 2 and "in use by another vnsumm run" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        _, stderr = first.communicate(timeout=300)
+    assert first.returncode in (0, 1), stderr
+    assert ids(out) == sorted(f"a{i}" for i in range(12))
+
+
+def test_unusable_output_is_one_line_exit_2(tmp_path: Path) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    for out in (a_file, a_file / "sub"):
+        done = run(str(SEEDS), "--out", str(out))
+        assert done.exit_code == 2, done.output
+        [line] = done.stderr.strip().splitlines()
+        assert str(a_file) in line and "Traceback" not in done.output
+
+
+def test_a_full_disk_leaves_whole_records_and_no_temporary_file(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    assert run(str(SEEDS), "--out", str(out)).exit_code == 0
+    before = read_jsonl(out / "summaries.jsonl")
+    real_fsync = os.fsync
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    done = run(str(SEEDS), "--out", str(out), "--force")
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert done.exit_code == 2 and "No space left on device" in done.stderr
+    assert str(out / "summaries.jsonl") in done.stderr
+    assert read_jsonl(out / "summaries.jsonl") == before  # every line whole, nothing torn
+    assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_file_name_that_is_not_utf8_costs_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (SEEDS / "003_a8bbc42e34f2cb4c.txt").read_bytes()
+    (folder / "good.txt").write_bytes(text)
+    bad_name = os.fsdecode(b"x\xff.txt")
+    (folder / bad_name).write_bytes(text)
+    out = tmp_path / "out"
+    done = run(str(folder), "--out", str(out))
+    assert done.exit_code == 0, done.output
+    records = read_jsonl(out / "summaries.jsonl")
+    assert sorted(r["id"] for r in records) == ["good", "x\\xff"]  # the byte shown escaped
+    assert all(r["summary_vi"] for r in records)
+
+
+def test_missing_text_field_names_the_fields_there_are(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"id": "1", "body": "Văn bản.", "headline": "Tin"}) + "\n")
+    done = run(str(rows), "--out", str(tmp_path / "out"))
+    assert done.exit_code == 1
+    assert "no field 'text' (fields: body, headline, id); choose one with --text-field" in done.stderr
+
+
+def test_a_damaged_conversion_is_rebuilt(tiny_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vnsumm import Seq2SeqEngine, load_registry
+    from vnsumm.models.convert import MARKER
+
+    monkeypatch.setenv("VNSUMM_CACHE", str(tmp_path / "cache"))
+    spec = load_registry(tiny_registry).summarizer("tiny-vit5-ct2")
+    expected = Seq2SeqEngine(spec, device="cpu").generate(["Hội nghị diễn ra tại Hà Nội."])
+    [converted] = (tmp_path / "cache" / "ct2").iterdir()
+    assert (converted / MARKER).is_file()
+    model = converted / "model.bin"
+    model.write_bytes(model.read_bytes()[: model.stat().st_size // 2])  # a truncated copy
+    assert Seq2SeqEngine(spec, device="cpu").generate(["Hội nghị diễn ra tại Hà Nội."]) == expected
+    (converted / MARKER).unlink()  # an unsealed folder (a conversion from before markers, or cut short)
+    assert Seq2SeqEngine(spec, device="cpu").generate(["Hội nghị diễn ra tại Hà Nội."]) == expected
+    assert (converted / MARKER).is_file()
