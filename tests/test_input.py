@@ -155,7 +155,7 @@ def test_mixed_folder_run_keeps_going(tmp_path: Path) -> None:
     for ok in ("good", "utf16", "legacy", "bom", "page", "huge", "j1", "j2"):
         assert records[ok]["error"] is None and records[ok]["summary_vi"], ok
     for bad, reason in (("empty", "empty file"), ("blank", "whitespace"), ("binary", "binary"),
-                        ("feed:2", "malformed JSON"), ("j3", "no text")):
+                        ("feed:2", "malformed JSON"), ("j3", "no field 'text' (fields: id, title)")):
         assert reason in records[bad]["error"], bad
         assert records[bad]["error"] in done.stderr  # one line per failure on the terminal
     assert len(records) == 13

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
 from vnsumm.errors import ConfigError
 from vnsumm.io import Fields
 from vnsumm.options import Device, EngineName, Lang, OutputFormat
+from vnsumm.progress import RichProgress
 from vnsumm.registry import load_registry
 
 
@@ -64,40 +63,6 @@ def _formats(value: str) -> tuple[OutputFormat, ...]:
         raise typer.BadParameter(f"{value!r}: choose from md, html (summaries.jsonl is always written)") from None
 
 
-class RichProgress:
-    """Progress on standard error: a bar on a terminal; without one (an unattended job's log), a line every
-    `every` seconds with the rate and the time left."""
-
-    def __init__(self, label: str, every: float = 30.0) -> None:
-        self.label, self.every = label, every
-        self.bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=err, disable=not err.is_terminal, transient=True)
-        self.task: Any = None
-        self.total = self.done = 0
-        self.started = self.last = 0.0
-
-    def start(self, total: int) -> None:
-        self.bar.start()
-        self.task = self.bar.add_task("", total=total)
-        self.total, self.started = total, time.monotonic()
-        self.last = self.started
-
-    def advance(self, count: int) -> None:
-        if self.task is not None:
-            self.bar.advance(self.task, count)
-        self.done += count
-        now = time.monotonic()
-        if not err.is_terminal and now - self.last >= self.every and self.done < self.total:
-            self.last = now
-            rate = self.done / max(now - self.started, 1e-9)
-            left = (self.total - self.done) / rate if rate else float("inf")
-            err.print(f"{self.label}: {self.done:,} of {self.total:,} articles ({rate:.1f}/s, about "
-                      f"{left / 60:.0f} min left)", markup=False)
-
-    def stop(self) -> None:
-        self.bar.stop()
-
-
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -135,7 +100,7 @@ def run(
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )
     tune_process(device.value)
-    progress = RichProgress("summarizing")
+    progress = RichProgress("summarizing", err)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         report = run_pipeline(inputs, options, progress)
