@@ -87,3 +87,21 @@ def test_extractive_summarizer_takes_sentences_of_the_article_in_order() -> None
     assert ExtractiveSummarizer().summarize([cleaned.text], [cleaned.title])[0] == short  # deterministic
     with pytest.raises(ValueError):
         ExtractiveParams(weights={"no_such_feature": 1.0})  # type: ignore[dict-item]
+
+
+def test_length_option_reaches_both_kinds_of_summarizer(tiny_registry: Path, tmp_path: Path) -> None:
+    from vnsumm.summarize import with_length
+
+    registry = load_registry(tiny_registry)
+    seq2seq = with_length(registry.summarizer("tiny-vit5"), "long")
+    assert (seq2seq.generate["min_new_tokens"], seq2seq.generate["max_new_tokens"]) == (96, 256)
+    assert with_length(registry.summarizer("tiny-vit5"), None) == registry.summarizer("tiny-vit5")
+    lengths = {}
+    for length in ("short", "long"):
+        out = tmp_path / length
+        done = CliRunner().invoke(app, ["run", str(SEEDS), "--lang", "vi", "--summarizer", "extractive",
+                                        "--length", length, "--out", str(out)])
+        assert done.exit_code == 0, done.output
+        records = [r for r in vnsumm.store.OutputStore(out).records().values()]
+        lengths[length] = sum(len(syllables(r.summary_vi or "")) for r in records) / len(records)
+    assert lengths["long"] > 1.5 * lengths["short"]  # seed sentences are long: short is one of them

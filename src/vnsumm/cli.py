@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from vnsumm.errors import ConfigError
 from vnsumm.io import Fields
-from vnsumm.options import Device, EngineName, Lang, OutputFormat
+from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat
 from vnsumm.progress import RichProgress
 from vnsumm.registry import load_registry
 
@@ -80,6 +80,7 @@ def run(
     batch_tokens: Annotated[int | None, typer.Option(min=1, help="Padded input tokens per batch.")] = None,
     output_format: Annotated[str, typer.Option("--format", help="Digests: md,html (summaries.jsonl always).")] =
         "md,html",
+    length: Annotated[Length | None, typer.Option(help="Summary length (default: the model's own).")] = None,
     force: Annotated[bool, typer.Option(help="Recompute articles already done and redo model conversions.")] = False,
     write_every: Annotated[int, typer.Option(min=1, help="Save records every N articles.")] = 16,
     engine: Annotated[EngineName, typer.Option(help=escape("ray needs pip install 'vnsumm[ray]'."))] =
@@ -95,8 +96,8 @@ def run(
 
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
-        batch_size=batch_size, token_budget=batch_tokens, force=force, write_every=write_every, engine=engine,
-        ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
+        batch_size=batch_size, token_budget=batch_tokens, length=length, force=force, write_every=write_every,
+        engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )
     tune_process(device.value)

@@ -31,6 +31,12 @@ class EngineName(str, Enum):
     ray = "ray"
 
 
+class Length(str, Enum):
+    short = "short"
+    medium = "medium"
+    long = "long"
+
+
 class OutputFormat(str, Enum):
     md = "md"
     html = "html"
@@ -53,6 +59,7 @@ class RunOptions:
     device: Device = Device.auto
     batch_size: int | None = None  # most sequences in one batch; the token budget bounds it too
     token_budget: int | None = None  # padded input tokens per batch; default by device
+    length: Length | None = None  # summary length; None: the registry entry's own setting
     force: bool = False  # redo every article, and the CTranslate2 conversions
     formats: tuple[OutputFormat, ...] = (OutputFormat.md, OutputFormat.html)  # summaries.jsonl is always written
     fields: Fields = field(default_factory=Fields)
@@ -65,6 +72,7 @@ class RunOptions:
         """Library callers may pass plain strings: they are checked here as the CLI checks its options."""
         self.lang = _choice(Lang, self.lang, "lang")
         self.device = _choice(Device, self.device, "device")
+        self.length = None if self.length is None else _choice(Length, self.length, "length")
         self.engine = _choice(EngineName, self.engine, "engine")
         self.formats = tuple(_choice(OutputFormat, f, "format") for f in self.formats)
         self.out = Path(self.out)

@@ -22,6 +22,7 @@ from vnsumm.options import EngineName, Lang, RunOptions, RunReport
 from vnsumm.records import Article
 from vnsumm.registry import ModelSpec, load_registry
 from vnsumm.store import OutputStore, write_text_atomic
+from vnsumm.summarize import with_length
 
 
 def settings_key(summarizer: ModelSpec, translator: ModelSpec | None, lang: Lang | str) -> str:
@@ -61,7 +62,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
     digests. A ConfigError (usage, models, output folder) is raised before any record is touched."""
     options = options or RunOptions()
     registry = load_registry(options.models)
-    summarizer_spec = registry.summarizer(options.summarizer)
+    summarizer_spec = with_length(registry.summarizer(options.summarizer), options.length and options.length.value)
     translator_spec = registry.translator(options.translator) if options.lang == Lang.en else None
     settings = settings_key(summarizer_spec, translator_spec, options.lang)
 

@@ -85,6 +85,26 @@ SUMMARIZERS: dict[str, Callable[[ModelSpec, str, int | None, int | None, bool], 
 }
 
 
+# Summary lengths a user picks (--length): a syllable target for the extractive summarizer (VietNews abstracts are
+# about 33 syllables, one or two sentences; multi-outlet references about five sentences) and generation limits for
+# seq2seq models (a minimum pushes a model tuned on one-sentence abstracts to say more).
+LENGTHS: dict[str, tuple[dict[str, int], dict[str, int]]] = {
+    "short": ({"target_syllables": 20, "max_sentences": 2}, {"max_new_tokens": 64}),
+    "medium": ({"target_syllables": 60, "max_sentences": 4}, {"min_new_tokens": 48, "max_new_tokens": 160}),
+    "long": ({"target_syllables": 120, "max_sentences": 7}, {"min_new_tokens": 96, "max_new_tokens": 256}),
+}
+
+
+def with_length(spec: ModelSpec, length: str | None) -> ModelSpec:
+    """The entry with the length a user asked for; None keeps the registry's own settings."""
+    if length is None:
+        return spec
+    params, generate = LENGTHS[length]
+    if spec.backend == "extractive":
+        return spec.model_copy(update={"params": {**spec.params, **params}})
+    return spec.model_copy(update={"generate": {**spec.generate, **generate}})
+
+
 def load_summarizer(spec: ModelSpec, device: str = "auto", token_budget: int | None = None,
                     max_batch: int | None = None, *, force_conversion: bool = False) -> Summarizer:
     return SUMMARIZERS[spec.backend](spec, device, token_budget, max_batch, force_conversion)
