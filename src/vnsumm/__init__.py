@@ -5,8 +5,6 @@ The library and the CLI are the same thing: `vnsumm run` is `vnsumm.run`, `vnsum
 `vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`.
 """
 
-__version__ = "0.2.0"
-
 from vnsumm.clean import clean_article, clean_articles, clean_text, write_cleaned
 from vnsumm.digest import render_html, render_markdown
 from vnsumm.errors import ConfigError, ModelUnavailable
@@ -23,13 +21,53 @@ from vnsumm.summarize import Seq2SeqSummarizer, Summarizer, load_summarizer, sum
 from vnsumm.text import normalize, split_sentences, syllables
 from vnsumm.translate import Translator, load_translator, translate_stage
 from vnsumm.tuning import tune_process
+from vnsumm.version import __version__
 
 __all__ = [
-    "Article", "ConfigError", "Device", "EngineName", "EvalSet", "ExtractiveParams", "ExtractiveSummarizer", "Fields",
-    "Lang", "ModelSpec", "ModelUnavailable", "OutputFormat", "Registry", "RunOptions", "RunReport", "Seq2SeqEngine",
-    "Seq2SeqSummarizer", "Summarizer", "Translator", "build_input", "clean_article", "clean_articles", "clean_text",
-    "dataset_set", "encode_inputs", "evaluate", "load_registry", "load_summarizer", "load_translator", "normalize",
-    "plan_batches", "postprocess", "read_inputs", "render_html", "render_markdown", "run", "score", "score_files",
-    "seed_set", "split_sentences", "summarize_stage", "syllables", "translate_stage", "tune_process",
+    "Article",
+    "ConfigError",
+    "Device",
+    "EngineName",
+    "EvalSet",
+    "ExtractiveParams",
+    "ExtractiveSummarizer",
+    "Fields",
+    "Lang",
+    "ModelSpec",
+    "ModelUnavailable",
+    "OutputFormat",
+    "Registry",
+    "RunOptions",
+    "RunReport",
+    "Seq2SeqEngine",
+    "Seq2SeqSummarizer",
+    "Summarizer",
+    "Translator",
+    "__version__",
+    "build_input",
+    "clean_article",
+    "clean_articles",
+    "clean_text",
+    "dataset_set",
+    "encode_inputs",
+    "evaluate",
+    "load_registry",
+    "load_summarizer",
+    "load_translator",
+    "normalize",
+    "plan_batches",
+    "postprocess",
+    "read_inputs",
+    "render_html",
+    "render_markdown",
+    "run",
+    "score",
+    "score_files",
+    "seed_set",
+    "split_sentences",
+    "summarize_stage",
+    "syllables",
+    "translate_stage",
+    "tune_process",
     "write_cleaned",
 ]

@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from vnsumm import __version__
 from vnsumm.clean import common_lines
 from vnsumm.digest import digest_name, render
 from vnsumm.errors import ConfigError
@@ -23,6 +22,7 @@ from vnsumm.records import Article
 from vnsumm.registry import ModelSpec, load_registry
 from vnsumm.store import OutputStore, write_text_atomic
 from vnsumm.summarize import with_length
+from vnsumm.version import __version__
 
 
 def settings_key(summarizer: ModelSpec, translator: ModelSpec | None, lang: Lang | str) -> str:

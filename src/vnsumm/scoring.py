@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 from rouge_score import rouge_scorer, scoring, tokenizers
 
-from vnsumm import __version__
 from vnsumm.errors import ConfigError
 from vnsumm.io import load_jsonl
 from vnsumm.text import split_sentences, syllables
+from vnsumm.version import __version__
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 BOOTSTRAP_SAMPLES = 1000

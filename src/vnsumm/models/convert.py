@@ -63,11 +63,10 @@ def conversion_dir(spec: ModelSpec, path: Path, quantization: str) -> Path:
 
 def convert_to_ct2(spec: ModelSpec, path: Path, quantization: str, *, force: bool = False) -> Path:
     """Convert a transformers checkpoint once; a damaged conversion (or any, with `force`) is rebuilt."""
-    import ctranslate2
-
     target = conversion_dir(spec, path, quantization)
     if not force and is_sealed(target):
         return target
+    import ctranslate2.converters  # only when converting: it may import transformers and torch
     staging = target.with_name(f"{target.name}.tmp{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
