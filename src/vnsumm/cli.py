@@ -81,7 +81,7 @@ def run(
     output_format: Annotated[str, typer.Option("--format", help="Digests: md,html (summaries.jsonl always).")] =
         "md,html",
     length: Annotated[Length | None, typer.Option(help="Summary length (default: the model's own).")] = None,
-    force: Annotated[bool, typer.Option(help="Recompute articles already done and redo model conversions.")] = False,
+    force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = False,
     write_every: Annotated[int, typer.Option(min=1, help="Save records every N articles.")] = 16,
     engine: Annotated[EngineName, typer.Option(help=escape("ray needs pip install 'vnsumm[ray]'."))] =
         EngineName.local,

@@ -32,10 +32,9 @@ def local_groups(pending: list[Article], common: frozenset[str], summarizer_spec
     """Groups of `options.write_every` finished articles, in input order. Models load before the first group is
     asked for, so a missing model fails before the caller touches its output."""
     device = options.device.value
-    summarizer = load_summarizer(summarizer_spec, device, options.token_budget, options.batch_size,
-                                 force_conversion=options.force)
+    summarizer = load_summarizer(summarizer_spec, device, options.token_budget, options.batch_size)
     translator = None if translator_spec is None else load_translator(
-        translator_spec, device, options.token_budget, options.batch_size, force_conversion=options.force)
+        translator_spec, device, options.token_budget, options.batch_size)
 
     def groups() -> Iterator[list[Article]]:
         for start in range(0, len(pending), options.write_every):

@@ -60,7 +60,7 @@ class RunOptions:
     batch_size: int | None = None  # most sequences in one batch; the token budget bounds it too
     token_budget: int | None = None  # padded input tokens per batch; default by device
     length: Length | None = None  # summary length; None: the registry entry's own setting
-    force: bool = False  # redo every article, and the CTranslate2 conversions
+    force: bool = False  # redo every article (`vnsumm models clear-conversions` redoes conversions)
     formats: tuple[OutputFormat, ...] = (OutputFormat.md, OutputFormat.html)  # summaries.jsonl is always written
     fields: Fields = field(default_factory=Fields)
     write_every: int = 16  # articles per group: records are written when a group is done
