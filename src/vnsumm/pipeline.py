@@ -72,7 +72,8 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
     report = RunReport(total=len(articles))
     store = OutputStore(options.out)
     with store.open():
-        previous = {} if options.force else store.records()
+        latest = store.records()  # read once: reuse is decided on it, and the compacted file is built from it
+        previous = {} if options.force else latest
         pending = [a for a in articles if a.ok and not is_reusable(previous.get(a.id), a, settings)]
         report.reused = sum(a.ok for a in articles) - len(pending)
         common = common_lines(articles)  # site furniture is judged on the whole run, not only what is pending
@@ -93,8 +94,9 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
                 report.summarized += sum(a.ok for a in group)
         except KeyboardInterrupt:
             report.interrupted = True
-        records, _ = store.compact()
+        latest.update((a.id, a) for a in done)
+        store.compact(latest)
     report.failed = [a for a in done if not a.ok]
     report.count_warnings(done)
-    report.outputs = [store.path, *write_digests(records, options)]
+    report.outputs = [store.path, *write_digests(list(latest.values()), options)]
     return report

@@ -32,10 +32,6 @@ class Article:
     def ok(self) -> bool:
         return self.error is None
 
-    def summary(self, lang: str) -> str | None:
-        """The summary in `lang` (vi or en)."""
-        return self.summary_en if lang == "en" else self.summary_vi
-
     def fail(self, message: str) -> Article:
         self.error = " ".join(message.split())  # errors are one line, always
         return self

@@ -130,14 +130,10 @@ class OutputStore:
                     self._handle.truncate(start)
             raise write_failure(self.path, exc) from None
 
-    def compact(self, keep: Iterable[str] | None = None) -> tuple[list[Article], int]:
-        """Rewrite the file with one record per id (the newest); with `keep`, only those ids (prune). Returns the
-        records and how many ids were pruned."""
-        latest = self.records()
-        wanted = None if keep is None else set(keep)
-        kept = latest if wanted is None else {i: a for i, a in latest.items() if i in wanted}
-        write_text_atomic(self.path, _lines(kept.values()))
+    def compact(self, latest: dict[str, Article]) -> None:
+        """Rewrite the file as `latest`: one record per id, the newest (what `records()` gave at the start of the
+        run, updated with what the run appended since)."""
+        write_text_atomic(self.path, _lines(latest.values()))
         if self._handle is not None:  # it points at the replaced file
             self._handle.close()
             self._handle = None
-        return list(kept.values()), len(latest) - len(kept)
