@@ -91,7 +91,7 @@ def test_choices_are_checked(tmp_path: Path) -> None:
 
 
 def test_help_shows_the_ray_extra() -> None:
-    done = runner.invoke(app, ["run", "--help"], terminal_width=200)
+    done = runner.invoke(app, ["run", "--help"], terminal_width=200, env={"COLUMNS": "200"})  # one line each
     assert "vnsumm[ray]" in done.output
 
 
