@@ -44,8 +44,15 @@ def quiet_libraries() -> None:
         hf_logging.disable_progress_bar()
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container or `taskset` may allow fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def tune_process(device: str = "cpu") -> None:
-    """What a batch run of vnsumm sets for its whole process (CLI and Ray workers)."""
+    """What a batch run of vnsumm sets for its whole process (CLI and Ray workers): quiet library logs, and on CPU
+    the allocator setting and one torch thread per usable core (read by torch when it starts)."""
     quiet_libraries()
     if device in ("cpu", "auto"):
         reuse_freed_memory()
+        os.environ.setdefault("OMP_NUM_THREADS", str(usable_cores()))

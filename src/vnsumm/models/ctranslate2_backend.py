@@ -8,6 +8,7 @@ from typing import Any
 from vnsumm.errors import ConfigError
 from vnsumm.models.weights import T5_FAMILY
 from vnsumm.registry import ModelSpec
+from vnsumm.tuning import usable_cores
 
 CT2_OPTIONS = {  # generate setting -> CTranslate2 translate_batch option
     "num_beams": "beam_size",
@@ -46,12 +47,6 @@ def ct2_compute_type(spec: ModelSpec, device: str, family: str | None = None,
     return "int8_float16" if "int8_float16" in supported else "int8"
 
 
-def _threads() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 class CTranslate2Backend:
     """Runs a converted model; its tokenizer gives and takes token strings."""
 
@@ -60,7 +55,7 @@ class CTranslate2Backend:
 
         self.tokenizer = tokenizer
         self.compute_type = compute_type
-        cores = _threads()
+        cores = usable_cores()
         # On CPU, several single- or few-threaded workers decoding separate sub-batches beat one wide worker
         # (measured on 2 cores: 1.22 s against 1.54 s per 1,024-token article). Weights are shared between them.
         inter, intra = (cores, 1) if cores <= 4 else (cores // 4, 4)
