@@ -204,14 +204,16 @@ def _fields(model: type[BaseModel]) -> list[str]:
     return [name for name in model.model_fields if name != "name"]
 
 
-def _problem(path: Path, where: str, exc: ValidationError, model: type[BaseModel]) -> ConfigError:
+def _problem(path: Path, where: str, exc: ValidationError, model: type[BaseModel],
+             nested: dict[str, type[BaseModel]]) -> ConfigError:
+    """The first validation error as one line: file, entry and key, what is wrong, the keys allowed there (those of
+    `model`, or of the `nested` model its first key names)."""
     error = exc.errors()[0]
     loc = _location(error["loc"])
-    nested: dict[str, type[BaseModel]] = {"generate": GenerateSettings, "params": ExtractiveParams}
-    allowed = _fields(nested[loc.split(".")[0]]) if loc.split(".")[0] in nested else _fields(model)
-    key = f".{loc}" if loc else ""
+    allowed = _fields(nested.get(loc.split(".")[0], model))
+    key = ".".join(part for part in (where, loc) if part)
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return ConfigError(f"{path}: {where}{key}: {_explain(error, allowed)}{more}")
+    return ConfigError(f"{path}: {key}: {_explain(error, allowed)}{more}")
 
 
 def _spec(path: Path, section: str, name: str, entry: Any) -> ModelSpec:
@@ -221,7 +223,8 @@ def _spec(path: Path, section: str, name: str, entry: Any) -> ModelSpec:
     try:
         spec = ModelSpec(name=name, **{str(k): v for k, v in entry.items()})
     except ValidationError as exc:
-        raise _problem(path, where, exc, ModelSpec) from None
+        raise _problem(path, where, exc, ModelSpec, {"generate": GenerateSettings, "params": ExtractiveParams}) \
+            from None
     except TypeError as exc:  # a key that is not a valid identifier, e.g. a number
         raise ConfigError(f"{path}: {where}: {exc}") from None
     role: Role = "summarizer" if section == "summarizers" else "translator"
@@ -248,10 +251,7 @@ def load_registry(path: str | Path | None = None) -> Registry:
     try:
         top = RegistryFile(**{str(k): v for k, v in data.items()})
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = _location(error["loc"])
-        allowed = _fields(Defaults) if loc.startswith("defaults") else list(RegistryFile.model_fields)
-        raise ConfigError(f"{path}: {loc}: {_explain(error, allowed)}") from None
+        raise _problem(path, "", exc, RegistryFile, {"defaults": Defaults}) from None
     registry = Registry(
         summarizers={str(n): _spec(path, "summarizers", str(n), e) for n, e in top.summarizers.items()},
         translators={str(n): _spec(path, "translators", str(n), e) for n, e in top.translators.items()},
