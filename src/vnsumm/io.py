@@ -166,7 +166,7 @@ def _read_html(text: str, path: str, stem: str) -> Article:
         text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
     article = Article(id=stem, source=path)
-    body = getattr(document, "text", None) if document is not None else None
+    body = getattr(document, "text", None)  # None too when trafilatura found no document
     if not body or not body.strip():
         return article.fail(f"{path}: no article text found in the HTML page")
     title = getattr(document, "title", None)
@@ -175,8 +175,8 @@ def _read_html(text: str, path: str, stem: str) -> Article:
 
 
 def printable(name: str) -> str:
-    """A file name as text: Linux names are bytes, and one that is not UTF-8 (`x\\xff.txt`) is shown escaped
-    (`x\\\\xff.txt`) in records and messages, never written as an unencodable surrogate."""
+    r"""A file name as text: Linux names are bytes, and a byte that is not UTF-8 is shown escaped (the name
+    `x<0xff>.txt` becomes `x\xff.txt`) in records and messages, never written as an unencodable surrogate."""
     return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 
