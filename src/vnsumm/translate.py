@@ -42,9 +42,13 @@ def translate_stage(articles: Sequence[Article], translator: Translator) -> list
     ok = [a for a in articles if a.ok]
     if not ok:
         return list(articles)
-    english = iter(translator.translate([a.summary_vi for a in ok] + [a.title for a in ok]))
-    summaries = {id(a): next(english) for a in ok}
-    titles = {id(a): next(english) for a in ok}
+    english = translator.translate([a.summary_vi for a in ok] + [a.title for a in ok])
+    pairs = iter(zip(english[: len(ok)], english[len(ok):], strict=True))  # (summary, title) per ok article
     identity = translator.identity()
-    return [replace(a, summary_en=summaries[id(a)], title_en=titles[id(a)], translator=identity) if a.ok else a
-            for a in articles]
+    done = []
+    for article in articles:
+        if article.ok:
+            summary_en, title_en = next(pairs)
+            article = replace(article, summary_en=summary_en, title_en=title_en, translator=identity)
+        done.append(article)
+    return done
