@@ -37,6 +37,7 @@ class VnsummGroup(TyperGroup):
 
 app = typer.Typer(
     cls=VnsummGroup, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    rich_markup_mode="rich",  # help text is rich markup in every typer version we allow (0.16 defaulted to plain)
     help="Summarize and translate Vietnamese news in bulk.",
 )
 models_app = typer.Typer(no_args_is_help=True, help="The model registry: list, download, check.")
