@@ -20,9 +20,9 @@ import numpy as np
 from rouge_score import rouge_scorer
 
 from vnsumm import ExtractiveSummarizer, clean_articles, read_inputs, split_sentences, syllables
+from vnsumm.extractive import FEATURES, ExtractiveParams, sentence_features
 from vnsumm.io import load_jsonl
 from vnsumm.scoring import SyllableTokenizer, rouge
-from vnsumm.summarize import FEATURES, sentence_features
 
 
 def sumy_summarizer(name: str) -> Callable[[str], str]:
@@ -82,7 +82,7 @@ def main() -> None:
     folds = [order[::2], order[1::2]]
     predictions: dict[str, str] = {}
     for train, test in ((folds[0], folds[1]), (folds[1], folds[0])):
-        summarizer = ExtractiveSummarizer(weights=fit(train), target_syllables=args.target_syllables)
+        summarizer = ExtractiveSummarizer(ExtractiveParams(weights=fit(train), target_syllables=args.target_syllables))
         for i in test:
             article, sentences = docs[i][0], docs[i][1]
             predictions[article.id] = " ".join(sentences[j] for j in summarizer.select(sentences, article.title))

@@ -19,7 +19,7 @@ from vnsumm.clean import clean_articles
 from vnsumm.errors import ConfigError
 from vnsumm.local_engine import ProgressSink
 from vnsumm.models.weights import locate_model
-from vnsumm.options import RunOptions
+from vnsumm.options import Device, RunOptions
 from vnsumm.records import Article
 from vnsumm.registry import ModelSpec
 from vnsumm.summarize import load_summarizer, summarize_stage
@@ -78,12 +78,12 @@ def ray_groups(pending: list[Article], common: frozenset[str], summarizer_spec: 
                  runtime_env={"env_vars": {k: v for k, v in os.environ.items() if k.startswith(("HF_", "VNSUMM_"))}})
     ray.data.DataContext.get_current().enable_progress_bars = False
     gpus = ray.cluster_resources().get("GPU", 0)
-    workers = options.ray_workers or max(1, int(gpus) if options.device.value in ("auto", "cuda") else 1)
     # --device cpu keeps models off the cluster's GPUs; auto uses them where there are any.
-    use_gpus = bool(gpus) and options.device.value in ("auto", "cuda")
-    if options.device.value == "cuda" and not gpus:
+    if options.device == Device.cuda and not gpus:
         raise ConfigError("device cuda was asked for, but the Ray cluster has no GPU")
-    device = "cuda" if use_gpus else options.device.value if options.device.value != "auto" else "cpu"
+    use_gpus = bool(gpus) and options.device in (Device.auto, Device.cuda)
+    workers = options.ray_workers or (int(gpus) if use_gpus else 1)
+    device = "cuda" if use_gpus else "cpu" if options.device == Device.auto else options.device.value
     stages = [(SummarizeActor, summarizer_spec)] + ([(TranslateActor, translator_spec)] if translator_spec else [])
     # Model actors must leave room for the cleaning tasks, or the pipeline waits forever for a free CPU.
     cpus = ray.cluster_resources()["CPU"]
