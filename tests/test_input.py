@@ -194,7 +194,7 @@ def test_repeated_lines_across_a_run_are_boilerplate(tmp_path: Path) -> None:
     assert all(footer not in a.text for a in articles)
 
 
-def test_csv_and_parquet_through_datasets(tmp_path: Path) -> None:
+def test_csv_and_parquet_rows_with_text_columns(tmp_path: Path) -> None:
     import csv
 
     import datasets

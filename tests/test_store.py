@@ -154,3 +154,76 @@ def test_a_damaged_conversion_is_rebuilt(tiny_registry: Path, tmp_path: Path, mo
     (converted / MARKER).unlink()  # an unsealed folder (a conversion from before markers, or cut short)
     assert Seq2SeqEngine(spec, device="cpu").generate(["Hội nghị diễn ra tại Hà Nội."]) == expected
     assert (converted / MARKER).is_file()
+
+
+def test_prune_drops_records_of_other_inputs_and_says_how_many(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run(str(SEEDS), "--out", str(out)).exit_code == 0
+    one = sorted(SEEDS.glob("*.txt"))[0]
+    kept = run(str(one), "--out", str(out))
+    assert kept.exit_code == 0 and len(ids(out)) == 5  # without --prune nothing is dropped
+    pruned = run(str(one), "--out", str(out), "--prune")
+    assert pruned.exit_code == 0 and "dropped 4 stored records" in pruned.stderr
+    assert ids(out) == [one.stem]
+    assert (out / "digest.vi.md").read_text(encoding="utf-8").count("\n## ") == 1
+
+
+def test_a_rerun_that_changes_nothing_leaves_the_digests_alone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run(str(SEEDS), "--out", str(out)).exit_code == 0
+    digest = out / "digest.html"
+    os.utime(digest, (1, 1))
+    assert run(str(SEEDS), "--out", str(out)).exit_code == 0
+    assert digest.stat().st_mtime == 1  # not rebuilt: the store did not change
+    (tmp_path / "new.txt").write_text("Sáng nay, Hà Nội khai mạc hội nghị về kinh tế. Hội nghị bàn về việc làm.",
+                                      encoding="utf-8")
+    assert run(str(tmp_path / "new.txt"), "--out", str(out)).exit_code == 0
+    assert digest.stat().st_mtime > 1 and "new" in ids(out)
+
+
+def test_ctrl_c_while_reading_keeps_what_is_done_and_says_so(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Articles stream from the reader through the stages: an interrupt in the middle of reading keeps the groups
+    already finished, and the closing line says how many."""
+    import vnsumm.clean
+    import vnsumm.io
+
+    monkeypatch.setattr(vnsumm.clean, "COMMON_SAMPLE", 8)  # a sample smaller than the run, as in a bulk run
+    feed = tmp_path / "feed.jsonl"
+    text = (SEEDS / "001_90ddfd1562c07cf7.txt").read_text(encoding="utf-8")
+    feed.write_text("".join(json.dumps({"id": f"a{i}", "text": text}, ensure_ascii=False) + "\n"
+                            for i in range(40)), encoding="utf-8")
+    real_row = vnsumm.io._row_article
+    calls = 0
+
+    def row_then_interrupt(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 30:
+            raise KeyboardInterrupt
+        return real_row(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(vnsumm.io, "_row_article", row_then_interrupt)
+    out = tmp_path / "out"
+    done = run(str(feed), "--out", str(out), "--write-every", "4")
+    assert done.exit_code == 130
+    assert "interrupted: 28 articles done and saved" in done.stderr, done.stderr
+    assert ids(out) == sorted(f"a{i}" for i in range(28))
+
+
+def test_csv_input_writes_nothing_into_the_datasets_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import csv
+
+    cache = tmp_path / "datasets-cache"
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(cache))
+    feed = tmp_path / "feed.csv"
+    with feed.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["id", "text"])
+        writer.writeheader()
+        writer.writerow({"id": "c1", "text": (SEEDS / "001_90ddfd1562c07cf7.txt").read_text(encoding="utf-8")})
+    done = subprocess.run([sys.executable, "-m", "vnsumm", "run", str(feed), "--lang", "vi", "--summarizer",
+                           "extractive", "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert ids(tmp_path / "out") == ["c1"]
+    assert not [p for p in cache.rglob("*") if p.is_file()]

@@ -10,10 +10,11 @@ Three kinds of evidence, because no list of patterns covers every site:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -81,9 +82,9 @@ _SOURCE_TAG = re.compile(
     r"\s*[-–—]+\s*(?=\S)"
 )
 _INITIALS = re.compile(r"^([A-ZĐ]\.?){1,4}(\s*[-–]\s*([A-ZĐ]\.?){1,4})*$")
-_VIETNAMESE_LETTERS = re.compile(
-    r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", _I
-)
+_VIETNAMESE_LETTER = "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]"
+_WORD = re.compile(r"[^\W\d_]+")
+_MARKED_WORD = re.compile(rf"[^\W\d_]*{_VIETNAMESE_LETTER}[^\W\d_]*", _I)  # one match per marked word
 
 # Author names: two to four capitalized syllables, possibly several joined by dashes, possibly "(Theo X)".
 _NAME = r"[A-ZĐÀ-Ỹ][^\s\d]*(\s[A-ZĐÀ-Ỹ][^\s\d]*){1,3}"
@@ -123,17 +124,17 @@ def find_date(text: str) -> str | None:
 
 def looks_vietnamese(text: str) -> bool:
     """Vietnamese prose has a diacritic in a large share of its syllables; English or code has almost none."""
-    words = re.findall(r"[^\W\d_]+", text[:20_000])
-    if len(words) < 5:
+    sample = text[:20_000]
+    words = len(_WORD.findall(sample))
+    if words < 5:
         return True  # too little to judge
-    marked = sum(1 for w in words if _VIETNAMESE_LETTERS.search(w))
-    return marked / len(words) >= 0.15
+    return len(_MARKED_WORD.findall(sample)) / words >= 0.15
 
 
-def _boilerplate_reason(line: str, common: frozenset[str]) -> str | None:
+def _boilerplate_reason(line: str, key: str, common: frozenset[str]) -> str | None:
     if not re.search(r"[^\W\d_]", line):
         return "no letters"
-    if _key(line) in common:
+    if key in common:
         return "repeated across articles"
     for pattern in BOILERPLATE_LINES:
         if pattern.search(line):
@@ -164,8 +165,9 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
                 continue
         if kept and RELATED_HEADING.match(line):
             break
-        reason = _boilerplate_reason(line, common)
-        if reason is None and _key(line) in seen:
+        key = _key(line)
+        reason = _boilerplate_reason(line, key, common)
+        if reason is None and key in seen:
             reason = "repeated paragraph"
         if reason is None and after_media and len(split_sentences(line)) == 1 and len(line.split()) <= 12:
             reason = "caption"  # a short line under a picture or video box; longer ones are body text
@@ -190,7 +192,7 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
             result.publisher = (tag.group("paren") or tag.group(0).rstrip(" -–—")).strip()
             line = line[tag.end():]
         line = re.sub(r"^[-–—]\s+", "", line)
-        seen.add(_key(line))
+        seen.add(key)
         kept.append(line)
     # Signatures close the page: initials ("A.H"), labelled credits ("Tin, ảnh: X"), an office's name. A plain
     # author name ("Trọng Giáp") is kept: news datasets count it as article text, and it never harms a summary.
@@ -244,15 +246,42 @@ def clean_articles(articles: list[Article], common: frozenset[str] | None = None
     return [clean_article(a, common) for a in articles]
 
 
+COMMON_SAMPLE = 1_000  # articles of a stream whose repeated lines are taken for site furniture
+
+
+def sample_common(articles: Iterable[Article], size: int | None = None) -> tuple[frozenset[str],
+                                                                                Iterator[Article]]:
+    """Common lines of a stream, judged on its first `size` (COMMON_SAMPLE) articles (memory holds those, never
+    the stream), and the whole stream again."""
+    stream = iter(articles)
+    sample = list(itertools.islice(stream, COMMON_SAMPLE if size is None else size))
+    return common_lines(sample), itertools.chain(sample, stream)
+
+
+def clean_stream(articles: Iterable[Article]) -> Iterator[Article]:
+    """clean_articles over a stream of any length, read as needed."""
+    common, stream = sample_common(articles)
+    return (clean_article(a, common) for a in stream)
+
+
 CLEANED_FIELDS = ("id", "source", "title", "date", "publisher", "text", "error", "warnings")
 
 
-def write_cleaned(articles: Iterable[Article], path: Path) -> None:
-    """`vnsumm clean`'s output: one JSON line per article with CLEANED_FIELDS."""
-    from vnsumm.store import write_text_atomic
+def write_cleaned(articles: Iterable[Article], path: Path) -> tuple[int, list[Article]]:
+    """`vnsumm clean`'s output: one JSON line per article with CLEANED_FIELDS, streamed into a temporary file that
+    replaces `path` when complete. Returns how many were written, and the failed ones."""
+    from vnsumm.store import write_lines_atomic
 
-    lines = []
-    for article in articles:
-        record = article.to_record(with_text=True)
-        lines.append(json.dumps({k: record[k] for k in CLEANED_FIELDS}, ensure_ascii=False) + "\n")
-    write_text_atomic(path, "".join(lines))
+    count, failed = 0, []
+
+    def lines() -> Iterator[str]:
+        nonlocal count
+        for article in articles:
+            count += 1
+            if not article.ok:
+                failed.append(article)
+            record = article.to_record(with_text=True)
+            yield json.dumps({k: record[k] for k in CLEANED_FIELDS}, ensure_ascii=False) + "\n"
+
+    write_lines_atomic(path, lines())
+    return count, failed

@@ -83,6 +83,7 @@ def run(
         "md,html",
     length: Annotated[Length | None, typer.Option(help="Summary length (default: the model's own).")] = None,
     force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = False,
+    prune: Annotated[bool, typer.Option(help="Drop stored records of articles not among these inputs.")] = False,
     write_every: Annotated[int, typer.Option(min=1, help="Save records every N articles.")] = 16,
     engine: Annotated[EngineName, typer.Option(help=escape("ray needs pip install 'vnsumm[ray]'."))] =
         EngineName.local,
@@ -97,7 +98,8 @@ def run(
 
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
-        batch_size=batch_size, token_budget=batch_tokens, length=length, force=force, write_every=write_every,
+        batch_size=batch_size, token_budget=batch_tokens, length=length, force=force, prune=prune,
+        write_every=write_every,
         engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )
@@ -111,13 +113,16 @@ def run(
     for article in report.failed:
         err.print(f"failed: {article.error}", markup=False)
     done = report.summarized + report.reused
-    if report.interrupted:
-        err.print(f"interrupted: {done} of {report.total - len(report.failed)} articles done and saved in "
-                  f"{report.outputs[0]}; run the same command again to resume", markup=False)
+    if report.interrupted and not report.outputs:
+        err.print(f"interrupted while reading the inputs; {out_dir} was not touched", markup=False)
+    elif report.interrupted:
+        err.print(f"interrupted: {done} articles done and saved in {report.outputs[0]} ({report.total} read); "
+                  "run the same command again to resume", markup=False)
     else:
         reused = f" ({report.reused} reused from an earlier run)" if report.reused else ""
         failed = f", {len(report.failed)} failed" if report.failed else ""
-        err.print(f"{done} of {report.total} articles summarized{reused}{failed}; wrote "
+        pruned = f"; dropped {report.pruned} stored records not among these inputs" if report.pruned else ""
+        err.print(f"{done} of {report.total} articles summarized{reused}{failed}{pruned}; wrote "
                   + ", ".join(str(p) for p in report.outputs), markup=False)
     for warning, count in report.warnings.most_common():
         err.print(f"warning: {count} article{'s' if count > 1 else ''}: {warning}", markup=False)
@@ -131,15 +136,14 @@ def clean(
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
     """Only the reading and cleaning stages: id, source, title, date, text (one paragraph per line)."""
-    from vnsumm.clean import clean_articles, write_cleaned
-    from vnsumm.io import read_inputs
+    from vnsumm.clean import clean_stream, write_cleaned
+    from vnsumm.io import iter_inputs
 
-    articles = clean_articles(read_inputs(inputs, Fields(text=text_field, id=id_field, title=title_field)))
-    write_cleaned(articles, output)
-    failed = [a for a in articles if not a.ok]
+    count, failed = write_cleaned(clean_stream(iter_inputs(inputs, Fields(text=text_field, id=id_field,
+                                                                          title=title_field))), output)
     for article in failed:
         err.print(f"failed: {article.error}", markup=False)
-    err.print(f"{len(articles) - len(failed)} of {len(articles)} articles cleaned; wrote {output}", markup=False)
+    err.print(f"{count - len(failed)} of {count} articles cleaned; wrote {output}", markup=False)
     raise typer.Exit(1 if failed else 0)
 
 

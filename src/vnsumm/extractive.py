@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
@@ -42,17 +43,25 @@ class ExtractiveParams(BaseModel):
 
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _bag(tokens: list[str]) -> Counter[str]:
     """Syllable unigrams and bigrams: bigrams stand in for Vietnamese words (Hà Nội, Đảng ủy)."""
-    return Counter(tokens) + Counter(f"{a} {b}" for a, b in itertools.pairwise(tokens))
+    return Counter(itertools.chain(tokens, map(" ".join, itertools.pairwise(tokens))))
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
+def _norm(a: Mapping[str, float]) -> float:
+    return math.hypot(*a.values())
+
+
+def _cosine(a: Mapping[str, float], b: Mapping[str, float], norm_a: float | None = None,
+            norm_b: float | None = None) -> float:
+    """Cosine of two sparse vectors; pass norms already known (a centroid's) to save recomputing them."""
+    norm = (_norm(a) if norm_a is None else norm_a) * (_norm(b) if norm_b is None else norm_b)
+    if not norm:
+        return 0.0
+    return sum(a[k] * b[k] for k in a.keys() & b.keys()) / norm
 
 
 def sentence_features(sentences: Sequence[str], title: str | None = None) -> tuple[list[list[float]],
@@ -66,18 +75,21 @@ def sentence_features(sentences: Sequence[str], title: str | None = None) -> tup
     bags = [_bag(t) for t in tokens]
     df = Counter(term for bag in bags for term in bag)
     n = len(sentences)
-    vectors = [{t: (1 + math.log(c)) * math.log(1 + n / df[t]) for t, c in bag.items()} for bag in bags]
+    idf = {t: math.log(1 + n / d) for t, d in df.items()}
+    vectors = [{t: (1 + math.log(c)) * idf[t] if c > 1 else idf[t] for t, c in bag.items()} for bag in bags]
     centroid: Counter[str] = Counter()
     for vector in vectors:
         centroid.update(vector)
     title_bag = _bag(syllables(title or ""))
+    centroid_norm, title_norm = _norm(centroid), _norm(title_bag)
     rows = []
     for i, (sentence, toks) in enumerate(zip(sentences, tokens, strict=True)):
         length = min(len(toks), 80) / 40
         rows.append([
             1.0, 1 / (1 + i), float(i == 0), float(i == 1), float(i == 2), i / n, length, length**2,
-            float(len(toks) < 8), _cosine(vectors[i], centroid), _cosine(bags[i], title_bag),
-            float(any(ch.isdigit() for ch in sentence)), float('"' in sentence or "“" in sentence),
+            float(len(toks) < 8), _cosine(vectors[i], centroid, norm_b=centroid_norm),
+            _cosine(bags[i], title_bag, norm_b=title_norm),
+            float(bool(_DIGIT.search(sentence))), float('"' in sentence or "“" in sentence),
         ])
     return rows, vectors
 
@@ -106,12 +118,13 @@ class ExtractiveSummarizer:
         rows, vectors = sentence_features(sentences, title)
         score = [sum(w * x for w, x in zip(self.weights, row, strict=True)) for row in rows]
         lengths = [len(syllables(s)) for s in sentences]
+        norms = [_norm(v) for v in vectors]
         target, length = self.params.target_syllables, 0
         chosen: list[int] = []
         for i in sorted(range(len(sentences)), key=lambda i: (-score[i], i)):
             if chosen and (
                 length + lengths[i] - target > target - length  # overshoots the target more than it fills it
-                or max(_cosine(vectors[i], vectors[j]) for j in chosen) > 1 - self.params.redundancy
+                or max(_cosine(vectors[i], vectors[j], norms[i], norms[j]) for j in chosen) > 1 - self.params.redundancy
             ):
                 continue
             chosen.append(i)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import glob
 import json
 import os
@@ -130,9 +131,9 @@ def _row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Art
     return _cap(article)
 
 
-def _read_jsonl(text: str, path: str, stem: str, fields: Fields) -> Iterator[Article]:
-    # Split on "\n" only: str.splitlines would also break at U+2028 and friends, which JSON strings may hold raw.
-    for lineno, line in enumerate(text.split("\n"), start=1):
+def _jsonl_rows(lines: Iterable[str], path: str, stem: str, fields: Fields) -> Iterator[Article]:
+    # Lines end at "\n" only: str.splitlines would also break at U+2028 and friends, which JSON strings may hold raw.
+    for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -144,19 +145,54 @@ def _read_jsonl(text: str, path: str, stem: str, fields: Fields) -> Iterator[Art
         yield _row_article(row, where, f"{stem}:{lineno}", fields)
 
 
-def _read_table(path: str, shown: str, stem: str, fields: Fields) -> Iterator[Article]:
-    import datasets  # imported here: it is slow to import and only tables need it
+def _jsonl_lines(path: str) -> Iterator[str]:
+    """A JSONL file line by line, never whole in memory. JSON is UTF-8; a file in another encoding (a BOM, or a
+    line that is not UTF-8) is decoded whole instead."""
+    with open(path, "rb") as handle:
+        if handle.read(3).startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            handle.seek(0)
+            yield from decode(handle.read()).split("\n")
+            return
+        handle.seek(0)
+        for raw in handle:
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield from decode(raw + handle.read()).split("\n")  # a legacy code page: the rest of the file
+                return
 
-    datasets.disable_progress_bars()
-    loader = datasets.Dataset.from_parquet if path.endswith(".parquet") else datasets.Dataset.from_csv
+
+def _table_rows(path: str) -> Iterator[dict[str, Any]]:
+    """Rows of a CSV or Parquet file, a batch at a time, through Arrow (the engine `datasets` uses, without its
+    builders: they write to, and lock files in, the datasets cache). CSV columns are read as text, so ids keep
+    their leading zeros and a column's type never changes halfway through a file."""
+    import pyarrow as pa
+    import pyarrow.csv as pv
+    import pyarrow.parquet as pq
+
+    if path.endswith(".parquet"):
+        batches = pq.ParquetFile(path).iter_batches(batch_size=256)
+    else:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        batches = pv.open_csv(
+            path, parse_options=pv.ParseOptions(newlines_in_values=True),
+            convert_options=pv.ConvertOptions(column_types={name: pa.string() for name in header},
+                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
+    for batch in batches:
+        yield from batch.to_pylist()
+
+
+def _read_table(path: str, shown: str, stem: str, fields: Fields) -> Iterator[Article]:
+    index = 0
     try:
-        table = loader(path, keep_in_memory=True)
-    except Exception as exc:  # datasets raises many types for a bad file; all mean the same to the user
+        for index, row in enumerate(_table_rows(path), start=1):
+            yield _row_article(row, f"{shown}:{index}", f"{stem}:{index}", fields)
+    except (OSError, ValueError, csv.Error) as exc:  # Arrow's errors are OSError and ValueError subclasses
         reason = " ".join(str(exc).split())[:200]
-        yield Article(id=stem, source=shown).fail(f"{shown}: cannot read table ({reason})")
-        return
-    for index, row in enumerate(table, start=1):
-        yield _row_article(row, f"{shown}:{index}", f"{stem}:{index}", fields)
+        where = f"{shown}:{index + 1}" if index else shown
+        yield Article(id=f"{stem}:{index + 1}" if index else stem, source=where).fail(
+            f"{where}: cannot read table ({reason})")
 
 
 def _read_html(text: str, path: str, stem: str) -> Article:
@@ -188,6 +224,13 @@ def read_path(path: str, fields: Fields = Fields()) -> Iterator[Article]:
     if suffix in TABLE_SUFFIXES:
         yield from _read_table(path, shown, stem, fields)
         return
+    if suffix in JSONL_SUFFIXES and path != "-":
+        try:
+            yield from _jsonl_rows(_jsonl_lines(path), shown, stem, fields)
+        except (OSError, UnreadableInput) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            yield Article(id=stem, source=shown).fail(f"{shown}: {reason}")
+        return
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
         text = decode(data)
@@ -195,27 +238,60 @@ def read_path(path: str, fields: Fields = Fields()) -> Iterator[Article]:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         yield Article(id=stem, source=shown).fail(f"{shown}: {reason}")
         return
-    if suffix in JSONL_SUFFIXES or (path == "-" and text.lstrip().startswith("{")):
-        yield from _read_jsonl(text, shown, stem, fields)
+    if path == "-" and text.lstrip().startswith("{"):
+        yield from _jsonl_rows(text.split("\n"), shown, stem, fields)
     elif suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         yield _read_html(text, shown, stem)
     else:
         yield _cap(Article(id=stem, source=shown, text=text))
 
 
+def iter_inputs(inputs: Iterable[str | Path], fields: Fields = Fields()) -> Iterator[Article]:
+    """Every article of every input, in input order, read as needed (never all in memory); ids made unique
+    within the run. Paths are expanded (and a bad one is a ConfigError) before the first article."""
+    paths = expand_inputs(inputs)
+
+    def articles() -> Iterator[Article]:
+        seen: dict[str, int] = {}
+        for path in paths:
+            for article in read_path(path, fields):
+                if article.id in seen:
+                    seen[article.id] += 1
+                    article.id = f"{article.id}~{seen[article.id]}"
+                else:
+                    seen[article.id] = 0
+                yield article
+
+    return articles()
+
+
 def read_inputs(inputs: Iterable[str | Path], fields: Fields = Fields()) -> list[Article]:
-    """Every article of every input, in input order; ids made unique within the run."""
-    articles: list[Article] = []
-    seen: dict[str, int] = {}
-    for path in expand_inputs(inputs):
-        for article in read_path(path, fields):
-            if article.id in seen:
-                seen[article.id] += 1
-                article.id = f"{article.id}~{seen[article.id]}"
+    """Every article of every input, in input order (a list: see iter_inputs for streaming)."""
+    return list(iter_inputs(inputs, fields))
+
+
+def count_inputs(paths: Iterable[str]) -> int | None:
+    """About how many articles `paths` hold, from a light pass (lines of JSONL and CSV, Parquet row counts, one
+    per other file), for progress and time left; None when stdin is among them."""
+    total = 0
+    for path in paths:
+        if path == "-":
+            return None
+        suffix = Path(path).suffix.lower()
+        try:
+            if suffix == ".parquet":
+                import pyarrow.parquet as pq
+
+                total += pq.ParquetFile(path).metadata.num_rows
+            elif suffix in JSONL_SUFFIXES or suffix == ".csv":
+                with open(path, "rb") as handle:
+                    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+                total += max(lines - (suffix == ".csv"), 0)
             else:
-                seen[article.id] = 0
-            articles.append(article)
-    return articles
+                total += 1
+        except (OSError, ValueError):  # an unreadable file is reported when it is read; here it counts as one
+            total += 1
+    return total
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:

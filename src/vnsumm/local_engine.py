@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
@@ -14,19 +15,24 @@ from vnsumm.translate import load_translator, translate_stage
 
 
 class ProgressSink(Protocol):
-    def start(self, total: int) -> None: ...
+    def start(self, total: int | None) -> None: ...
 
     def advance(self, count: int) -> None: ...
 
 
-# What the pipeline asks of an engine (local_groups, ray_engine.ray_groups): given the pending articles, the run's
-# common lines, the model entries, the options and a progress sink, load (or check) the models now, then yield
-# groups of finished records.
-Engine = Callable[[list[Article], frozenset[str], ModelSpec, ModelSpec | None, RunOptions, ProgressSink | None],
+# What the pipeline asks of an engine (local_groups, ray_engine.ray_groups): given the pending articles (a stream,
+# read as needed), the run's common lines, the model entries, the options and a progress sink, load (or check) the
+# models now, then yield groups of finished records.
+Engine = Callable[[Iterator[Article], frozenset[str], ModelSpec, ModelSpec | None, RunOptions, ProgressSink | None],
                   Iterator[list[Article]]]
 
 
-def local_groups(pending: list[Article], common: frozenset[str], summarizer_spec: ModelSpec,
+def chunks(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    while chunk := list(itertools.islice(articles, size)):
+        yield chunk
+
+
+def local_groups(pending: Iterator[Article], common: frozenset[str], summarizer_spec: ModelSpec,
                  translator_spec: ModelSpec | None, options: RunOptions,
                  progress: ProgressSink | None) -> Iterator[list[Article]]:
     """Groups of `options.write_every` finished articles, in input order. Models load before the first group is
@@ -37,9 +43,8 @@ def local_groups(pending: list[Article], common: frozenset[str], summarizer_spec
         translator_spec, device, options.token_budget, options.batch_size)
 
     def groups() -> Iterator[list[Article]]:
-        for start in range(0, len(pending), options.write_every):
-            group = summarize_stage(clean_articles(pending[start: start + options.write_every], common), summarizer,
-                                    progress.advance if progress else None)
+        for chunk in chunks(pending, options.write_every):
+            group = summarize_stage(clean_articles(chunk, common), summarizer, progress.advance if progress else None)
             yield translate_stage(group, translator) if translator is not None else group
 
     return groups()

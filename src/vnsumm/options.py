@@ -61,6 +61,7 @@ class RunOptions:
     token_budget: int | None = None  # padded input tokens per batch; default by device
     length: Length | None = None  # summary length; None: the registry entry's own setting
     force: bool = False  # redo every article (`vnsumm models clear-conversions` redoes conversions)
+    prune: bool = False  # drop stored records of articles that are not among this run's inputs
     formats: tuple[OutputFormat, ...] = (OutputFormat.md, OutputFormat.html)  # summaries.jsonl is always written
     fields: Fields = field(default_factory=Fields)
     write_every: int = 16  # articles per group: records are written when a group is done
@@ -90,6 +91,7 @@ class RunReport:
     reused: int = 0
     failed: list[Article] = field(default_factory=list)
     interrupted: bool = False
+    pruned: int = 0  # records dropped by `prune`
     outputs: list[Path] = field(default_factory=list)
     warnings: Counter[str] = field(default_factory=Counter)  # this run's warnings by kind (figures as N)
 

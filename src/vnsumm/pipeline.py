@@ -7,22 +7,25 @@ finished work, and a rerun reuses articles whose input and model settings are un
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from vnsumm.clean import common_lines
+from vnsumm.clean import sample_common
 from vnsumm.digest import digest_name, render
 from vnsumm.errors import ConfigError
-from vnsumm.io import read_inputs
+from vnsumm.io import count_inputs, expand_inputs, iter_inputs
 from vnsumm.local_engine import Engine, ProgressSink, local_groups
 from vnsumm.options import EngineName, Lang, RunOptions, RunReport
 from vnsumm.records import Article
 from vnsumm.registry import ModelSpec, load_registry
-from vnsumm.store import OutputStore, write_text_atomic
+from vnsumm.store import Done, OutputStore, write_text_atomic
 from vnsumm.summarize import with_length
 from vnsumm.version import __version__
+
+DIGEST_STAMP = ".vnsumm.digest"
 
 
 def settings_key(summarizer: ModelSpec, translator: ModelSpec | None, lang: Lang | str) -> str:
@@ -33,7 +36,7 @@ def settings_key(summarizer: ModelSpec, translator: ModelSpec | None, lang: Lang
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
-def is_reusable(previous: Article | None, article: Article, settings: str) -> bool:
+def is_reusable(previous: Done | None, article: Article, settings: str) -> bool:
     return previous is not None and previous.ok and previous.content_hash == article.content_hash \
         and previous.settings == settings
 
@@ -46,8 +49,9 @@ def pick_engine(options: RunOptions) -> Engine:
     return local_groups
 
 
-def write_digests(records: Sequence[Article], options: RunOptions) -> list[Path]:
+def write_digests(records: Iterable[Article], options: RunOptions) -> list[Path]:
     """Digests of every record in the store (this run's and earlier runs')."""
+    records = list(records)
     written = []
     for fmt in options.formats:
         path = Path(options.out) / digest_name(fmt.value, options.lang.value)
@@ -56,47 +60,87 @@ def write_digests(records: Sequence[Article], options: RunOptions) -> list[Path]
     return written
 
 
+def _digests_current(store: OutputStore, options: RunOptions) -> tuple[bool, str]:
+    """Whether the digests on disk were made from exactly this store file with these options (a rerun that
+    changed nothing leaves them as they are), and the stamp that says so."""
+    digest = hashlib.sha256(json.dumps([__version__, options.lang.value, [f.value for f in options.formats]]).encode())
+    if store.path.exists():
+        with store.path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    stamp = digest.hexdigest()
+    paths = [Path(options.out) / digest_name(f.value, options.lang.value) for f in options.formats]
+    stamp_file = Path(options.out) / DIGEST_STAMP
+    current = all(p.exists() for p in paths) and stamp_file.exists() and stamp_file.read_text() == stamp
+    return current, stamp
+
+
 def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
         progress: ProgressSink | None = None) -> RunReport:
     """Run the pipeline over `inputs` (files, folders, globs, `-`) into the store in options.out, then write the
-    digests. A ConfigError (usage, models, output folder) is raised before any record is touched."""
+    digests. A ConfigError (usage, models, output folder) is raised before any record is touched.
+
+    Articles stream through in groups of `options.write_every`: memory holds a group, a sample of the first
+    clean.COMMON_SAMPLE articles (lines repeated across them are site furniture) and an index of ids, never the
+    run."""
     options = options or RunOptions()
     registry = load_registry(options.models)
     summarizer_spec = with_length(registry.summarizer(options.summarizer), options.length and options.length.value)
     translator_spec = registry.translator(options.translator) if options.lang == Lang.en else None
     settings = settings_key(summarizer_spec, translator_spec, options.lang)
 
-    articles = [replace(a, content_hash=a.fingerprint()) for a in read_inputs(inputs, options.fields)]
-    if not articles:
+    paths = expand_inputs(inputs)
+    report = RunReport()
+    try:
+        common, articles = sample_common(replace(a, content_hash=a.fingerprint())
+                                         for a in iter_inputs(paths, options.fields))
+        first = next(articles, None)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        return report
+    if first is None:
         raise ConfigError(f"no articles found in {', '.join(map(str, inputs))}; {options.out} was not touched")
-    report = RunReport(total=len(articles))
     store = OutputStore(options.out)
+    seen: set[str] = set()
     with store.open():
-        latest = store.records()  # read once: reuse is decided on it, and the compacted file is built from it
-        previous = {} if options.force else latest
-        pending = [a for a in articles if a.ok and not is_reusable(previous.get(a.id), a, settings)]
-        report.reused = sum(a.ok for a in articles) - len(pending)
-        common = common_lines(articles)  # site furniture is judged on the whole run, not only what is pending
-        # Models load (or are found missing) before the store is written to.
-        groups: Iterator[list[Article]] = iter(())
-        if pending:
-            groups = pick_engine(options)(pending, common, summarizer_spec, translator_spec, options, progress)
-        failed_to_read = [a for a in articles if not a.ok]
-        store.append(failed_to_read)
+        previous = {} if options.force else store.index()
+
+        def pending() -> Iterator[Article]:
+            """This run's articles that need work; the others are counted (and failures to read stored)."""
+            for article in itertools.chain([first], articles):
+                seen.add(article.id)
+                report.total += 1
+                if not article.ok:
+                    store.append([article])
+                    report.failed.append(article)
+                    report.count_warnings([article])
+                elif not is_reusable(previous.get(article.id), article, settings):
+                    yield article
+                    continue
+                else:
+                    report.reused += 1
+                if progress:
+                    progress.advance(1)
+
+        # Models load (or are found missing) here, before the store is written to.
+        groups = pick_engine(options)(pending(), common, summarizer_spec, translator_spec, options, progress)
         if progress:
-            progress.start(len(pending))
-        done: list[Article] = list(failed_to_read)
+            progress.start(count_inputs(paths))
         try:
             for group in groups:
                 group = [replace(a, settings=settings) for a in group]
                 store.append(group)
-                done.extend(group)
                 report.summarized += sum(a.ok for a in group)
+                report.failed.extend(a for a in group if not a.ok)
+                report.count_warnings(group)
         except KeyboardInterrupt:
             report.interrupted = True
-        latest.update((a.id, a) for a in done)
-        store.compact(latest)
-    report.failed = [a for a in done if not a.ok]
-    report.count_warnings(done)
-    report.outputs = [store.path, *write_digests(list(latest.values()), options)]
+        prune = options.prune and not report.interrupted
+        report.pruned = store.compact((lambda key: key in seen) if prune else None)
+        current, stamp = _digests_current(store, options)
+        digests = [Path(options.out) / digest_name(f.value, options.lang.value) for f in options.formats]
+        if not current:
+            digests = write_digests(store.iter_records(), options)
+            write_text_atomic(Path(options.out) / DIGEST_STAMP, stamp)
+    report.outputs = [store.path, *digests]
     return report

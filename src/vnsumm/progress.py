@@ -21,10 +21,11 @@ class RichProgress:
         self.total = self.done = 0
         self.started = self.last = 0.0
 
-    def start(self, total: int) -> None:
+    def start(self, total: int | None) -> None:
+        """`total` is an estimate from a light pass over the inputs (None: unknown, e.g. standard input)."""
         self.bar.start()
         self.task = self.bar.add_task("", total=total)
-        self.total, self.started = total, time.monotonic()
+        self.total, self.started = total or 0, time.monotonic()
         self.last = self.started
 
     def advance(self, count: int) -> None:
@@ -32,12 +33,15 @@ class RichProgress:
             self.bar.advance(self.task, count)
         self.done += count
         now = time.monotonic()
-        if not self.err.is_terminal and now - self.last >= self.every and self.done < self.total:
+        if not self.err.is_terminal and now - self.last >= self.every:
             self.last = now
             rate = self.done / max(now - self.started, 1e-9)
-            left = (self.total - self.done) / rate if rate else float("inf")
-            self.err.print(f"{self.label}: {self.done:,} of {self.total:,} articles ({rate:.1f}/s, about "
-                      f"{left / 60:.0f} min left)", markup=False)
+            if self.done < self.total:
+                left = (self.total - self.done) / rate if rate else float("inf")
+                self.err.print(f"{self.label}: {self.done:,} of about {self.total:,} articles ({rate:.1f}/s, "
+                               f"about {left / 60:.0f} min left)", markup=False)
+            else:
+                self.err.print(f"{self.label}: {self.done:,} articles ({rate:.1f}/s)", markup=False)
 
     def stop(self) -> None:
         self.bar.stop()

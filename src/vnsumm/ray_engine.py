@@ -17,7 +17,7 @@ import numpy as np
 
 from vnsumm.clean import clean_articles
 from vnsumm.errors import ConfigError
-from vnsumm.local_engine import ProgressSink
+from vnsumm.local_engine import ProgressSink, chunks
 from vnsumm.models.weights import locate_model
 from vnsumm.options import Device, RunOptions
 from vnsumm.records import Article
@@ -28,6 +28,7 @@ from vnsumm.tuning import tune_process
 
 Batch = dict[str, Any]
 CLEAN_CPUS = 0.5
+RAY_CHUNK = 20_000  # articles per Ray dataset: each starts its model actors anew, so chunks are large
 
 
 def _articles(batch: Batch) -> list[Article]:
@@ -61,7 +62,7 @@ class TranslateActor:
         return _batch(translate_stage(_articles(batch), self.translator))
 
 
-def ray_groups(pending: list[Article], common: frozenset[str], summarizer_spec: ModelSpec,
+def ray_groups(pending: Iterator[Article], common: frozenset[str], summarizer_spec: ModelSpec,
                translator_spec: ModelSpec | None, options: RunOptions,
                progress: ProgressSink | None) -> Iterator[list[Article]]:
     """Groups of finished articles, as the cluster completes them (order not kept)."""
@@ -88,21 +89,27 @@ def ray_groups(pending: list[Article], common: frozenset[str], summarizer_spec: 
     # Model actors must leave room for the cleaning tasks, or the pipeline waits forever for a free CPU.
     cpus = ray.cluster_resources()["CPU"]
     actor_resources = {"num_gpus": 1} if use_gpus else {"num_cpus": (cpus - CLEAN_CPUS) / (workers * len(stages))}
-    dataset: Any = ray.data.from_items([{"record": json.dumps(a.to_record(with_text=True), ensure_ascii=False)}
-                                   for a in pending])
-    dataset = dataset.map_batches(clean_batch, fn_kwargs={"common": common}, batch_format="numpy",
-                                  batch_size=options.write_every, num_cpus=CLEAN_CPUS)
-    for actor, spec in stages:
-        dataset = dataset.map_batches(
-            actor, fn_constructor_args=(spec, device, options.token_budget, options.batch_size),
-            batch_size=options.write_every, batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=workers),
-            **actor_resources,
-        )
+
+    def pipeline(chunk: list[Article]) -> Any:
+        dataset: Any = ray.data.from_items([{"record": json.dumps(a.to_record(with_text=True), ensure_ascii=False)}
+                                            for a in chunk])
+        dataset = dataset.map_batches(clean_batch, fn_kwargs={"common": common}, batch_format="numpy",
+                                      batch_size=options.write_every, num_cpus=CLEAN_CPUS)
+        for actor, spec in stages:
+            dataset = dataset.map_batches(
+                actor, fn_constructor_args=(spec, device, options.token_budget, options.batch_size),
+                batch_size=options.write_every, batch_format="numpy",
+                compute=ray.data.ActorPoolStrategy(size=workers), **actor_resources,
+            )
+        return dataset
+
     def groups() -> Iterator[list[Article]]:
-        for batch in dataset.iter_batches(batch_size=options.write_every, batch_format="numpy"):
-            group = _articles(batch)
-            if progress:
-                progress.advance(len(group))
-            yield group
+        # The driver reads the input in large chunks (its memory holds one), the cluster streams each through.
+        for chunk in chunks(pending, RAY_CHUNK):
+            for batch in pipeline(chunk).iter_batches(batch_size=options.write_every, batch_format="numpy"):
+                group = _articles(batch)
+                if progress:
+                    progress.advance(len(group))
+                yield group
 
     return groups()  # the cluster is up and the models found before the caller touches the output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -42,7 +42,8 @@ class Article:
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
     def to_record(self, *, with_text: bool = False) -> dict[str, Any]:
-        record = asdict(self)
+        # Shallow: asdict deep-copies every nested value, and the record is serialized at once anyway.
+        record = {name: getattr(self, name) for name in self.__dataclass_fields__}
         if not with_text:
             record.pop("text")
         return record

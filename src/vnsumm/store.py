@@ -11,12 +11,11 @@ import json
 import os
 import socket
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vnsumm.errors import ConfigError
-from vnsumm.io import load_jsonl
 from vnsumm.records import Article
 
 RECORDS_FILE = "summaries.jsonl"
@@ -29,18 +28,29 @@ def write_failure(path: Path, exc: OSError) -> ConfigError:
     return ConfigError(f"cannot write {path}: {exc.strerror or exc}")
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
     """Write a whole file or nothing: a reader never sees half a file; the temporary file is per process and is
-    removed on failure."""
+    removed on failure or interruption. `lines` may be a stream: it is written as it comes."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as out:
+            out.writelines(lines)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise write_failure(path, exc) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    write_lines_atomic(path, [text])
 
 
 def repair_jsonl(path: Path) -> int:
@@ -110,7 +120,17 @@ class OutputStore:
 
     def records(self) -> dict[str, Article]:
         """Every record, one per id, the newest (last written) winning."""
-        return {str(r.get("id")): Article.from_record(r) for r in load_jsonl(self.path) if "id" in r}
+        return {a.id: a for a in self.iter_records()}
+
+    def iter_records(self) -> Iterator[Article]:
+        """Records one at a time, in file order (one per id once compacted), never all in memory."""
+        for _, _, record in _read_lines(self.path):
+            yield Article.from_record(record)
+
+    def index(self) -> dict[str, Done]:
+        """What reuse needs of each id's newest record, without holding the records."""
+        return {str(r["id"]): Done(r.get("content_hash"), r.get("settings"), r.get("error") is None)
+                for _, _, r in _read_lines(self.path)}
 
     def append(self, records: Iterable[Article]) -> None:
         """Whole lines or nothing: a failed write (disk full) is cut back to the last whole record."""
@@ -130,10 +150,42 @@ class OutputStore:
                     self._handle.truncate(start)
             raise write_failure(self.path, exc) from None
 
-    def compact(self, latest: dict[str, Article]) -> None:
-        """Rewrite the file as `latest`: one record per id, the newest (what `records()` gave at the start of the
-        run, updated with what the run appended since)."""
-        write_text_atomic(self.path, _lines(latest.values()))
-        if self._handle is not None:  # it points at the replaced file
+    def compact(self, keep: Callable[[str], bool] | None = None) -> int:
+        """Rewrite the file with one record per id, the newest, and only ids `keep` accepts (all by default);
+        returns how many ids were dropped. Streams the file twice: memory holds line numbers, not records.
+        A file that is already compact and loses nothing is left as it is."""
+        if self._handle is not None:
             self._handle.close()
             self._handle = None
+        newest: dict[str, int] = {}
+        lines = 0
+        for lineno, _, record in _read_lines(self.path):
+            newest[str(record["id"])] = lineno
+            lines += 1
+        kept = {key: lineno for key, lineno in newest.items() if keep is None or keep(key)}
+        if len(kept) == lines:
+            return 0
+        keep_lines = set(kept.values())
+        write_lines_atomic(self.path, (line if line.endswith("\n") else line + "\n"
+                                       for lineno, line, _ in _read_lines(self.path) if lineno in keep_lines))
+        return len(newest) - len(kept)
+
+
+class Done(NamedTuple):
+    content_hash: str | None
+    settings: str | None
+    ok: bool
+
+
+def _read_lines(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """(line number, line, record) for each whole record line with an id; torn or malformed lines are skipped."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", errors="replace", newline="\n") as handle:
+        for lineno, line in enumerate(handle):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict) and "id" in record:
+                yield lineno, line, record

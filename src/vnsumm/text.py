@@ -23,8 +23,15 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# In NFC text, only a toned a/e/y after o/u (hoà, hoè, thuỷ) can be in the other placement.
+_OTHER_PLACEMENT = re.compile("[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ]")
+
+
 def fold_tones(text: str) -> str:
     """NFC with tone marks in one placement (hoà -> hòa, thuỷ -> thủy), for comparing, never for output."""
+    text = unicodedata.normalize("NFC", text)
+    if not _OTHER_PLACEMENT.search(text):
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     decomposed = _OPEN_OA_OE.sub(r"\1\3\2", decomposed)
     decomposed = _OPEN_UY.sub(r"\1\3\2", decomposed)

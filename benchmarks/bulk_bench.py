@@ -1,0 +1,73 @@
+"""A bulk run end to end, as a user runs it: `vnsumm run BIG.jsonl --lang vi --summarizer extractive`.
+
+    python benchmarks/bulk_bench.py ../shared/vietnews/dev.jsonl --articles 100000 [--workdir /tmp/bulk]
+
+The dataset's articles are repeated (each copy with its own id) up to `--articles`, written as one JSONL file, and
+the CLI runs on it three times in fresh processes: a first run, a rerun that reuses everything, and a run with
+`--group` off when grouping exists (so its cost shows). Each line reports wall seconds, articles per second and the
+peak resident memory of the process (start-up, reading, cleaning, summarizing, storing and the digests included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def build_input(dataset: Path, articles: int, path: Path) -> None:
+    rows = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(articles):
+            row = rows[i % len(rows)]
+            copy = {"id": f"{row['id']}#{i}", "title": row.get("title"), "text": row["text"]}
+            handle.write(json.dumps(copy, ensure_ascii=False) + "\n")
+
+
+def timed_run(args: list[str], log: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) of this child alone (wait4), exit code."""
+    start = time.monotonic()
+    with log.open("w") as stderr:
+        child = subprocess.Popen([sys.executable, "-m", "vnsumm", *args], stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.monotonic() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.exit(f"vnsumm {' '.join(args)} failed ({code}): {log.read_text()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, code
+
+
+RUNS: list[tuple[str, list[str]]] = [("first run", []), ("rerun, every article reused", [])]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dataset", type=Path)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/vnsumm-bulk"))
+    parser.add_argument("--extra", nargs="*", default=[], help="more options for every run")
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    source = args.workdir / f"articles-{args.articles}.jsonl"
+    if not source.exists():
+        build_input(args.dataset, args.articles, source)
+    out = args.workdir / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    base = ["run", str(source), "--lang", "vi", "--summarizer", "extractive", "--out", str(out), *args.extra]
+    os.environ.setdefault("VNSUMM_CACHE", str(args.workdir / "cache"))
+    log = args.workdir / "stderr.log"
+    for label, extra in RUNS:
+        if label.startswith("first"):
+            shutil.rmtree(out, ignore_errors=True)
+        seconds, peak, code = timed_run(base + extra, log)
+        print(f"{label:40s} {args.articles:>8,} articles  {seconds:7.1f} s  {args.articles / seconds:8.0f}/s  "
+              f"peak RSS {peak:6.0f} MB  exit {code}")
+
+
+if __name__ == "__main__":
+    main()
