@@ -38,13 +38,15 @@ def test_ray_engine_matches_local_engine_on_100_articles(tmp_path: Path) -> None
 def test_ray_engine_with_models_summarizes_and_translates(tiny_registry: Path, tmp_path: Path) -> None:
     articles = tmp_path / "articles.jsonl"
     make_articles(articles, 6)
-    common = ("run", str(articles), "--lang", "en", "--models", str(tiny_registry), "--device", "cpu")
+    common = ("run", str(articles), "--lang", "en", "--models", str(tiny_registry), "--device", "cpu",
+              "--unsupported", "fallback")
     local = vnsumm(*common, "--out", str(tmp_path / "local"))
     distributed = vnsumm(*common, "--out", str(tmp_path / "ray"), "--engine", "ray", "--ray-workers", "1")
     assert local.returncode == distributed.returncode == 1, distributed.stderr
     expected, actual = by_id(tmp_path / "local" / "summaries.jsonl"), by_id(tmp_path / "ray" / "summaries.jsonl")
     assert actual.keys() == expected.keys()
     for key, record in expected.items():
-        for field in ("summary_vi", "summary_en", "title_en", "error", "summarizer", "translator"):
+        for field in ("summary_vi", "summary_en", "title_en", "error", "summarizer", "translator", "unsupported",
+                      "warnings"):
             assert actual[key][field] == record[field], (key, field)
     assert (tmp_path / "ray" / "digest.en.md").exists()

@@ -2,9 +2,10 @@
 
 The library and the CLI are the same thing: `vnsumm run` is `vnsumm.run`, `vnsumm clean` is
 `vnsumm.clean_articles(vnsumm.read_inputs(...))` then `vnsumm.write_cleaned`, `vnsumm score` is
-`vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`.
+`vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`, `vnsumm check` is `vnsumm.check`.
 """
 
+from vnsumm.check import check, check_article, check_stage
 from vnsumm.clean import clean_article, clean_articles, clean_text, write_cleaned
 from vnsumm.digest import render_html, render_markdown
 from vnsumm.errors import ConfigError, ModelUnavailable
@@ -45,6 +46,9 @@ __all__ = [
     "Translator",
     "__version__",
     "build_input",
+    "check",
+    "check_article",
+    "check_stage",
     "clean_article",
     "clean_articles",
     "clean_text",

@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from vnsumm.errors import ConfigError
 from vnsumm.io import Fields
-from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat
+from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat, Unsupported
 from vnsumm.progress import RichProgress
 from vnsumm.registry import load_registry
 
@@ -82,6 +82,9 @@ def run(
     output_format: Annotated[str, typer.Option("--format", help="Digests: md,html (summaries.jsonl always).")] =
         "md,html",
     length: Annotated[Length | None, typer.Option(help="Summary length (default: the model's own).")] = None,
+    unsupported: Annotated[Unsupported, typer.Option(
+        help="A model summary stating facts its article lacks: flag it, or fall back to the extractive one.")] =
+        Unsupported.flag,
     force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = False,
     prune: Annotated[bool, typer.Option(help="Drop stored records of articles not among these inputs.")] = False,
     write_every: Annotated[int, typer.Option(min=1, help="Save records every N articles.")] = 16,
@@ -98,7 +101,8 @@ def run(
 
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
-        batch_size=batch_size, token_budget=batch_tokens, length=length, force=force, prune=prune,
+        batch_size=batch_size, token_budget=batch_tokens, length=length, unsupported=unsupported, force=force,
+        prune=prune,
         write_every=write_every,
         engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
         fields=Fields(text=text_field, id=id_field, title=title_field),
@@ -145,6 +149,28 @@ def clean(
         err.print(f"failed: {article.error}", markup=False)
     err.print(f"{count - len(failed)} of {count} articles cleaned; wrote {output}", markup=False)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def check(
+    records: Annotated[Path, typer.Argument(help="JSONL with a source and an output field per record.")],
+    source_field: Annotated[str, typer.Option(help="Field holding the Vietnamese source.")] = "text",
+    output_field: Annotated[str, typer.Option(help="Field holding the output to check.")] = "summary_vi",
+    lang: Annotated[Lang, typer.Option(help="Language of the output (the source is Vietnamese).")] = Lang.vi,
+    output: Annotated[Path, typer.Option("--out", help="Records with their `unsupported` lists.")] =
+        Path("out/checked.jsonl"),
+) -> None:
+    """Check an output's numbers, dates, amounts, percentages and names against its source, record by record."""
+    from vnsumm.check import check as check_file
+
+    if not records.is_file():
+        raise fail(f"{records}: no such file")
+    counts = check_file(records, source_field, output_field, lang.value, output)
+    kinds = ", ".join(f"{counts[k]} {k}" for k in ("number", "amount", "percent", "date", "name") if counts[k])
+    failed = f"; {counts['failed']} failed (see their `error`)" if counts["failed"] else ""
+    err.print(f"{counts['flagged']} of {counts['records']} records state facts their source lacks"
+              + (f" ({kinds})" if kinds else "") + f"{failed}; wrote {output}", markup=False)
+    raise typer.Exit(1 if counts["failed"] else 0)
 
 
 def _score_table(title: str, scores: dict[str, Any]) -> Table:

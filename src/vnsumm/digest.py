@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import jinja2
+from markupsafe import Markup, escape
 
 from vnsumm.records import Article
 
@@ -18,13 +20,41 @@ def _ordered(records: Sequence[Article]) -> list[Article]:
     return dated + [r for r in ok if not r.date]
 
 
+def segments(record: Article, field: str) -> list[tuple[str, bool]]:
+    """The field's text cut into (piece, flagged) around the facts the check found unsupported in it."""
+    text = getattr(record, field) or ""
+    flagged = sorted({u["text"] for u in record.unsupported if u.get("field") == field and u.get("text")},
+                     key=len, reverse=True)
+    if not flagged:
+        return [(text, False)] if text else []
+    pattern = re.compile("|".join(map(re.escape, flagged)))
+    pieces, start = [], 0
+    for match in pattern.finditer(text):
+        pieces += [(text[start:match.start()], False), (match.group(0), True)]
+        start = match.end()
+    pieces.append((text[start:], False))
+    return [(piece, bad) for piece, bad in pieces if piece]
+
+
+def _html_marked(record: Article, field: str) -> Markup:
+    return Markup("").join(
+        Markup('<mark class="unsupported" title="not found in the source">{}</mark>').format(piece) if bad
+        else escape(piece) for piece, bad in segments(record, field))
+
+
+def _md_marked(record: Article, field: str) -> str:
+    return "".join(f"**{_md_escape(piece)}**⚠" if bad else _md_escape(piece) for piece, bad in segments(record, field))
+
+
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("vnsumm", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),  # scraped text may hold markup
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.globals["marked"] = _html_marked
+    return environment
 
 
 def _md_escape(text: str | None) -> str:
@@ -34,7 +64,7 @@ def _md_escape(text: str | None) -> str:
     out = text.replace("\\", "\\\\")
     for ch in "`*_[]<>#|":
         out = out.replace(ch, "\\" + ch)
-    return " ".join(out.split())
+    return re.sub(r"\s+", " ", out)
 
 
 def render_markdown(records: Sequence[Article], lang: str = "en") -> str:
@@ -43,6 +73,9 @@ def render_markdown(records: Sequence[Article], lang: str = "en") -> str:
     failed = [r for r in records if not r.ok]
     lines.append(f"{len(articles)} articles summarized" + (f", {len(failed)} failed" if failed else "") + ".")
     lines.append("")
+    if flagged := sum(bool(r.unsupported) for r in articles):
+        lines += [f"{flagged} of them state numbers, dates or names not found in their source: marked **like "
+                  "this**⚠.", ""]
     for record in articles:
         title_vi = record.title or record.id
         title = record.title_en if lang == "en" and record.title_en else title_vi
@@ -56,9 +89,9 @@ def render_markdown(records: Sequence[Article], lang: str = "en") -> str:
         lines.append(" · ".join(meta))
         lines.append("")
         if lang == "en":
-            lines.append(f"**English:** {_md_escape(record.summary_en)}")
+            lines.append(f"**English:** {_md_marked(record, 'summary_en')}")
             lines.append("")
-        lines.append(f"**Tiếng Việt:** {_md_escape(record.summary_vi)}")
+        lines.append(f"**Tiếng Việt:** {_md_marked(record, 'summary_vi')}")
         lines.append("")
     if failed:
         lines.append("## Inputs that failed")
@@ -70,8 +103,10 @@ def render_markdown(records: Sequence[Article], lang: str = "en") -> str:
 
 def render_html(records: Sequence[Article], lang: str = "en") -> str:
     template = _environment().get_template("digest.html.j2")
+    articles = _ordered(records)
     return template.render(
-        articles=_ordered(records), failed=[r for r in records if not r.ok], lang=lang,
+        articles=articles, failed=[r for r in records if not r.ok], lang=lang,
+        flagged=sum(bool(r.unsupported) for r in articles),
         language=LANGUAGES.get(lang, lang),
     )
 

@@ -138,7 +138,8 @@ class ExtractiveSummarizer:
         summaries = []
         for text, title in zip(texts, titles or [None] * len(texts), strict=True):
             sentences = split_sentences(text)
-            summaries.append(" ".join(sentences[i] for i in self.select(sentences, title)))
+            # One sentence per line: a sentence without a final stop (a sub-heading) does not run into the next.
+            summaries.append("\n".join(sentences[i] for i in self.select(sentences, title)))
             if progress:
                 progress(1)
         return summaries

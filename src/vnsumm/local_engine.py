@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from vnsumm.clean import clean_articles
-from vnsumm.options import RunOptions
+from vnsumm.extractive import ExtractiveSummarizer
+from vnsumm.options import RunOptions, Unsupported
 from vnsumm.records import Article
 from vnsumm.registry import ModelSpec
-from vnsumm.summarize import load_summarizer, summarize_stage
+from vnsumm.summarize import Summarizer, load_summarizer, summarize_stage
 from vnsumm.translate import load_translator, translate_stage
 
 
@@ -32,6 +33,13 @@ def chunks(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
+def fallback_summarizer(summarizer_spec: ModelSpec, options: RunOptions) -> Summarizer | None:
+    """The embedded extractive summarizer under `--unsupported fallback` (an extractive summary never needs one)."""
+    if options.unsupported != Unsupported.fallback or summarizer_spec.backend == "extractive":
+        return None
+    return ExtractiveSummarizer(name="extractive")
+
+
 def local_groups(pending: Iterator[Article], common: frozenset[str], summarizer_spec: ModelSpec,
                  translator_spec: ModelSpec | None, options: RunOptions,
                  progress: ProgressSink | None) -> Iterator[list[Article]]:
@@ -39,12 +47,14 @@ def local_groups(pending: Iterator[Article], common: frozenset[str], summarizer_
     asked for, so a missing model fails before the caller touches its output."""
     device = options.device.value
     summarizer = load_summarizer(summarizer_spec, device, options.token_budget, options.batch_size)
+    fallback = fallback_summarizer(summarizer_spec, options)
     translator = None if translator_spec is None else load_translator(
         translator_spec, device, options.token_budget, options.batch_size)
 
     def groups() -> Iterator[list[Article]]:
         for chunk in chunks(pending, options.write_every):
-            group = summarize_stage(clean_articles(chunk, common), summarizer, progress.advance if progress else None)
+            group = summarize_stage(clean_articles(chunk, common), summarizer, progress.advance if progress else None,
+                                    fallback)
             yield translate_stage(group, translator) if translator is not None else group
 
     return groups()

@@ -37,6 +37,13 @@ class Length(str, Enum):
     long = "long"
 
 
+class Unsupported(str, Enum):
+    """What to do with an abstractive summary that states facts its article lacks (see check.py)."""
+
+    flag = "flag"  # keep it; the record and the digest show what is unsupported
+    fallback = "fallback"  # replace it with the embedded extractive summary
+
+
 class OutputFormat(str, Enum):
     md = "md"
     html = "html"
@@ -60,6 +67,7 @@ class RunOptions:
     batch_size: int | None = None  # most sequences in one batch; the token budget bounds it too
     token_budget: int | None = None  # padded input tokens per batch; default by device
     length: Length | None = None  # summary length; None: the registry entry's own setting
+    unsupported: Unsupported = Unsupported.flag
     force: bool = False  # redo every article (`vnsumm models clear-conversions` redoes conversions)
     prune: bool = False  # drop stored records of articles that are not among this run's inputs
     formats: tuple[OutputFormat, ...] = (OutputFormat.md, OutputFormat.html)  # summaries.jsonl is always written
@@ -75,6 +83,7 @@ class RunOptions:
         self.device = _choice(Device, self.device, "device")
         self.length = None if self.length is None else _choice(Length, self.length, "length")
         self.engine = _choice(EngineName, self.engine, "engine")
+        self.unsupported = _choice(Unsupported, self.unsupported, "unsupported")
         self.formats = tuple(_choice(OutputFormat, f, "format") for f in self.formats)
         self.out = Path(self.out)
         if self.write_every < 1:
@@ -96,7 +105,9 @@ class RunReport:
     warnings: Counter[str] = field(default_factory=Counter)  # this run's warnings by kind (figures as N)
 
     def count_warnings(self, articles: list[Article]) -> None:
-        self.warnings.update(re.sub(r"\d[\d,.]*", "N", w) for a in articles for w in a.warnings)
+        # Figures become N and details in parentheses go: warnings of one kind count together.
+        self.warnings.update(re.sub(r"\d[\d,.]*", "N", re.sub(r" \([^()]*\)", "", w))
+                             for a in articles for w in a.warnings)
 
     @property
     def exit_code(self) -> int:

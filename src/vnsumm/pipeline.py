@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from vnsumm.check import check_article
 from vnsumm.clean import sample_common
 from vnsumm.digest import digest_name, render
 from vnsumm.errors import ConfigError
@@ -28,11 +29,13 @@ from vnsumm.version import __version__
 DIGEST_STAMP = ".vnsumm.digest"
 
 
-def settings_key(summarizer: ModelSpec, translator: ModelSpec | None, lang: Lang | str) -> str:
+def settings_key(summarizer: ModelSpec, translator: ModelSpec | None, lang: Lang | str,
+                 unsupported: str = "flag") -> str:
     """A short hash of what shapes a summary (vnsumm version, the entries' settings, language): a change redoes it.
     Licence and source notes do not shape outputs and are left out."""
     specs = [summarizer.shaping(), translator.shaping() if translator else None]
-    payload = json.dumps([__version__, *specs, Lang(lang).value], sort_keys=True, default=str)
+    policy = [] if unsupported == "flag" else [unsupported]  # the default leaves earlier keys as they were
+    payload = json.dumps([__version__, *specs, Lang(lang).value, *policy], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
@@ -87,7 +90,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
     registry = load_registry(options.models)
     summarizer_spec = with_length(registry.summarizer(options.summarizer), options.length and options.length.value)
     translator_spec = registry.translator(options.translator) if options.lang == Lang.en else None
-    settings = settings_key(summarizer_spec, translator_spec, options.lang)
+    settings = settings_key(summarizer_spec, translator_spec, options.lang, options.unsupported.value)
 
     paths = expand_inputs(inputs)
     report = RunReport()
@@ -128,7 +131,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
             progress.start(count_inputs(paths))
         try:
             for group in groups:
-                group = [replace(a, settings=settings) for a in group]
+                group = [replace(check_article(a), settings=settings) for a in group]
                 store.append(group)
                 report.summarized += sum(a.ok for a in group)
                 report.failed.extend(a for a in group if not a.ok)

@@ -17,12 +17,12 @@ import numpy as np
 
 from vnsumm.clean import clean_articles
 from vnsumm.errors import ConfigError
-from vnsumm.local_engine import ProgressSink, chunks
+from vnsumm.local_engine import ProgressSink, chunks, fallback_summarizer
 from vnsumm.models.weights import locate_model
 from vnsumm.options import Device, RunOptions
 from vnsumm.records import Article
 from vnsumm.registry import ModelSpec
-from vnsumm.summarize import load_summarizer, summarize_stage
+from vnsumm.summarize import Summarizer, load_summarizer, summarize_stage
 from vnsumm.translate import load_translator, translate_stage
 from vnsumm.tuning import tune_process
 
@@ -45,12 +45,14 @@ def clean_batch(batch: Batch, common: frozenset[str]) -> Batch:
 
 
 class SummarizeActor:
-    def __init__(self, spec: ModelSpec, device: str, token_budget: int | None, max_batch: int | None) -> None:
+    def __init__(self, spec: ModelSpec, device: str, token_budget: int | None, max_batch: int | None,
+                 fallback: Summarizer | None = None) -> None:
         tune_process(device)  # a worker process is a batch process of its own
         self.summarizer = load_summarizer(spec, device, token_budget, max_batch)
+        self.fallback = fallback
 
     def __call__(self, batch: Batch) -> Batch:
-        return _batch(summarize_stage(_articles(batch), self.summarizer))
+        return _batch(summarize_stage(_articles(batch), self.summarizer, fallback=self.fallback))
 
 
 class TranslateActor:
@@ -85,7 +87,11 @@ def ray_groups(pending: Iterator[Article], common: frozenset[str], summarizer_sp
     use_gpus = bool(gpus) and options.device in (Device.auto, Device.cuda)
     workers = options.ray_workers or (int(gpus) if use_gpus else 1)
     device = "cuda" if use_gpus else "cpu" if options.device == Device.auto else options.device.value
-    stages = [(SummarizeActor, summarizer_spec)] + ([(TranslateActor, translator_spec)] if translator_spec else [])
+    stages: list[tuple[Any, tuple[Any, ...]]] = [(SummarizeActor, (summarizer_spec, device, options.token_budget,
+                                                                    options.batch_size,
+                                                                    fallback_summarizer(summarizer_spec, options)))]
+    if translator_spec:
+        stages.append((TranslateActor, (translator_spec, device, options.token_budget, options.batch_size)))
     # Model actors must leave room for the cleaning tasks, or the pipeline waits forever for a free CPU.
     cpus = ray.cluster_resources()["CPU"]
     actor_resources = {"num_gpus": 1} if use_gpus else {"num_cpus": (cpus - CLEAN_CPUS) / (workers * len(stages))}
@@ -95,9 +101,9 @@ def ray_groups(pending: Iterator[Article], common: frozenset[str], summarizer_sp
                                             for a in chunk])
         dataset = dataset.map_batches(clean_batch, fn_kwargs={"common": common}, batch_format="numpy",
                                       batch_size=options.write_every, num_cpus=CLEAN_CPUS)
-        for actor, spec in stages:
+        for actor, arguments in stages:
             dataset = dataset.map_batches(
-                actor, fn_constructor_args=(spec, device, options.token_budget, options.batch_size),
+                actor, fn_constructor_args=arguments,
                 batch_size=options.write_every, batch_format="numpy",
                 compute=ray.data.ActorPoolStrategy(size=workers), **actor_resources,
             )

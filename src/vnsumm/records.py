@@ -25,6 +25,8 @@ class Article:
     translator: dict[str, Any] | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # Facts an output states that its source lacks: {"field", "kind", "text"} (see check.py); empty when all are.
+    unsupported: list[dict[str, str]] = field(default_factory=list)
     content_hash: str | None = None  # what the input said (see fingerprint)
     settings: str | None = None  # which models and options made the summary (see pipeline.settings_key)
 

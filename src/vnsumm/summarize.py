@@ -110,9 +110,11 @@ def load_summarizer(spec: ModelSpec, device: str = "auto", token_budget: int | N
     return SUMMARIZERS[spec.backend](spec, device, token_budget, max_batch, force_conversion)
 
 
-def summarize_stage(articles: Sequence[Article], summarizer: Summarizer,
-                    progress: Progress = None) -> list[Article]:
-    """New records with Vietnamese summaries; failed articles pass through, an empty summary fails its article."""
+def summarize_stage(articles: Sequence[Article], summarizer: Summarizer, progress: Progress = None,
+                    fallback: Summarizer | None = None) -> list[Article]:
+    """New records with Vietnamese summaries; failed articles pass through, an empty summary fails its article.
+    With a `fallback` (the `--unsupported fallback` policy), a summary stating a number, date or name that its
+    article lacks is replaced by the fallback's summary of the article, and the record says so."""
     ok = [a for a in articles if a.ok]
     summaries = iter(summarizer.summarize([a.text for a in ok], [a.title for a in ok], progress))
     identity = summarizer.identity()
@@ -127,4 +129,21 @@ def summarize_stage(articles: Sequence[Article], summarizer: Summarizer,
         else:
             done.append(replace(article, summarizer=identity).fail(
                 f"{article.source}: the summarizer produced an empty summary"))
+    return done if fallback is None else _fall_back(done, fallback)
+
+
+def _fall_back(articles: list[Article], fallback: Summarizer) -> list[Article]:
+    from vnsumm.check import Source, unsupported
+
+    done = []
+    for article in articles:
+        wrong = [f.text for f in unsupported(article.summary_vi, Source.of(f"{article.title or ''}\n{article.text}"))] \
+            if article.ok and article.summary_vi else []
+        if wrong:
+            [summary] = fallback.summarize([article.text], [article.title])
+            warning = (f"the {article.summarizer and article.summarizer['name']} summary stated what the article "
+                       f"does not ({', '.join(wrong)}); replaced by the {fallback.identity()['name']} summary")
+            article = replace(article, summary_vi=summary, summarizer=fallback.identity(),
+                              warnings=[*article.warnings, warning])
+        done.append(article)
     return done
