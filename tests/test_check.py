@@ -98,7 +98,7 @@ def test_digests_mark_flagged_facts_escaped() -> None:
                                   {"field": "summary_en", "kind": "number", "text": "99"}])
     page = render_html([record], "en")
     assert '&lt;b&gt;<mark class="unsupported" title="not found in the source">99</mark>&lt;/b&gt;' in page
-    assert "1 of them state numbers, dates or names not found in their source" in page
+    assert "Stories with numbers, dates or names not found in their source: 1, marked" in page
     text = render_markdown([record], "en")
     assert "**English:** **99**⚠ people." in text and "\\<b\\>**99**⚠\\</b\\>" in text
 

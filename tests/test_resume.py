@@ -69,7 +69,8 @@ def test_sigint_then_sigkill_then_finish(tiny_registry: Path, tmp_path: Path) ->
     assert len(ids) == 40 and len(set(ids)) == 40
     by_id = {r["id"]: r for r in final}
     for record in saved:  # written before the first interrupt: kept as they were, not recomputed
-        assert by_id[record["id"]] == record
+        # (story ids aside: the store is regrouped as it grows)
+        assert {**by_id[record["id"]], "story": None} == {**record, "story": None}
     assert "reused from an earlier run" in third.stderr
 
 

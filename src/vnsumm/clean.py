@@ -75,6 +75,11 @@ _DATE_LINE = re.compile(
 _DATE = re.compile(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?!\d)")
 # A lead that opens with its own date ("Sáng 28/5/2020, ..."); other dates in the body are about other things.
 _LEAD_DATE = re.compile(r"^(sáng|chiều|tối|trưa|đêm|ngày|hôm)?\s*(ngày|nay|qua)?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}", _I)
+# A lede sentence that opens with a day and month but no year ("Chiều 12/11, ...", "- Ngày 1-7, ...").
+_LEDE_DAY_MONTH = re.compile(r"^[-–—]?\s*(?:(?:sáng|chiều|tối|trưa|đêm|hôm)\s+(?:nay\s+|qua\s+)?(?:ngày\s+)?|ngày\s+)"
+                             r"(\d{1,2})[/-](\d{1,2})(?![/-]?\d)", _I)
+_YEAR_WORDS = re.compile(r"(?<!\d)năm (\d{4})(?!\d)", _I)
+LEDE_SENTENCES = 4
 _DATE_WORDS = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})", _I)
 # Source tags opening the lead: "(Baonghean.vn) -", "TTO -", "VOV.VN -", "(Dân trí) -", "HÀ NỘI -".
 _SOURCE_TAG = re.compile(
@@ -98,6 +103,7 @@ class CleanResult:
     lines: list[str]
     title: str | None = None
     date: str | None = None
+    date_source: str | None = None  # "byline" (a date line or counter of the page), "lede" (the first sentences)
     publisher: str | None = None
 
 
@@ -207,9 +213,34 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
     if len(kept) > 1 and not kept[0].endswith(".") and len(kept[0].split()) <= 35:
         result.title = kept.pop(0)
     result.lines = kept
-    if result.date is None and kept and (lead := _LEAD_DATE.match(kept[0])):
-        result.date = find_date(lead.group(0))
+    if result.date is not None:
+        result.date_source = "byline"
+    elif kept and (lead := _LEAD_DATE.match(kept[0])):
+        result.date, result.date_source = find_date(lead.group(0)), "lede"
+    elif kept and (lede := lede_date(kept)):
+        result.date, result.date_source = lede, "lede"
     return result
+
+
+def lede_date(lines: list[str]) -> str | None:
+    """The date a lede opens with when it names only day and month ("Chiều 12/11, ..."), in the year of the
+    article's own latest full date (or "năm 2020" it states); the year after when that would put the event before
+    a date the article already refers to. None when the article states no year."""
+    sentences = [s for line in lines[:LEDE_SENTENCES] for s in split_sentences(line)][:LEDE_SENTENCES]
+    match = next((m for m in map(_LEDE_DAY_MONTH.match, sentences) if m), None)
+    if match is None:
+        return None
+    text = "\n".join(lines)
+    full = [iso for m in _DATE.finditer(text) if (iso := _iso(*m.groups()))]
+    years = [int(iso[:4]) for iso in full] or [int(y) for y in _YEAR_WORDS.findall(text)]
+    if not years:
+        return None
+    year = max(years)
+    day, month = match.group(1), match.group(2)
+    date = _iso(day, month, str(year))
+    if date is not None and full and date < max(full) and (later := _iso(day, month, str(year + 1))):
+        return later
+    return date
 
 
 def common_lines(articles: Iterable[Article], min_share: float = 0.2) -> frozenset[str]:
@@ -235,8 +266,18 @@ def clean_article(article: Article, common: frozenset[str] = frozenset()) -> Art
     warnings = list(article.warnings)
     if not looks_vietnamese(text):
         warnings.append("text does not look Vietnamese; summaries may be poor")
+    date_source = article.date_source if article.date else result.date_source
     return replace(article, text=text, title=article.title or result.title, date=article.date or result.date,
-                   publisher=article.publisher or result.publisher, warnings=warnings)
+                   date_source=date_source or "none",
+                   publisher=article.publisher or result.publisher, warnings=warnings, lead=opening(text))
+
+
+LEAD_SYLLABLES = 200  # what story grouping compares (see group.py), and a headline-less page's display title
+
+
+def opening(text: str) -> str:
+    """The first LEAD_SYLLABLES syllables of a text (a Vietnamese word is one or more space-separated syllables)."""
+    return " ".join(text.split()[:LEAD_SYLLABLES])
 
 
 def clean_articles(articles: list[Article], common: frozenset[str] | None = None) -> list[Article]:

@@ -87,6 +87,7 @@ def run(
         Unsupported.flag,
     force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = False,
     prune: Annotated[bool, typer.Option(help="Drop stored records of articles not among these inputs.")] = False,
+    group: Annotated[bool, typer.Option(help="Group articles that report the same story.")] = True,
     write_every: Annotated[int, typer.Option(min=1, help="Save records every N articles.")] = 16,
     engine: Annotated[EngineName, typer.Option(help=escape("ray needs pip install 'vnsumm[ray]'."))] =
         EngineName.local,
@@ -102,7 +103,7 @@ def run(
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
         batch_size=batch_size, token_budget=batch_tokens, length=length, unsupported=unsupported, force=force,
-        prune=prune,
+        prune=prune, group=group,
         write_every=write_every,
         engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
         fields=Fields(text=text_field, id=id_field, title=title_field),
@@ -171,6 +172,21 @@ def check(
     err.print(f"{counts['flagged']} of {counts['records']} records state facts their source lacks"
               + (f" ({kinds})" if kinds else "") + f"{failed}; wrote {output}", markup=False)
     raise typer.Exit(1 if counts["failed"] else 0)
+
+
+@app.command("group")
+def group_command(
+    records: Annotated[Path, typer.Argument(help="JSONL of articles: id, title, text (or lead, summary_vi), date.")],
+    output: Annotated[Path, typer.Option("--out", help="The records with a `story` id each.")] =
+        Path("out/grouped.jsonl"),
+) -> None:
+    """Group articles that report the same story: each record gets a `story` id (the grouping stage alone)."""
+    from vnsumm.group import group as group_file
+
+    if not records.is_file():
+        raise fail(f"{records}: no such file")
+    count, stories = group_file(records, output)
+    err.print(f"{count} articles in {stories} stories; wrote {output}", markup=False)
 
 
 def _score_table(title: str, scores: dict[str, Any]) -> Table:

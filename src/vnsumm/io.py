@@ -128,6 +128,7 @@ def _row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Art
     article.title = normalize(title).strip() if isinstance(title, str) and title.strip() else None
     date = row.get(fields.date)
     article.date = str(date) if date else None
+    article.date_source = "meta" if date else None
     return _cap(article)
 
 
@@ -207,7 +208,8 @@ def _read_html(text: str, path: str, stem: str) -> Article:
         return article.fail(f"{path}: no article text found in the HTML page")
     title = getattr(document, "title", None)
     return _cap(replace(article, text=normalize(body), title=normalize(title).strip() if title else None,
-                        date=getattr(document, "date", None) or None))
+                        date=getattr(document, "date", None) or None,
+                        date_source="meta" if getattr(document, "date", None) else None))
 
 
 def printable(name: str) -> str:

@@ -70,6 +70,7 @@ class RunOptions:
     unsupported: Unsupported = Unsupported.flag
     force: bool = False  # redo every article (`vnsumm models clear-conversions` redoes conversions)
     prune: bool = False  # drop stored records of articles that are not among this run's inputs
+    group: bool = True  # give articles reporting the same story one `story` id (over the whole store)
     formats: tuple[OutputFormat, ...] = (OutputFormat.md, OutputFormat.html)  # summaries.jsonl is always written
     fields: Fields = field(default_factory=Fields)
     write_every: int = 16  # articles per group: records are written when a group is done

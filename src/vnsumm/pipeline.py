@@ -17,6 +17,7 @@ from vnsumm.check import check_article
 from vnsumm.clean import sample_common
 from vnsumm.digest import digest_name, render
 from vnsumm.errors import ConfigError
+from vnsumm.group import story_ids
 from vnsumm.io import count_inputs, expand_inputs, iter_inputs
 from vnsumm.local_engine import Engine, ProgressSink, local_groups
 from vnsumm.options import EngineName, Lang, RunOptions, RunReport
@@ -53,13 +54,20 @@ def pick_engine(options: RunOptions) -> Engine:
 
 
 def write_digests(records: Iterable[Article], options: RunOptions) -> list[Path]:
-    """Digests of every record in the store (this run's and earlier runs')."""
+    """Digests of every record in the store (this run's and earlier runs'); returns their main files. Pages of
+    an earlier, larger digest that this one no longer has are removed."""
     records = list(records)
+    out = Path(options.out)
     written = []
     for fmt in options.formats:
-        path = Path(options.out) / digest_name(fmt.value, options.lang.value)
-        write_text_atomic(path, render(fmt.value, records, options.lang.value))
-        written.append(path)
+        pages = render(fmt.value, records, options.lang.value)
+        for relative, content in pages.items():
+            write_text_atomic(out / relative, content)
+        if fmt.value == "html":
+            for stale in (out / "digest").glob("*.html"):
+                if f"digest/{stale.name}" not in pages:
+                    stale.unlink()
+        written.append(out / digest_name(fmt.value, options.lang.value))
     return written
 
 
@@ -140,6 +148,10 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
             report.interrupted = True
         prune = options.prune and not report.interrupted
         report.pruned = store.compact((lambda key: key in seen) if prune else None)
+        if options.group:  # over the whole store: today's articles may continue yesterday's stories
+            records = [a for a in store.iter_records() if a.ok]
+            store.set_field("story", dict(zip((a.id for a in records), story_ids(records), strict=True)))
+            del records
         current, stamp = _digests_current(store, options)
         digests = [Path(options.out) / digest_name(f.value, options.lang.value) for f in options.formats]
         if not current:

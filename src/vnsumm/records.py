@@ -17,6 +17,7 @@ class Article:
     text: str = ""
     title: str | None = None
     date: str | None = None
+    date_source: str | None = None  # where the date was read: meta, url, byline, lede, or none
     publisher: str | None = None
     summary_vi: str | None = None
     summary_en: str | None = None
@@ -27,6 +28,8 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     # Facts an output states that its source lacks: {"field", "kind", "text"} (see check.py); empty when all are.
     unsupported: list[dict[str, str]] = field(default_factory=list)
+    lead: str | None = None  # the opening of the cleaned text (clean.opening): kept for grouping and display
+    story: str | None = None  # articles reporting the same story share it (see group.py)
     content_hash: str | None = None  # what the input said (see fingerprint)
     settings: str | None = None  # which models and options made the summary (see pipeline.settings_key)
 

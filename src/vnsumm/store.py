@@ -171,6 +171,18 @@ class OutputStore:
         return len(newest) - len(kept)
 
 
+    def set_field(self, field: str, values: dict[str, Any]) -> int:
+        """Give records `values[id]` as `field` (ids not in `values` keep theirs), rewriting the file (streamed)
+        only when some record changes; returns how many changed."""
+        changed = sum(1 for _, _, r in _read_lines(self.path) if r["id"] in values and r.get(field) != values[r["id"]])
+        if changed:
+            write_lines_atomic(self.path, (
+                json.dumps({**r, field: values[r["id"]]}, ensure_ascii=False) + "\n" if r["id"] in values
+                else (line if line.endswith("\n") else line + "\n")
+                for _, line, r in _read_lines(self.path)))
+        return changed
+
+
 class Done(NamedTuple):
     content_hash: str | None
     settings: str | None

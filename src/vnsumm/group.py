@@ -1,0 +1,219 @@
+"""Grouping stage: articles that report the same story share a `story` id.
+
+What identifies a story is what its headline and lead say: their tone-folded syllables and syllable pairs, the
+names and figures in them, weighted by TF-IDF over the run (scikit-learn). Candidate pairs come from a sparse
+product of those vectors (each article meets only the articles it shares terms with; terms found in a large share
+of the run are left out of it), pairs published far apart are cut, and clusters are merged by average link: two
+groups join only when their articles are similar on average, so one shared topic word cannot chain unrelated stories
+together. Exact copies (the same headline, lead and date) are one node. Deterministic: no randomness, ties broken by
+input order.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import heapq
+import itertools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from vnsumm.check import facts
+from vnsumm.clean import opening
+from vnsumm.records import Article
+from vnsumm.text import fold_tones, syllables
+
+THRESHOLD = 0.14  # average cosine at which two groups are one story (see benchmarks/group_bench.py)
+MAX_DAYS_APART = 30  # articles dated further apart report different events, however alike
+COMMON_TERM_SHARE = 0.05  # terms in more of the run than this find no candidates (they are topics, not stories)
+CANDIDATE_FLOOR = 0.1  # pairs less similar than this are not kept as candidates
+NEIGHBOURS = 20  # most candidates kept per article (its most similar): bounds memory on runs of any size
+_BLOCK = 2_000  # rows per block of the sparse product
+
+
+def story_terms(title: str | None, lead: str | None) -> list[str]:
+    """Terms of an article's headline (counted twice) and lead: syllables, syllable pairs, names, figures."""
+    title, lead = title or "", opening(lead or "")
+    terms: list[str] = []
+    for text, weight in ((title, 2), (lead, 1)):
+        tokens = syllables(fold_tones(text))
+        terms += (tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]) * weight
+    for fact in facts(f"{title}\n{lead}"):
+        if fact.kind == "name":
+            terms.append("name:" + " ".join(syllables(fold_tones(fact.text))))
+        elif not (fact.kind == "number" and isinstance(fact.value, float) and fact.value < 10):
+            terms.append(f"{fact.kind}:{fact.value}")  # small counts say little about which story it is
+    return terms
+
+
+def _lead(article: Article) -> str:
+    """The article's opening: kept in records (`lead`), else taken from the text, else the summary."""
+    return article.lead or opening(article.text) or article.summary_vi or ""
+
+
+def _day(date: str | None) -> int | None:
+    try:
+        return datetime.date.fromisoformat((date or "")[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Node:
+    """Articles with the same headline, lead and date (copies), grouped as one."""
+
+    members: list[int]
+    day: int | None
+
+
+def story_ids(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[str]:
+    """A story id per article: the id of the story's first article (by date, then id), whatever the input order."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    keys: dict[str, int] = {}
+    nodes: list[_Node] = []
+    firsts: list[Article] = []  # one article per node, whose terms stand for it
+    for index, article in enumerate(articles):
+        key = hashlib.sha1(json.dumps([fold_tones(article.title or "").lower(), fold_tones(_lead(article)).lower(),
+                                       article.date]).encode()).hexdigest()
+        if key in keys:
+            nodes[keys[key]].members.append(index)
+            continue
+        keys[key] = len(nodes)
+        nodes.append(_Node([index], _day(article.date)))
+        firsts.append(article)
+    ids = [a.id for a in articles]
+    clusters = [[i] for i in range(len(nodes))]
+    if len(nodes) > 1:
+        # Terms are made as the vectorizer asks for them: only the sparse matrix is held, never the term lists.
+        vectors = TfidfVectorizer(analyzer=lambda doc: doc, sublinear_tf=True, dtype=np.float32).fit_transform(
+            story_terms(a.title, _lead(a)) for a in firsts)
+        clusters = _average_link(nodes, _candidates(vectors, nodes), threshold)
+    story = [""] * len(articles)
+    for cluster in clusters:
+        members = sorted((m for node in cluster for m in nodes[node].members),
+                         key=lambda m: (articles[m].date or "9999", ids[m]))
+        for member in members:
+            story[member] = ids[members[0]]
+    return story
+
+
+def _candidates(vectors: Any, nodes: list[_Node]) -> dict[tuple[int, int], float]:
+    """Cosine of node pairs that share uncommon terms, at least CANDIDATE_FLOOR, not too far apart in time."""
+    import numpy as np
+
+    n = vectors.shape[0]
+    df = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    # Terms shared by a large part of the run (topics, function words) would pair everything with everything.
+    rare = vectors[:, np.flatnonzero(df <= max(20, COMMON_TERM_SHARE * n))]
+    full = vectors.tocsr()
+    days = np.array([np.nan if node.day is None else node.day for node in nodes])
+    similar: dict[tuple[int, int], float] = {}
+    for start in range(0, n, _BLOCK):
+        shared = (rare[start:start + _BLOCK] @ rare.T).tocoo()  # which pairs share a rare term
+        rows, cols = shared.row + start, shared.col
+        apart = np.abs(days[rows] - days[cols])  # NaN (a date unknown) compares False: kept
+        keep = (rows < cols) & ~(apart > MAX_DAYS_APART)
+        rows, cols = rows[keep], cols[keep]
+        scores = np.asarray(full[rows].multiply(full[cols]).sum(axis=1)).ravel()  # cosine on all terms
+        keep = scores >= CANDIDATE_FLOOR
+        rows, cols, scores = rows[keep], cols[keep], scores[keep]
+        # Each row's NEIGHBOURS best: sort by row, then by score descending, and keep each row's first ones.
+        order = np.lexsort((cols, -scores, rows))
+        rows, cols, scores = rows[order], cols[order], scores[order]
+        first = np.searchsorted(rows, rows, side="left")
+        best = np.arange(len(rows)) - first < NEIGHBOURS
+        for i, j, score in zip(rows[best].tolist(), cols[best].tolist(), scores[best].tolist(), strict=True):
+            similar[(i, j)] = score
+    return similar
+
+
+def _average_link(nodes: list[_Node], similar: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
+    """Agglomerative clustering over the candidate pairs: the two groups with the highest average similarity (node
+    pairs that are not candidates count as 0; copies weigh as many articles) merge while it is at least
+    `threshold`."""
+    weight = [len(node.members) for node in nodes]
+    members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
+    # Sum of similarity x weights between two clusters, for the pairs of clusters that have any candidate pair.
+    links: dict[int, dict[int, float]] = {i: {} for i in range(len(nodes))}
+    for (i, j), score in similar.items():
+        links[i][j] = links[j][i] = score * weight[i] * weight[j]
+    size = {i: weight[i] for i in range(len(nodes))}
+    # First and last known day of each group: groups whose union would span more than MAX_DAYS_APART never merge,
+    # even through undated articles that resemble both.
+    span = {i: (node.day, node.day) for i, node in enumerate(nodes)}
+
+    def average(a: int, b: int) -> float:
+        (first_a, last_a), (first_b, last_b) = span[a], span[b]
+        days = [d for d in (first_a, last_a, first_b, last_b) if d is not None]
+        if days and max(days) - min(days) > MAX_DAYS_APART:
+            return 0.0
+        return links[a].get(b, 0.0) / (size[a] * size[b])
+
+    heap = [(-average(i, j), i, j) for i in links for j in links[i] if i < j]
+    heapq.heapify(heap)
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if a not in members or b not in members or -negative != average(a, b):
+            continue  # a stale entry: one side has merged since
+        if -negative < threshold:
+            break
+        # Merge b into a; the links of the merged group are sums of both sides'.
+        members[a] += members.pop(b)
+        size[a] += size.pop(b)
+        days = [d for d in (*span[a], *span.pop(b)) if d is not None]
+        span[a] = (min(days), max(days)) if days else (None, None)
+        for other, total in links.pop(b).items():
+            if other == a:
+                continue
+            links[other].pop(b)
+            links[a][other] = links[other][a] = links[a].get(other, 0.0) + total
+        links[a].pop(b, None)
+        for other in links[a]:
+            heapq.heappush(heap, (-average(a, other), min(a, other), max(a, other)))
+    return sorted(members.values())
+
+
+def group_stage(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[Article]:
+    """New records with their `story` id (failed articles keep none)."""
+    ok = [a for a in articles if a.ok]
+    stories = iter(story_ids(ok, threshold))
+    return [replace(a, story=next(stories)) if a.ok else a for a in articles]
+
+
+def group(path: Path, out: Path) -> tuple[int, int]:
+    """`vnsumm group`: the JSONL records of `path` written to `out` with a `story` id each; returns how many
+    articles and stories. Records need `id` and `text` (or `lead` or `summary_vi`); `title` and `date` help.
+    Malformed lines are left out (a torn last line of a killed writer, say)."""
+    from vnsumm.io import load_jsonl
+    from vnsumm.store import write_lines_atomic
+
+    records = [r for r in load_jsonl(path) if isinstance(r, dict)]
+    articles = [Article(id=str(r.get("id", i)), source=str(path), text=str(r.get("text") or ""),
+                        title=r.get("title"), date=str(r["date"]) if r.get("date") else None,
+                        summary_vi=r.get("summary_vi"), lead=r.get("lead")) for i, r in enumerate(records)]
+    stories = story_ids(articles)
+    write_lines_atomic(out, (json.dumps({**r, "story": s}, ensure_ascii=False) + "\n"
+                             for r, s in zip(records, stories, strict=True)))
+    return len(records), len(set(stories))
+
+
+def pairwise_f1(predicted: Iterable[str], gold: Iterable[str]) -> dict[str, float]:
+    """Precision, recall and F1 of "same story" decisions over all pairs of articles."""
+    pred, truth = list(predicted), list(gold)
+
+    def pairs(labels: list[str]) -> set[tuple[int, int]]:
+        by_label: dict[str, list[int]] = {}
+        for index, label in enumerate(labels):
+            by_label.setdefault(label, []).append(index)
+        return {pair for members in by_label.values() for pair in itertools.combinations(members, 2)}
+
+    p, g = pairs(pred), pairs(truth)
+    precision = len(p & g) / len(p) if p else 1.0
+    recall = len(p & g) / len(g) if g else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}

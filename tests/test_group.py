@@ -1,0 +1,98 @@
+"""Story grouping: articles reporting one event share a `story` id; different events never do."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from helpers import read_jsonl, vnsumm
+
+from vnsumm import Article
+from vnsumm.group import pairwise_f1, story_ids
+
+# Three events, told by several outlets in their own words (names, figures and wording of each event recur;
+# the two fires share a topic and a city, not an event).
+EVENTS = {
+    "fire-q7": [
+        ("Cháy lớn tại kho hàng ở quận 7, TP HCM", "Rạng sáng 3/4, đám cháy bùng phát tại kho hàng của Công ty "
+         "Tân Thuận trên đường Huỳnh Tấn Phát, quận 7. Hơn 50 cảnh sát cùng 12 xe chữa cháy được huy động."),
+        ("Kho hàng Công ty Tân Thuận cháy dữ dội", "Khoảng 2 giờ sáng 3/4, kho hàng Công ty Tân Thuận ở quận 7 "
+         "bốc cháy. Lực lượng chữa cháy điều 12 xe và hơn 50 chiến sĩ đến dập lửa trên đường Huỳnh Tấn Phát."),
+        ("Quận 7: cháy kho hàng rộng 2.000 m2", "Vụ cháy kho hàng rộng 2.000 m2 của Công ty Tân Thuận, đường "
+         "Huỳnh Tấn Phát, quận 7 xảy ra rạng sáng 3/4; 12 xe chữa cháy có mặt, không có thương vong."),
+    ],
+    "fire-binh-thanh": [
+        ("Cháy nhà dân ở quận Bình Thạnh, TP HCM", "Chiều 5/4, căn nhà ba tầng trên đường Xô Viết Nghệ Tĩnh, quận "
+         "Bình Thạnh bốc cháy, bà Lê Thị Hồng cùng hai cháu nhỏ được hàng xóm đưa ra ngoài an toàn."),
+        ("Hàng xóm cứu ba người khỏi đám cháy ở Bình Thạnh", "Ngọn lửa bùng lên từ tầng trệt căn nhà trên đường Xô "
+         "Viết Nghệ Tĩnh chiều 5/4; hàng xóm phá cửa đưa bà Lê Thị Hồng và hai cháu ra ngoài."),
+    ],
+    "football": [
+        ("Việt Nam thắng Thái Lan 2-1 ở Mỹ Đình", "Tối 6/4, đội tuyển Việt Nam thắng Thái Lan 2-1 trên sân Mỹ Đình "
+         "nhờ cú đúp của Nguyễn Tiến Linh trong trận giao hữu."),
+        ("Tiến Linh lập cú đúp, tuyển Việt Nam hạ Thái Lan", "Nguyễn Tiến Linh ghi hai bàn giúp đội tuyển Việt Nam "
+         "thắng Thái Lan 2-1 trên sân Mỹ Đình tối 6/4."),
+    ],
+}
+
+
+def event_articles() -> tuple[list[Article], list[str]]:
+    articles, gold = [], []
+    days = {"fire-q7": "2024-04-03", "fire-binh-thanh": "2024-04-05", "football": "2024-04-06"}
+    for event, reports in EVENTS.items():
+        for n, (title, text) in enumerate(reports):
+            articles.append(Article(id=f"{event}-{n}", source=f"{event}.txt", title=title, text=text,
+                                    date=days[event]))
+            gold.append(event)
+    return articles, gold
+
+
+def test_reports_of_one_event_share_a_story_and_topics_do_not_merge_events() -> None:
+    articles, gold = event_articles()
+    assert pairwise_f1(story_ids(articles), gold)["f1"] == 1.0
+
+
+def test_story_ids_do_not_depend_on_input_order() -> None:
+    articles, _ = event_articles()
+    expected = dict(zip((a.id for a in articles), story_ids(articles), strict=True))
+    for seed in range(3):
+        shuffled = list(articles)
+        random.Random(seed).shuffle(shuffled)
+        assert dict(zip((a.id for a in shuffled), story_ids(shuffled), strict=True)) == expected
+    assert set(expected.values()) == {"fire-q7-0", "fire-binh-thanh-0", "football-0"}  # each story's first article
+
+
+def test_events_months_apart_never_merge_even_through_undated_articles() -> None:
+    articles, _ = event_articles()
+    later = [Article(id=f"late-{a.id}", source="later.txt", title=a.title, text=a.text, date="2024-09-03")
+             for a in articles if a.id.startswith("fire-q7")]
+    undated = Article(id="undated", source="x.txt", title=articles[0].title, text=articles[0].text)
+    stories = dict(zip(["undated", *(a.id for a in later + articles)], story_ids([undated, *later, *articles]),
+                       strict=True))
+    assert {stories[a.id] for a in later}.isdisjoint({stories[a.id] for a in articles})
+
+
+def test_seed_conferences_three_months_apart_stay_separate_stories(tmp_path: Path) -> None:
+    done = vnsumm("run", "seeds/", "--lang", "vi", "--summarizer", "extractive", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    records = {r["id"]: r for r in read_jsonl(tmp_path / "summaries.jsonl")}
+    second, fourth = records["002_96935cde4c223bd0"], records["004_eec55141b9a6cb32"]
+    assert second["story"] != fourth["story"]  # one topic (Chỉ thị 35), two conferences
+    assert (fourth["date"], fourth["date_source"]) == ("2019-11-12", "lede")  # "Chiều 12/11", year of its dates
+    off = vnsumm("run", "seeds/", "--lang", "vi", "--summarizer", "extractive", "--out", str(tmp_path / "off"),
+                 "--no-group")
+    assert off.returncode == 0 and all(r["story"] is None for r in read_jsonl(tmp_path / "off" / "summaries.jsonl"))
+
+
+def test_group_command_on_any_jsonl(tmp_path: Path) -> None:
+    articles, gold = event_articles()
+    feed = tmp_path / "articles.jsonl"
+    feed.write_text("".join(json.dumps({"id": a.id, "title": a.title, "text": a.text, "date": a.date,
+                                        "extra": 1}, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+    done = vnsumm("group", str(feed), "--out", str(tmp_path / "grouped.jsonl"))
+    assert done.returncode == 0, done.stderr
+    assert f"{len(articles)} articles in 3 stories" in done.stderr
+    grouped = read_jsonl(tmp_path / "grouped.jsonl")
+    assert all(r["extra"] == 1 for r in grouped)  # records pass through whole, with `story` added
+    assert pairwise_f1([r["story"] for r in grouped], gold)["f1"] == 1.0
