@@ -264,8 +264,8 @@ def check_article(article: Article) -> Article:
     sources: dict[tuple[str, ...], Source] = {}
     for field, (lang, source_fields) in CHECKS.items():
         output = getattr(article, field)
-        if not output:
-            continue
+        if not output or (field == "summary_vi" and (article.summarizer or {}).get("backend") == "extractive"):
+            continue  # an extractive summary is sentences of its article: it states nothing the article does not
         if source_fields not in sources:
             sources[source_fields] = Source.of("\n".join(getattr(article, f) or "" for f in source_fields))
         found += [{"field": field, "kind": f.kind, "text": f.text}

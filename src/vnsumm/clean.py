@@ -95,7 +95,9 @@ _MARKED_WORD = re.compile(rf"[^\W\d_]*{_VIETNAMESE_LETTER}[^\W\d_]*", _I)  # one
 _NAME = r"[A-ZĐÀ-Ỹ][^\s\d]*(\s[A-ZĐÀ-Ỹ][^\s\d]*){1,3}"
 _PERSON = re.compile(rf"^{_NAME}(\s*[-–,]\s*{_NAME})*(\s*\([^()]{{2,40}}\))?$")
 CAPTION_MIN_WORDS = 16  # an unpunctuated line this long in the body is a photo caption, not a sub-heading
+CAPTION_MAX_SENTENCES = 3  # ... unless it has this many sentences: a paragraph that lost its final stop
 BYLINE_MAX_WORDS = 10
+LINK_MAX_WORDS = 40  # a bulleted line longer than this is a paragraph, not a link in a list
 
 
 @dataclass
@@ -145,8 +147,8 @@ def _boilerplate_reason(line: str, key: str, common: frozenset[str]) -> str | No
     for pattern in BOILERPLATE_LINES:
         if pattern.search(line):
             return "pattern"
-    if _BULLET.match(line) or _TIME_AGO.search(line):
-        return "link list"
+    if (_BULLET.match(line) and len(line.split()) <= LINK_MAX_WORDS) or _TIME_AGO.search(line):
+        return "link list"  # a long paragraph that opens with a bullet mark is article text
     if _NAV.match(line) and not _TERMINAL.search(line) and len(line.split()) <= 20:
         return "navigation"
     if _DATE_LINE.match(line):
@@ -154,11 +156,24 @@ def _boilerplate_reason(line: str, key: str, common: frozenset[str]) -> str | No
     return None
 
 
+def rejoin_wrapped(lines: list[str]) -> list[str]:
+    """Lines broken inside a sentence (hard-wrapped text: `anh` / `vẫn phải tập riêng`) joined again: a line that
+    does not end a sentence, followed by one that starts in lowercase, is one line. Empty lines go."""
+    joined: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if joined and line[:1].islower() and not _TERMINAL.search(joined[-1]) and not _BULLET.match(line):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
 def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
     """Body paragraphs (one per line), title, date and publisher of one scraped page."""
     result = CleanResult(lines=[])
-    raw = [" ".join(line.split()) for line in normalize(text).splitlines()]
-    raw = [line for line in raw if line]
+    raw = rejoin_wrapped([" ".join(line.split()) for line in normalize(text).splitlines()])
     kept: list[str] = []
     seen: set[str] = set()
     after_media = False  # the line after an image id or a video box is its caption
@@ -186,7 +201,8 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
             if not line:
                 after_media, dropped_caption = False, True
                 continue
-        if reason is None and kept and not _TERMINAL.search(line) and len(line.split()) >= CAPTION_MIN_WORDS:
+        if reason is None and kept and not _TERMINAL.search(line) and len(line.split()) >= CAPTION_MIN_WORDS \
+                and len(split_sentences(line)) < CAPTION_MAX_SENTENCES:
             reason = "caption"
         after_media = bool(_MEDIA_MARKER.match(line))
         dropped_caption = reason == "caption"
@@ -197,7 +213,7 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
         if len(kept) <= 1 and (tag := _SOURCE_TAG.match(line)) and len(line) > tag.end() + 20:
             result.publisher = (tag.group("paren") or tag.group(0).rstrip(" -–—")).strip()
             line = line[tag.end():]
-        line = re.sub(r"^[-–—]\s+", "", line)
+        line = _BULLET.sub("", re.sub(r"^[-–—]\s+", "", line))
         seen.add(key)
         kept.append(line)
     # Signatures close the page: initials ("A.H"), labelled credits ("Tin, ảnh: X"), an office's name. A plain

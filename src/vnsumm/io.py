@@ -9,13 +9,14 @@ import os
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import charset_normalizer
 
 from vnsumm.errors import ConfigError
+from vnsumm.pages import read_page
 from vnsumm.records import Article
 from vnsumm.text import normalize
 
@@ -196,22 +197,6 @@ def _read_table(path: str, shown: str, stem: str, fields: Fields) -> Iterator[Ar
             f"{where}: cannot read table ({reason})")
 
 
-def _read_html(text: str, path: str, stem: str) -> Article:
-    import trafilatura
-
-    document = trafilatura.bare_extraction(
-        text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
-    )
-    article = Article(id=stem, source=path)
-    body = getattr(document, "text", None)  # None too when trafilatura found no document
-    if not body or not body.strip():
-        return article.fail(f"{path}: no article text found in the HTML page")
-    title = getattr(document, "title", None)
-    return _cap(replace(article, text=normalize(body), title=normalize(title).strip() if title else None,
-                        date=getattr(document, "date", None) or None,
-                        date_source="meta" if getattr(document, "date", None) else None))
-
-
 def printable(name: str) -> str:
     r"""A file name as text: Linux names are bytes, and a byte that is not UTF-8 is shown escaped (the name
     `x<0xff>.txt` becomes `x\xff.txt`) in records and messages, never written as an unencodable surrogate."""
@@ -243,7 +228,7 @@ def read_path(path: str, fields: Fields = Fields()) -> Iterator[Article]:
     if path == "-" and text.lstrip().startswith("{"):
         yield from _jsonl_rows(text.split("\n"), shown, stem, fields)
     elif suffix in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-        yield _read_html(text, shown, stem)
+        yield _cap(read_page(text, shown, stem))
     else:
         yield _cap(Article(id=stem, source=shown, text=text))
 

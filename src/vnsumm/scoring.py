@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rouge_score import rouge_scorer, scoring, tokenizers
 
 from vnsumm.errors import ConfigError
 from vnsumm.io import load_jsonl
@@ -25,8 +24,10 @@ BOOTSTRAP_SAMPLES = 1000
 BOOTSTRAP_SEED = 12345
 
 
-class SyllableTokenizer(tokenizers.Tokenizer):
-    """Vietnamese syllables: NFC, lowercase, Unicode `\\w+` (so `Đảng` stays `đảng`)."""
+class SyllableTokenizer:
+    """Vietnamese syllables: NFC, lowercase, Unicode `\\w+` (so `Đảng` stays `đảng`). rouge-score asks a tokenizer
+    for `tokenize` alone; rouge-score itself is imported when scoring (it imports nltk, scipy and scikit-learn:
+    a `vnsumm run` does not need them)."""
 
     def tokenize(self, text: str) -> list[str]:
         return syllables(text)
@@ -65,7 +66,9 @@ class Scores:
         return {**self.rouge, **self.extra, "n": self.signature.n, "signature": str(self.signature)}
 
 
-def _scorer(lang: str, compat: bool) -> rouge_scorer.RougeScorer:
+def _scorer(lang: str, compat: bool) -> Any:
+    from rouge_score import rouge_scorer
+
     if compat or lang != "vi":
         return rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=lang != "vi")
     return rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=SyllableTokenizer())
@@ -81,6 +84,8 @@ def rouge(predictions: Sequence[str], references: Sequence[str], *, lang: str = 
     """ROUGE-1/2/L/Lsum of aligned prediction and reference lists."""
     if len(predictions) != len(references):
         raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
+    from rouge_score import scoring
+
     scorer = _scorer(lang, compat)
     aggregator = scoring.BootstrapAggregator(confidence_interval=0.95, n_samples=BOOTSTRAP_SAMPLES)
     totals = {t: np.zeros(3) for t in ROUGE_TYPES}
