@@ -2,7 +2,8 @@
 
 The library and the CLI are the same thing: `vnsumm run` is `vnsumm.run`, `vnsumm clean` is
 `vnsumm.clean_articles(vnsumm.read_inputs(...))` then `vnsumm.write_cleaned`, `vnsumm score` is
-`vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`, `vnsumm check` is `vnsumm.check`.
+`vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`, `vnsumm check` is `vnsumm.check`,
+`vnsumm group` is `vnsumm.group`.
 """
 
 from vnsumm.check import check, check_article, check_stage
@@ -11,6 +12,7 @@ from vnsumm.digest import render_html, render_markdown
 from vnsumm.errors import ConfigError, ModelUnavailable
 from vnsumm.evaluate import EvalSet, dataset_set, evaluate, seed_set
 from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer
+from vnsumm.group import group, group_stage, story_ids
 from vnsumm.io import Fields, read_inputs
 from vnsumm.models import Seq2SeqEngine, build_input, encode_inputs, plan_batches, postprocess
 from vnsumm.options import Device, EngineName, Lang, OutputFormat, RunOptions, RunReport
@@ -55,6 +57,8 @@ __all__ = [
     "dataset_set",
     "encode_inputs",
     "evaluate",
+    "group",
+    "group_stage",
     "load_registry",
     "load_summarizer",
     "load_translator",
@@ -69,6 +73,7 @@ __all__ = [
     "score_files",
     "seed_set",
     "split_sentences",
+    "story_ids",
     "summarize_stage",
     "syllables",
     "translate_stage",

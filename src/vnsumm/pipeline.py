@@ -71,6 +71,13 @@ def write_digests(records: Iterable[Article], options: RunOptions) -> list[Path]
     return written
 
 
+def regroup(store: OutputStore) -> None:
+    """Story ids for every finished record of the store, from what grouping reads of them (title, lead, date)."""
+    records = [Article(id=a.id, source="", title=a.title, date=a.date, lead=a.lead, summary_vi=a.summary_vi)
+               for a in store.iter_records() if a.ok]
+    store.set_field("story", dict(zip((a.id for a in records), story_ids(records), strict=True)))
+
+
 def _digests_current(store: OutputStore, options: RunOptions) -> tuple[bool, str]:
     """Whether the digests on disk were made from exactly this store file with these options (a rerun that
     changed nothing leaves them as they are), and the stamp that says so."""
@@ -114,7 +121,8 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
     store = OutputStore(options.out)
     seen: set[str] = set()
     with store.open():
-        previous = {} if options.force else store.index()
+        index = store.index()
+        previous = {} if options.force else index
 
         def pending() -> Iterator[Article]:
             """This run's articles that need work; the others are counted (and failures to read stored)."""
@@ -148,10 +156,10 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
             report.interrupted = True
         prune = options.prune and not report.interrupted
         report.pruned = store.compact((lambda key: key in seen) if prune else None)
-        if options.group:  # over the whole store: today's articles may continue yesterday's stories
-            records = [a for a in store.iter_records() if a.ok]
-            store.set_field("story", dict(zip((a.id for a in records), story_ids(records), strict=True)))
-            del records
+        changed = report.summarized or report.failed or report.pruned or \
+            any(done.ok and not done.grouped for done in index.values())
+        if options.group and changed:  # over the whole store: today's articles may continue yesterday's stories
+            regroup(store)
         current, stamp = _digests_current(store, options)
         digests = [Path(options.out) / digest_name(f.value, options.lang.value) for f in options.formats]
         if not current:

@@ -129,8 +129,8 @@ class OutputStore:
 
     def index(self) -> dict[str, Done]:
         """What reuse needs of each id's newest record, without holding the records."""
-        return {str(r["id"]): Done(r.get("content_hash"), r.get("settings"), r.get("error") is None)
-                for _, _, r in _read_lines(self.path)}
+        return {str(r["id"]): Done(r.get("content_hash"), r.get("settings"), r.get("error") is None,
+                                   r.get("story") is not None) for _, _, r in _read_lines(self.path)}
 
     def append(self, records: Iterable[Article]) -> None:
         """Whole lines or nothing: a failed write (disk full) is cut back to the last whole record."""
@@ -187,6 +187,7 @@ class Done(NamedTuple):
     content_hash: str | None
     settings: str | None
     ok: bool
+    grouped: bool  # has a story id
 
 
 def _read_lines(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
