@@ -1,8 +1,10 @@
 """A bulk run end to end, as a user runs it: `vnsumm run BIG.jsonl --lang vi --summarizer extractive`.
 
-    python benchmarks/bulk_bench.py ../shared/vietnews/dev.jsonl --articles 100000 [--workdir /tmp/bulk]
+    python benchmarks/bulk_bench.py ../shared/vietnews/dev.jsonl --articles 100000 [--mixed] [--workdir /tmp/bulk]
 
-The dataset's articles are repeated (each copy with its own id) up to `--articles`, written as one JSONL file, and
+The dataset's articles are repeated (each copy with its own id) up to `--articles` (with `--mixed`: distinct
+articles of random sentences of the dataset, so that story grouping meets as many articles as there are),
+written as one JSONL file, and
 the CLI runs on it three times in fresh processes: a first run without story grouping (so its cost shows), a
 first run, and a rerun that reuses everything. Each line reports wall seconds, articles per second and the
 peak resident memory of the process (start-up, reading, cleaning, summarizing, storing and the digests included).
@@ -13,20 +15,31 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from vnsumm.text import split_sentences
 
-def build_input(dataset: Path, articles: int, path: Path) -> None:
+
+def build_input(dataset: Path, articles: int, path: Path, mixed: bool) -> None:
+    """Copies of the dataset's articles; or, `mixed`, articles made of a title and eight sentences drawn at random
+    from the whole dataset (every article distinct, as in a real bulk run, with no stories to find)."""
     rows = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    sentences = [s for row in rows for s in split_sentences(row["text"])]
+    rng = random.Random(0)
     with path.open("w", encoding="utf-8") as handle:
         for i in range(articles):
             row = rows[i % len(rows)]
-            copy = {"id": f"{row['id']}#{i}", "title": row.get("title"), "text": row["text"]}
-            handle.write(json.dumps(copy, ensure_ascii=False) + "\n")
+            if mixed:
+                record = {"id": f"mix-{i}", "title": rng.choice(rows).get("title"),
+                          "text": "\n".join(rng.sample(sentences, 8))}
+            else:
+                record = {"id": f"{row['id']}#{i}", "title": row.get("title"), "text": row["text"]}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def timed_run(args: list[str], log: Path) -> tuple[float, float, int]:
@@ -52,11 +65,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/vnsumm-bulk"))
     parser.add_argument("--extra", nargs="*", default=[], help="more options for every run")
+    parser.add_argument("--mixed", action="store_true", help="distinct articles of random dataset sentences")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    source = args.workdir / f"articles-{args.articles}.jsonl"
+    source = args.workdir / f"articles-{args.articles}{'-mixed' if args.mixed else ''}.jsonl"
     if not source.exists():
-        build_input(args.dataset, args.articles, source)
+        build_input(args.dataset, args.articles, source, args.mixed)
     out = args.workdir / "out"
     shutil.rmtree(out, ignore_errors=True)
     base = ["run", str(source), "--lang", "vi", "--summarizer", "extractive", "--out", str(out), *args.extra]

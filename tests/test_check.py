@@ -37,7 +37,7 @@ def test_the_same_facts_written_another_way_pass(output: str) -> None:
     "Ms Nguyen Thi Thuy said 140,000 people were supported; the Samsung project started in April 2019.",
 ])
 def test_english_numbers_dates_and_names_are_read_the_english_way(output: str) -> None:
-    assert kinds(output, "en") == []
+    assert [k for k in kinds(output, "en") if k[0] != "missing_name"] == []
 
 
 @pytest.mark.parametrize(("output", "lang", "expected"), [
@@ -50,9 +50,13 @@ def test_english_numbers_dates_and_names_are_read_the_english_way(output: str) -
     ("Hanoi spent 2.8 million dong.", "en", [("amount", "2.8 million")]),
     ("On October 24, the city paid.", "en", [("date", "October 24")]),
     ("Ms Tran Thi Mai said so.", "en", [("name", "Tran Thi Mai")]),
+    ("The company's project started in April 2019.", "en", [("missing_name", "Samsung")]),  # a name lost
 ])
 def test_facts_the_source_lacks_are_flagged(output: str, lang: str, expected: list[tuple[str, str]]) -> None:
-    assert kinds(output, lang) == expected
+    found = kinds(output, lang)
+    if all(kind != "missing_name" for kind, _ in expected):  # these short outputs leave out Samsung: not the point
+        found = [(kind, text) for kind, text in found if kind != "missing_name"]
+    assert found == expected
 
 
 def test_extractive_summaries_are_never_flagged() -> None:

@@ -23,7 +23,8 @@ from typing import Any
 from vnsumm.records import Article
 from vnsumm.text import fold_tones, normalize
 
-KINDS = ("number", "amount", "percent", "date", "name")
+# "missing_name": a name the source writes in Latin script (Samsung, Trump) that an English output lost.
+KINDS = ("number", "amount", "percent", "date", "name", "missing_name")
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
@@ -149,6 +150,12 @@ def _bare(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _bare_cased(text: str) -> str:
+    """The text without any marks, case kept (Latin-script names have none to lose)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 _WORD = re.compile(r"\w+")
 _OPENERS = set(".!?…:;\"“”([\n-")
 
@@ -215,6 +222,13 @@ class Source:
         """The source's letters without marks or spaces (for names in an English output)."""
         return re.sub(r"[^a-z0-9]", "", _bare(self.text))
 
+    @functools.cached_property
+    def latin_names(self) -> list[str]:
+        """Names the source writes as any language would (no Vietnamese marks, not of Vietnamese syllables, not
+        all capitals): a translation keeps them as they are."""
+        return sorted({name for name in _capital_runs(self.text)
+                       if name == _bare_cased(name) and not _vietnamese_shaped(name) and not name.isupper()})
+
     @classmethod
     def of(cls, text: str, lang: str = "vi") -> Source:
         text = normalize(text)
@@ -247,6 +261,10 @@ def unsupported(output: str, source: Source | str, lang: str = "vi") -> list[Fac
             supported = fact.value in source.values
         if not supported:
             missing.append(fact)
+    if lang == "en":  # a name survives when one of its words does ("Donald Trump" as "Mr Trump")
+        said = set(_WORD.findall(_bare(output)))
+        missing += [Fact("missing_name", name, name) for name in source.latin_names
+                    if not any(word in said for word in _WORD.findall(_bare(name)) if len(word) > 2)]
     return missing
 
 

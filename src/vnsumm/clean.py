@@ -321,7 +321,7 @@ def clean_stream(articles: Iterable[Article]) -> Iterator[Article]:
     return (clean_article(a, common) for a in stream)
 
 
-CLEANED_FIELDS = ("id", "source", "title", "date", "publisher", "text", "error", "warnings")
+CLEANED_FIELDS = ("id", "source", "title", "date", "date_source", "publisher", "text", "error", "warnings")
 
 
 def write_cleaned(articles: Iterable[Article], path: Path) -> tuple[int, list[Article]]:

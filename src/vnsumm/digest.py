@@ -98,6 +98,15 @@ def display_title(article: Article, lang: str) -> tuple[str, bool]:
     return " ".join(words[:DERIVED_TITLE_WORDS]) + ("…" if len(words) > DERIVED_TITLE_WORDS else ""), True
 
 
+def shown(record: Article) -> Article:
+    """What the digest reads of a record, and no more (it holds every record of the store at once)."""
+    lead = " ".join((record.lead or "").split()[:DERIVED_TITLE_WORDS + 1]) or None
+    return Article(id=record.id, source=record.source, title=record.title, date=record.date,
+                   publisher=record.publisher, summary_vi=record.summary_vi, summary_en=record.summary_en,
+                   title_en=record.title_en, error=record.error, unsupported=record.unsupported, lead=lead,
+                   story=record.story)
+
+
 def segments(record: Article, field_name: str) -> list[tuple[str, bool]]:
     """The field's text cut into (piece, flagged) around the facts the check found unsupported in it."""
     text = getattr(record, field_name) or ""

@@ -5,8 +5,8 @@ names and figures in them, weighted by TF-IDF over the run (scikit-learn). Candi
 product of those vectors (each article meets only the articles it shares terms with; terms found in a large share
 of the run are left out of it), pairs published far apart are cut, and clusters are merged by average link: two
 groups join only when their articles are similar on average, so one shared topic word cannot chain unrelated stories
-together. Exact copies (the same headline, lead and date) are one node. Deterministic: no randomness, ties broken by
-input order.
+together. Exact copies (the same headline, lead and date) are one node. Deterministic: no randomness, and ties are
+broken by article id, so the input order never matters.
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ def story_ids(articles: Sequence[Article], threshold: float = THRESHOLD) -> list
     keys: dict[str, int] = {}
     nodes: list[_Node] = []
     firsts: list[Article] = []  # one article per node, whose terms stand for it
-    for index, article in enumerate(articles):
+    # Nodes are numbered in id order, so that ties (and so the result) never depend on the input order.
+    for index in sorted(range(len(articles)), key=lambda i: articles[i].id):
+        article = articles[index]
         key = hashlib.sha1(json.dumps([fold_tones(article.title or "").lower(), fold_tones(_lead(article)).lower(),
                                        article.date]).encode()).hexdigest()
         if key in keys:

@@ -181,7 +181,8 @@ def read_page(html: str, path: str, stem: str) -> Article:
         html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True)
     body = normalize(getattr(document, "text", None) or "")  # None too when trafilatura found no document
     try:
-        tree = lxml.html.fromstring(html)
+        # A page that declares its encoding (<?xml ... encoding=...?>) is parsed from bytes: lxml refuses the str.
+        tree = lxml.html.fromstring(html.encode("utf-8") if html.lstrip().startswith("<?xml") else html)
     except (ValueError, lxml.etree.ParserError):
         tree = None
     if tree is None:

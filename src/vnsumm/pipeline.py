@@ -15,7 +15,7 @@ from pathlib import Path
 
 from vnsumm.check import check_article
 from vnsumm.clean import sample_common
-from vnsumm.digest import digest_name, render
+from vnsumm.digest import digest_name, render, shown
 from vnsumm.errors import ConfigError
 from vnsumm.group import story_ids
 from vnsumm.io import count_inputs, expand_inputs, iter_inputs
@@ -130,7 +130,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
                 seen.add(article.id)
                 report.total += 1
                 if not article.ok:
-                    store.append([article])
+                    store.append([article], index)
                     report.failed.append(article)
                     report.count_warnings([article])
                 elif not is_reusable(previous.get(article.id), article, settings):
@@ -148,14 +148,15 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
         try:
             for group in groups:
                 group = [replace(check_article(a), settings=settings) for a in group]
-                store.append(group)
+                store.append(group, index)
                 report.summarized += sum(a.ok for a in group)
                 report.failed.extend(a for a in group if not a.ok)
                 report.count_warnings(group)
         except KeyboardInterrupt:
             report.interrupted = True
         prune = options.prune and not report.interrupted
-        report.pruned = store.compact((lambda key: key in seen) if prune else None)
+        if store.repeats or prune:  # otherwise every id is in the file once already
+            report.pruned = store.compact((lambda key: key in seen) if prune else None)
         changed = report.summarized or report.failed or report.pruned or \
             any(done.ok and not done.grouped for done in index.values())
         if options.group and changed:  # over the whole store: today's articles may continue yesterday's stories
@@ -163,7 +164,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
         current, stamp = _digests_current(store, options)
         digests = [Path(options.out) / digest_name(f.value, options.lang.value) for f in options.formats]
         if not current:
-            digests = write_digests(store.iter_records(), options)
+            digests = write_digests(map(shown, store.iter_records()), options)
             write_text_atomic(Path(options.out) / DIGEST_STAMP, stamp)
     report.outputs = [store.path, *digests]
     return report

@@ -11,7 +11,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -78,6 +78,7 @@ class OutputStore:
         self.path = self.folder / RECORDS_FILE
         self._lock: Any = None
         self._handle: Any = None
+        self.repeats = False  # whether the file holds an id twice (set by index, and by appends over known ids)
 
     @contextlib.contextmanager
     def open(self) -> Iterator[OutputStore]:
@@ -105,9 +106,7 @@ class OutputStore:
         try:
             yield self
         finally:
-            if self._handle is not None:
-                self._handle.close()
-                self._handle = None
+            self._close()
             with contextlib.suppress(OSError):
                 (self.folder / OWNER_FILE).unlink()
             lock.release()
@@ -128,12 +127,21 @@ class OutputStore:
             yield Article.from_record(record)
 
     def index(self) -> dict[str, Done]:
-        """What reuse needs of each id's newest record, without holding the records."""
-        return {str(r["id"]): Done(r.get("content_hash"), r.get("settings"), r.get("error") is None,
-                                   r.get("story") is not None) for _, _, r in _read_lines(self.path)}
+        """What reuse needs of each id's newest record, without holding the records. Also notes whether the file
+        holds an id twice (an interrupted run's records), which compaction must then remove."""
+        index, lines = {}, 0
+        for _, _, r in _read_lines(self.path):
+            index[str(r["id"])] = Done(r.get("content_hash"), r.get("settings"), r.get("error") is None,
+                                       r.get("story") is not None)
+            lines += 1
+        self.repeats = lines > len(index)
+        return index
 
-    def append(self, records: Iterable[Article]) -> None:
-        """Whole lines or nothing: a failed write (disk full) is cut back to the last whole record."""
+    def append(self, records: Iterable[Article], known: Container[str] = ()) -> None:
+        """Whole lines or nothing: a failed write (disk full) is cut back to the last whole record. `known`: ids
+        the file already holds (an append over one of them leaves a repeat for compaction)."""
+        records = list(records)
+        self.repeats = self.repeats or any(r.id in known for r in records)
         lines = _lines(records)
         if not lines:
             return
@@ -150,13 +158,17 @@ class OutputStore:
                     self._handle.truncate(start)
             raise write_failure(self.path, exc) from None
 
+    def _close(self) -> None:
+        """Close the append handle: the file is about to be replaced, and the handle would point at the old one."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
     def compact(self, keep: Callable[[str], bool] | None = None) -> int:
         """Rewrite the file with one record per id, the newest, and only ids `keep` accepts (all by default);
         returns how many ids were dropped. Streams the file twice: memory holds line numbers, not records.
         A file that is already compact and loses nothing is left as it is."""
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        self._close()
         newest: dict[str, int] = {}
         lines = 0
         for lineno, _, record in _read_lines(self.path):
@@ -174,6 +186,7 @@ class OutputStore:
     def set_field(self, field: str, values: dict[str, Any]) -> int:
         """Give records `values[id]` as `field` (ids not in `values` keep theirs), rewriting the file (streamed)
         only when some record changes; returns how many changed."""
+        self._close()
         changed = sum(1 for _, _, r in _read_lines(self.path) if r["id"] in values and r.get(field) != values[r["id"]])
         if changed:
             write_lines_atomic(self.path, (
