@@ -2,17 +2,16 @@
 
 The library and the CLI are the same thing: `vnsumm run` is `vnsumm.run`, `vnsumm clean` is
 `vnsumm.clean_articles(vnsumm.read_inputs(...))` then `vnsumm.write_cleaned`, `vnsumm score` is
-`vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`, `vnsumm check` is `vnsumm.check`,
-`vnsumm group` is `vnsumm.group`.
+`vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`, `vnsumm check` is `vnsumm.check`
+(stage: `vnsumm.factcheck`), `vnsumm group` is `vnsumm.group` (stage: `vnsumm.stories`).
 """
 
-from vnsumm.check import check, check_article, check_stage
 from vnsumm.clean import clean_article, clean_articles, clean_text, write_cleaned
 from vnsumm.digest import render_html, render_markdown
 from vnsumm.errors import ConfigError, ModelUnavailable
 from vnsumm.evaluate import EvalSet, dataset_set, evaluate, seed_set
 from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer
-from vnsumm.group import group, group_stage, story_ids
+from vnsumm.factcheck import check, check_article, check_stage
 from vnsumm.io import Fields, read_inputs
 from vnsumm.models import Seq2SeqEngine, build_input, encode_inputs, plan_batches, postprocess
 from vnsumm.options import Device, EngineName, Lang, OutputFormat, RunOptions, RunReport
@@ -20,6 +19,7 @@ from vnsumm.pipeline import run
 from vnsumm.records import Article
 from vnsumm.registry import ModelSpec, Registry, load_registry
 from vnsumm.scoring import score, score_files
+from vnsumm.stories import group, group_stage, story_ids
 from vnsumm.summarize import Seq2SeqSummarizer, Summarizer, load_summarizer, summarize_stage
 from vnsumm.text import normalize, split_sentences, syllables
 from vnsumm.translate import Translator, load_translator, translate_stage

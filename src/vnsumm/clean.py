@@ -288,7 +288,7 @@ def clean_article(article: Article, common: frozenset[str] = frozenset()) -> Art
                    publisher=article.publisher or result.publisher, warnings=warnings, lead=opening(text))
 
 
-LEAD_SYLLABLES = 200  # what story grouping compares (see group.py), and a headline-less page's display title
+LEAD_SYLLABLES = 150  # what story grouping compares (see stories.py), and a headline-less page's display title
 
 
 def opening(text: str) -> str:

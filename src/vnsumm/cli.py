@@ -162,7 +162,7 @@ def check(
         Path("out/checked.jsonl"),
 ) -> None:
     """Check an output's numbers, dates, amounts, percentages and names against its source, record by record."""
-    from vnsumm.check import check as check_file
+    from vnsumm.factcheck import check as check_file
 
     if not records.is_file():
         raise fail(f"{records}: no such file")
@@ -181,7 +181,7 @@ def group_command(
         Path("out/grouped.jsonl"),
 ) -> None:
     """Group articles that report the same story: each record gets a `story` id (the grouping stage alone)."""
-    from vnsumm.group import group as group_file
+    from vnsumm.stories import group as group_file
 
     if not records.is_file():
         raise fail(f"{records}: no such file")

@@ -13,17 +13,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from vnsumm.check import check_article
 from vnsumm.clean import sample_common
 from vnsumm.digest import digest_name, render, shown
 from vnsumm.errors import ConfigError
-from vnsumm.group import story_ids
+from vnsumm.factcheck import check_article
 from vnsumm.io import count_inputs, expand_inputs, iter_inputs
 from vnsumm.local_engine import Engine, ProgressSink, local_groups
 from vnsumm.options import EngineName, Lang, RunOptions, RunReport
 from vnsumm.records import Article
 from vnsumm.registry import ModelSpec, load_registry
 from vnsumm.store import Done, OutputStore, write_text_atomic
+from vnsumm.stories import story_ids
 from vnsumm.summarize import with_length
 from vnsumm.version import __version__
 
@@ -154,17 +154,28 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
                 report.count_warnings(group)
         except KeyboardInterrupt:
             report.interrupted = True
-        prune = options.prune and not report.interrupted
-        if store.repeats or prune:  # otherwise every id is in the file once already
-            report.pruned = store.compact((lambda key: key in seen) if prune else None)
-        changed = report.summarized or report.failed or report.pruned or \
-            any(done.ok and not done.grouped for done in index.values())
-        if options.group and changed:  # over the whole store: today's articles may continue yesterday's stories
-            regroup(store)
-        current, stamp = _digests_current(store, options)
-        digests = [Path(options.out) / digest_name(f.value, options.lang.value) for f in options.formats]
-        if not current:
-            digests = write_digests(map(shown, store.iter_records()), options)
-            write_text_atomic(Path(options.out) / DIGEST_STAMP, stamp)
-    report.outputs = [store.path, *digests]
+        try:
+            report.outputs = [store.path, *finish(store, options, report, seen, index)]
+        except KeyboardInterrupt:  # the records are saved; compaction, grouping and digests wait for the next run
+            report.interrupted = True
+            report.outputs = [store.path]
     return report
+
+
+def finish(store: OutputStore, options: RunOptions, report: RunReport, seen: set[str],
+           index: dict[str, Done]) -> list[Path]:
+    """After the articles: compact the store (dropping ids not `seen` with --prune), regroup its stories, and
+    rebuild the digests; each step only when the store changed. Returns the digests' main files."""
+    prune = options.prune and not report.interrupted
+    if store.repeats or prune:  # otherwise every id is in the file once already
+        report.pruned = store.compact((lambda key: key in seen) if prune else None)
+    changed = report.summarized or report.failed or report.pruned or \
+        any(done.ok and not done.grouped for done in index.values())
+    if options.group and changed:  # over the whole store: today's articles may continue yesterday's stories
+        regroup(store)
+    current, stamp = _digests_current(store, options)
+    if current:
+        return [Path(options.out) / digest_name(f.value, options.lang.value) for f in options.formats]
+    digests = write_digests(map(shown, store.iter_records()), options)
+    write_text_atomic(Path(options.out) / DIGEST_STAMP, stamp)
+    return digests

@@ -26,10 +26,10 @@ class Article:
     translator: dict[str, Any] | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
-    # Facts an output states that its source lacks: {"field", "kind", "text"} (see check.py); empty when all are.
+    # Facts an output states that its source lacks: {"field", "kind", "text"} (see factcheck.py); empty when all are.
     unsupported: list[dict[str, str]] = field(default_factory=list)
     lead: str | None = None  # the opening of the cleaned text (clean.opening): kept for grouping and display
-    story: str | None = None  # articles reporting the same story share it (see group.py)
+    story: str | None = None  # articles reporting the same story share it (see stories.py)
     content_hash: str | None = None  # what the input said (see fingerprint)
     settings: str | None = None  # which models and options made the summary (see pipeline.settings_key)
 

@@ -133,7 +133,7 @@ def summarize_stage(articles: Sequence[Article], summarizer: Summarizer, progres
 
 
 def _fall_back(articles: list[Article], fallback: Summarizer) -> list[Article]:
-    from vnsumm.check import Source, unsupported
+    from vnsumm.factcheck import Source, unsupported
 
     done = []
     for article in articles:

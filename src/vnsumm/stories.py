@@ -1,12 +1,12 @@
 """Grouping stage: articles that report the same story share a `story` id.
 
-What identifies a story is what its headline and lead say: their tone-folded syllables and syllable pairs, the
-names and figures in them, weighted by TF-IDF over the run (scikit-learn). Candidate pairs come from a sparse
-product of those vectors (each article meets only the articles it shares terms with; terms found in a large share
-of the run are left out of it), pairs published far apart are cut, and clusters are merged by average link: two
-groups join only when their articles are similar on average, so one shared topic word cannot chain unrelated stories
-together. Exact copies (the same headline, lead and date) are one node. Deterministic: no randomness, and ties are
-broken by article id, so the input order never matters.
+What identifies a story is what its headline and lead say: their tone-folded syllables and syllable pairs, the names
+and figures in them, hashed and weighted by TF-IDF over the run (scikit-learn). Candidate pairs come from a sparse
+product of those vectors over the terms found in a few articles (each article meets only the articles it shares such
+a term with; a term in many articles is a topic, not a story), pairs published far apart are cut, and clusters are
+merged by average link: two groups join only when their articles are similar on average, so one shared topic word
+cannot chain unrelated stories together. Exact copies (the same headline, lead and date) are one node.
+Deterministic: no randomness, and ties are broken by article id, so the input order never matters.
 """
 
 from __future__ import annotations
@@ -21,31 +21,28 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from vnsumm.check import facts
 from vnsumm.clean import opening
 from vnsumm.records import Article
 from vnsumm.text import fold_tones, syllables
 
-THRESHOLD = 0.14  # average cosine at which two groups are one story (see benchmarks/group_bench.py)
+THRESHOLD = 0.14  # average cosine at which two groups are one story (see benchmarks/stories_bench.py)
 MAX_DAYS_APART = 30  # articles dated further apart report different events, however alike
-COMMON_TERM_SHARE = 0.05  # terms in more of the run than this find no candidates (they are topics, not stories)
+STORY_TERM_ARTICLES = 50  # terms in more articles than this find no candidates (a topic, not a story)
 CANDIDATE_FLOOR = 0.1  # pairs less similar than this are not kept as candidates
-NEIGHBOURS = 20  # most candidates kept per article (its most similar): bounds memory on runs of any size
-_BLOCK = 2_000  # rows per block of the sparse product
+NEIGHBOURS = 10  # most candidates kept per article (its most similar): bounds memory on runs of any size
+PREFILTER = 30  # pairs per article scored in full: those sharing the most story terms
+_BLOCK = 1_000  # rows per block of the sparse product
+_PAIRS = 200_000  # candidate pairs scored at a time
+HASHED_TERMS = 2**22  # terms are hashed into this many columns: no vocabulary held in memory
 
 
 def story_terms(title: str | None, lead: str | None) -> list[str]:
-    """Terms of an article's headline (counted twice) and lead: syllables, syllable pairs, names, figures."""
-    title, lead = title or "", opening(lead or "")
+    """Terms of an article's headline (counted twice) and opening: tone-folded syllables and syllable pairs (the
+    pairs stand for words and names: Hà Nội, Tiến Linh)."""
     terms: list[str] = []
-    for text, weight in ((title, 2), (lead, 1)):
+    for text, weight in ((title or "", 2), (opening(lead or ""), 1)):
         tokens = syllables(fold_tones(text))
         terms += (tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]) * weight
-    for fact in facts(f"{title}\n{lead}"):
-        if fact.kind == "name":
-            terms.append("name:" + " ".join(syllables(fold_tones(fact.text))))
-        elif not (fact.kind == "number" and isinstance(fact.value, float) and fact.value < 10):
-            terms.append(f"{fact.kind}:{fact.value}")  # small counts say little about which story it is
     return terms
 
 
@@ -72,7 +69,7 @@ class _Node:
 def story_ids(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[str]:
     """A story id per article: the id of the story's first article (by date, then id), whatever the input order."""
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
     keys: dict[str, int] = {}
     nodes: list[_Node] = []
@@ -80,8 +77,7 @@ def story_ids(articles: Sequence[Article], threshold: float = THRESHOLD) -> list
     # Nodes are numbered in id order, so that ties (and so the result) never depend on the input order.
     for index in sorted(range(len(articles)), key=lambda i: articles[i].id):
         article = articles[index]
-        key = hashlib.sha1(json.dumps([fold_tones(article.title or "").lower(), fold_tones(_lead(article)).lower(),
-                                       article.date]).encode()).hexdigest()
+        key = hashlib.sha1(json.dumps([article.title, _lead(article), article.date]).encode()).hexdigest()
         if key in keys:
             nodes[keys[key]].members.append(index)
             continue
@@ -91,9 +87,13 @@ def story_ids(articles: Sequence[Article], threshold: float = THRESHOLD) -> list
     ids = [a.id for a in articles]
     clusters = [[i] for i in range(len(nodes))]
     if len(nodes) > 1:
-        # Terms are made as the vectorizer asks for them: only the sparse matrix is held, never the term lists.
-        vectors = TfidfVectorizer(analyzer=lambda doc: doc, sublinear_tf=True, dtype=np.float32).fit_transform(
-            story_terms(a.title, _lead(a)) for a in firsts)
+        # Terms are made as the vectorizer asks for them and hashed: only the sparse matrix is held, never the term
+        # lists or a vocabulary.
+        hashing = HashingVectorizer(analyzer=lambda doc: doc, n_features=HASHED_TERMS, alternate_sign=False,
+                                    norm=None, dtype=np.float32)
+        counts = hashing.transform(story_terms(a.title, _lead(a)) for a in firsts)
+        vectors = TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32).tocsr()
+        del counts
         clusters = _average_link(nodes, _candidates(vectors, nodes), threshold)
     story = [""] * len(articles)
     for cluster in clusters:
@@ -110,28 +110,35 @@ def _candidates(vectors: Any, nodes: list[_Node]) -> dict[tuple[int, int], float
 
     n = vectors.shape[0]
     df = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    # Terms shared by a large part of the run (topics, function words) would pair everything with everything.
-    rare = vectors[:, np.flatnonzero(df <= max(20, COMMON_TERM_SHARE * n))]
-    full = vectors.tocsr()
+    # Terms of one article pair nothing; terms of many (topics, function words) would pair everything with everything.
+    rare = vectors[:, np.flatnonzero((df >= 2) & (df <= STORY_TERM_ARTICLES))].tocsr()
     days = np.array([np.nan if node.day is None else node.day for node in nodes])
     similar: dict[tuple[int, int], float] = {}
     for start in range(0, n, _BLOCK):
-        shared = (rare[start:start + _BLOCK] @ rare.T).tocoo()  # which pairs share a rare term
-        rows, cols = shared.row + start, shared.col
+        shared = (rare[start:start + _BLOCK] @ rare.T).tocoo()  # which pairs share a story term, and how much
+        rows, cols, weights = shared.row + start, shared.col, shared.data
         apart = np.abs(days[rows] - days[cols])  # NaN (a date unknown) compares False: kept
         keep = (rows < cols) & ~(apart > MAX_DAYS_APART)
-        rows, cols = rows[keep], cols[keep]
-        scores = np.asarray(full[rows].multiply(full[cols]).sum(axis=1)).ravel()  # cosine on all terms
+        rows, cols, weights = rows[keep], cols[keep], weights[keep]
+        # Each article's PREFILTER pairs that share the most story terms get their cosine on all terms.
+        rows, cols, _ = _best_per_row(rows, cols, weights, PREFILTER)
+        scores = np.concatenate([np.asarray(vectors[rows[i:i + _PAIRS]].multiply(vectors[cols[i:i + _PAIRS]])
+                                            .sum(axis=1)).ravel() for i in range(0, len(rows), _PAIRS)]
+                                or [np.zeros(0, dtype=np.float32)])
         keep = scores >= CANDIDATE_FLOOR
-        rows, cols, scores = rows[keep], cols[keep], scores[keep]
-        # Each row's NEIGHBOURS best: sort by row, then by score descending, and keep each row's first ones.
-        order = np.lexsort((cols, -scores, rows))
-        rows, cols, scores = rows[order], cols[order], scores[order]
-        first = np.searchsorted(rows, rows, side="left")
-        best = np.arange(len(rows)) - first < NEIGHBOURS
-        for i, j, score in zip(rows[best].tolist(), cols[best].tolist(), scores[best].tolist(), strict=True):
-            similar[(i, j)] = score
+        rows, cols, scores = _best_per_row(rows[keep], cols[keep], scores[keep], NEIGHBOURS)
+        similar.update(zip(zip(rows.tolist(), cols.tolist(), strict=True), scores.tolist(), strict=True))
     return similar
+
+
+def _best_per_row(rows: Any, cols: Any, scores: Any, count: int) -> tuple[Any, Any, Any]:
+    """The `count` highest-scoring (row, col) pairs of each row (ties: lower col first)."""
+    import numpy as np
+
+    order = np.lexsort((cols, -scores, rows))
+    rows, cols, scores = rows[order], cols[order], scores[order]
+    best = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left") < count
+    return rows[best], cols[best], scores[best]
 
 
 def _average_link(nodes: list[_Node], similar: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:

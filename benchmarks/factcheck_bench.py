@@ -1,6 +1,6 @@
 """How well `vnsumm check` flags wrong facts and leaves right ones alone.
 
-    python benchmarks/check_bench.py ../shared/vietnews/dev.jsonl ../shared/translation/iwslt-tst2013-dev.jsonl
+    python benchmarks/factcheck_bench.py ../shared/vietnews/dev.jsonl ../shared/translation/iwslt-tst2013-dev.jsonl
 
 Vietnamese: sentences are copied from each article and checked against the article, unaltered, with one injected
 error (a number or a date changed to a value the article lacks, a proper name swapped for one from another
@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from vnsumm.check import Source, facts, unsupported
+from vnsumm.factcheck import Source, facts, unsupported
 from vnsumm.text import normalize, split_sentences
 
 NUMBER = re.compile(r"(?<![\w.,/-])\d+(?:[.,]\d+)*(?![\w/-])")

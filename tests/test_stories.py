@@ -9,7 +9,7 @@ from pathlib import Path
 from helpers import read_jsonl, vnsumm
 
 from vnsumm import Article
-from vnsumm.group import pairwise_f1, story_ids
+from vnsumm.stories import pairwise_f1, story_ids
 
 # Three events, told by several outlets in their own words (names, figures and wording of each event recur;
 # the two fires share a topic and a city, not an event).

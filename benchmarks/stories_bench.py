@@ -1,6 +1,6 @@
 """Story grouping against hand-made story clusters: pairwise precision, recall and F1 of "same story" decisions.
 
-    python benchmarks/group_bench.py ../shared/stories/dev.jsonl [--thresholds 0.12 0.14 0.16]
+    python benchmarks/stories_bench.py ../shared/stories/dev.jsonl [--thresholds 0.12 0.14 0.16]
 
 Articles are cleaned and grouped as `vnsumm run` groups them (headline and the opening of the cleaned text), in
 the file's order and in three shuffled orders (the result must not depend on order).
@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from vnsumm.clean import clean_articles
-from vnsumm.group import THRESHOLD, pairwise_f1, story_ids
 from vnsumm.records import Article
+from vnsumm.stories import THRESHOLD, pairwise_f1, story_ids
 
 
 def main() -> None:
