@@ -96,3 +96,16 @@ def test_group_command_on_any_jsonl(tmp_path: Path) -> None:
     grouped = read_jsonl(tmp_path / "grouped.jsonl")
     assert all(r["extra"] == 1 for r in grouped)  # records pass through whole, with `story` added
     assert pairwise_f1([r["story"] for r in grouped], gold)["f1"] == 1.0
+
+
+def test_in_place_tf_idf_is_scikit_learns() -> None:
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from vnsumm.stories import _tf_idf
+
+    counts = sp.random(40, 200, density=0.05, format="csr", random_state=1, dtype=np.float32)
+    counts.data = np.ceil(counts.data * 5)
+    expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts.copy()).toarray()
+    assert np.allclose(_tf_idf(counts.copy()).toarray(), expected, atol=1e-6)

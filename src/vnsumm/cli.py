@@ -108,7 +108,8 @@ def run(
         engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )
-    tune_process(device.value)
+    registry = load_registry(models)
+    tune_process(device.value, models=lang == Lang.en or registry.summarizer(summarizer).backend != "extractive")
     progress = RichProgress("summarizing", err)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:

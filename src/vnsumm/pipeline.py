@@ -73,9 +73,16 @@ def write_digests(records: Iterable[Article], options: RunOptions) -> list[Path]
 
 def regroup(store: OutputStore) -> None:
     """Story ids for every finished record of the store, from what grouping reads of them (title, lead, date)."""
-    records = [Article(id=a.id, source="", title=a.title, date=a.date, lead=a.lead, summary_vi=a.summary_vi)
-               for a in store.iter_records() if a.ok]
-    store.set_field("story", dict(zip((a.id for a in records), story_ids(records), strict=True)))
+    ids: list[str] = []
+
+    def finished() -> Iterator[Article]:
+        for record in store.iter_records():
+            if record.ok:
+                ids.append(record.id)
+                yield record
+
+    stories = story_ids(finished())  # streamed: the records are read once and not held
+    store.set_field("story", dict(zip(ids, stories, strict=True)))
 
 
 def _digests_current(store: OutputStore, options: RunOptions) -> tuple[bool, str]:

@@ -16,7 +16,7 @@ import hashlib
 import heapq
 import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -64,48 +64,78 @@ class _Node:
 
     members: list[int]
     day: int | None
+    first_id: str  # the smallest id of its articles: ties are broken by it, never by input order
 
 
-def story_ids(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[str]:
-    """A story id per article: the id of the story's first article (by date, then id), whatever the input order."""
+def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD) -> list[str]:
+    """A story id per article: the id of the story's first article (by date, then id), whatever the input order.
+    `articles` may be a stream (the store's records, read once): memory holds ids, dates and the term matrix,
+    never the articles."""
     import numpy as np
-    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+    from sklearn.feature_extraction.text import HashingVectorizer
 
+    ids: list[str] = []
+    dates: list[str] = []
     keys: dict[str, int] = {}
     nodes: list[_Node] = []
-    firsts: list[Article] = []  # one article per node, whose terms stand for it
-    # Nodes are numbered in id order, so that ties (and so the result) never depend on the input order.
-    for index in sorted(range(len(articles)), key=lambda i: articles[i].id):
-        article = articles[index]
-        key = hashlib.sha1(json.dumps([article.title, _lead(article), article.date]).encode()).hexdigest()
-        if key in keys:
-            nodes[keys[key]].members.append(index)
-            continue
-        keys[key] = len(nodes)
-        nodes.append(_Node([index], _day(article.date)))
-        firsts.append(article)
-    ids = [a.id for a in articles]
+
+    def terms_of_new_nodes() -> Iterator[list[str]]:
+        for index, article in enumerate(articles):
+            ids.append(article.id)
+            dates.append(article.date or "9999")
+            lead = _lead(article)
+            key = hashlib.sha1(json.dumps([article.title, lead, article.date]).encode()).hexdigest()
+            if key in keys:
+                node = nodes[keys[key]]
+                node.members.append(index)
+                node.first_id = min(node.first_id, article.id)
+                continue
+            keys[key] = len(nodes)
+            nodes.append(_Node([index], _day(article.date), article.id))
+            yield story_terms(article.title, lead)
+
+    # Terms are made as the vectorizer asks for them and hashed: only the sparse matrix is held, never the term
+    # lists or a vocabulary.
+    hashing = HashingVectorizer(analyzer=lambda doc: doc, n_features=HASHED_TERMS, alternate_sign=False, norm=None,
+                                dtype=np.float32)
+    terms = terms_of_new_nodes()
+    first = next(terms, None)
+    if first is None:
+        return []  # no articles
+    counts = hashing.transform(itertools.chain([first], terms))
     clusters = [[i] for i in range(len(nodes))]
     if len(nodes) > 1:
-        # Terms are made as the vectorizer asks for them and hashed: only the sparse matrix is held, never the term
-        # lists or a vocabulary.
-        hashing = HashingVectorizer(analyzer=lambda doc: doc, n_features=HASHED_TERMS, alternate_sign=False,
-                                    norm=None, dtype=np.float32)
-        counts = hashing.transform(story_terms(a.title, _lead(a)) for a in firsts)
-        vectors = TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32).tocsr()
-        del counts
-        clusters = _average_link(nodes, _candidates(vectors, nodes), threshold)
-    story = [""] * len(articles)
+        rank = np.argsort(np.argsort(np.array([node.first_id for node in nodes], dtype=object)))
+        clusters = _average_link(nodes, _candidates(_tf_idf(counts), nodes, rank), threshold, rank)
+    del counts
+    story = [""] * len(ids)
     for cluster in clusters:
-        members = sorted((m for node in cluster for m in nodes[node].members),
-                         key=lambda m: (articles[m].date or "9999", ids[m]))
+        members = sorted((m for node in cluster for m in nodes[node].members), key=lambda m: (dates[m], ids[m]))
         for member in members:
             story[member] = ids[members[0]]
     return story
 
 
-def _candidates(vectors: Any, nodes: list[_Node]) -> dict[tuple[int, int], float]:
-    """Cosine of node pairs that share uncommon terms, at least CANDIDATE_FLOOR, not too far apart in time."""
+def _tf_idf(counts: Any) -> Any:
+    """Sublinear TF-IDF, rows of unit length (as scikit-learn's TfidfTransformer(sublinear_tf=True) computes it),
+    in place: the run's largest matrix is never copied."""
+    import numpy as np
+
+    counts = counts.tocsr()
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+    np.log(counts.data, out=counts.data)
+    counts.data += 1
+    counts.data *= idf[counts.indices]
+    norms = np.sqrt(np.add.reduceat(counts.data ** 2, counts.indptr[:-1])) if counts.nnz else np.zeros(0)
+    counts.data /= np.repeat(np.where(norms > 0, norms, 1), np.diff(counts.indptr)).astype(np.float32)
+    return counts
+
+
+def _candidates(vectors: Any, nodes: list[_Node], rank: Any) -> dict[tuple[int, int], float]:
+    """Cosine of node pairs that share uncommon terms, at least CANDIDATE_FLOOR, not too far apart in time; a pair
+    is kept when it is among the NEIGHBOURS best of either node (so the set never depends on node numbering)."""
     import numpy as np
 
     n = vectors.shape[0]
@@ -118,30 +148,31 @@ def _candidates(vectors: Any, nodes: list[_Node]) -> dict[tuple[int, int], float
         shared = (rare[start:start + _BLOCK] @ rare.T).tocoo()  # which pairs share a story term, and how much
         rows, cols, weights = shared.row + start, shared.col, shared.data
         apart = np.abs(days[rows] - days[cols])  # NaN (a date unknown) compares False: kept
-        keep = (rows < cols) & ~(apart > MAX_DAYS_APART)
-        rows, cols, weights = rows[keep], cols[keep], weights[keep]
-        # Each article's PREFILTER pairs that share the most story terms get their cosine on all terms.
-        rows, cols, _ = _best_per_row(rows, cols, weights, PREFILTER)
+        keep = (rows != cols) & ~(apart > MAX_DAYS_APART)
+        # Each node's PREFILTER pairs that share the most story terms get their cosine on all terms.
+        rows, cols, _ = _best_per_row(rows[keep], cols[keep], weights[keep], PREFILTER, rank)
         scores = np.concatenate([np.asarray(vectors[rows[i:i + _PAIRS]].multiply(vectors[cols[i:i + _PAIRS]])
                                             .sum(axis=1)).ravel() for i in range(0, len(rows), _PAIRS)]
                                 or [np.zeros(0, dtype=np.float32)])
         keep = scores >= CANDIDATE_FLOOR
-        rows, cols, scores = _best_per_row(rows[keep], cols[keep], scores[keep], NEIGHBOURS)
-        similar.update(zip(zip(rows.tolist(), cols.tolist(), strict=True), scores.tolist(), strict=True))
+        rows, cols, scores = _best_per_row(rows[keep], cols[keep], scores[keep], NEIGHBOURS, rank)
+        low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+        similar.update(zip(zip(low.tolist(), high.tolist(), strict=True), scores.tolist(), strict=True))
     return similar
 
 
-def _best_per_row(rows: Any, cols: Any, scores: Any, count: int) -> tuple[Any, Any, Any]:
-    """The `count` highest-scoring (row, col) pairs of each row (ties: lower col first)."""
+def _best_per_row(rows: Any, cols: Any, scores: Any, count: int, rank: Any) -> tuple[Any, Any, Any]:
+    """The `count` highest-scoring (row, col) pairs of each row (ties: the col of lower rank first)."""
     import numpy as np
 
-    order = np.lexsort((cols, -scores, rows))
+    order = np.lexsort((rank[cols], -scores, rows))
     rows, cols, scores = rows[order], cols[order], scores[order]
     best = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left") < count
     return rows[best], cols[best], scores[best]
 
 
-def _average_link(nodes: list[_Node], similar: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
+def _average_link(nodes: list[_Node], similar: dict[tuple[int, int], float], threshold: float,
+                  rank: Any) -> list[list[int]]:
     """Agglomerative clustering over the candidate pairs: the two groups with the highest average similarity (node
     pairs that are not candidates count as 0; copies weigh as many articles) merge while it is at least
     `threshold`."""
@@ -163,10 +194,14 @@ def _average_link(nodes: list[_Node], similar: dict[tuple[int, int], float], thr
             return 0.0
         return links[a].get(b, 0.0) / (size[a] * size[b])
 
-    heap = [(-average(i, j), i, j) for i in links for j in links[i] if i < j]
+    def entry(a: int, b: int) -> tuple[float, int, int, int, int]:  # ties go to the pair of lower ranks
+        a, b = (a, b) if rank[a] < rank[b] else (b, a)
+        return -average(a, b), int(rank[a]), int(rank[b]), a, b
+
+    heap = [entry(i, j) for i in links for j in links[i] if i < j]
     heapq.heapify(heap)
     while heap:
-        negative, a, b = heapq.heappop(heap)
+        negative, _, _, a, b = heapq.heappop(heap)
         if a not in members or b not in members or -negative != average(a, b):
             continue  # a stale entry: one side has merged since
         if -negative < threshold:
@@ -183,7 +218,7 @@ def _average_link(nodes: list[_Node], similar: dict[tuple[int, int], float], thr
             links[a][other] = links[other][a] = links[a].get(other, 0.0) + total
         links[a].pop(b, None)
         for other in links[a]:
-            heapq.heappush(heap, (-average(a, other), min(a, other), max(a, other)))
+            heapq.heappush(heap, entry(a, other))
     return sorted(members.values())
 
 

@@ -49,10 +49,12 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def tune_process(device: str = "cpu") -> None:
+def tune_process(device: str = "cpu", models: bool = True) -> None:
     """What a batch run of vnsumm sets for its whole process (CLI and Ray workers): quiet library logs, and on CPU
-    the allocator setting and one torch thread per usable core (read by torch when it starts)."""
+    the allocator setting and one torch thread per usable core (read by torch when it starts). `models`: whether
+    the run loads a model; the allocator setting is for its batches, and a run without one (the extractive
+    summarizer, no translation) keeps glibc's default, which hands large freed blocks back."""
     quiet_libraries()
-    if device in ("cpu", "auto"):
+    if device in ("cpu", "auto") and models:
         reuse_freed_memory()
         os.environ.setdefault("OMP_NUM_THREADS", str(usable_cores()))
