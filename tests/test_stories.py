@@ -89,11 +89,13 @@ def test_group_command_on_any_jsonl(tmp_path: Path) -> None:
     articles, gold = event_articles()
     feed = tmp_path / "articles.jsonl"
     feed.write_text("".join(json.dumps({"id": a.id, "title": a.title, "text": a.text, "date": a.date,
-                                        "extra": 1}, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+                                        "extra": 1}, ensure_ascii=False) + "\n" for a in articles) + "{torn\n",
+                    encoding="utf-8")
     done = vnsumm("group", str(feed), "--out", str(tmp_path / "grouped.jsonl"))
-    assert done.returncode == 0, done.stderr
-    assert f"{len(articles)} articles in 3 stories" in done.stderr
-    grouped = read_jsonl(tmp_path / "grouped.jsonl")
+    assert done.returncode == 1, done.stderr  # the torn line failed, the others are grouped
+    assert f"{len(articles)} articles in 3 stories; 1 lines could not be read" in done.stderr
+    *grouped, torn = read_jsonl(tmp_path / "grouped.jsonl")
+    assert "malformed JSON line" in torn["error"] and "story" not in torn
     assert all(r["extra"] == 1 for r in grouped)  # records pass through whole, with `story` added
     assert pairwise_f1([r["story"] for r in grouped], gold)["f1"] == 1.0
 

@@ -186,8 +186,10 @@ def group_command(
 
     if not records.is_file():
         raise fail(f"{records}: no such file")
-    count, stories = group_file(records, output)
-    err.print(f"{count} articles in {stories} stories; wrote {output}", markup=False)
+    count, stories, failed = group_file(records, output)
+    failures = f"; {failed} lines could not be read (see their `error`)" if failed else ""
+    err.print(f"{count} articles in {stories} stories{failures}; wrote {output}", markup=False)
+    raise typer.Exit(1 if failed else 0)
 
 
 def _score_table(title: str, scores: dict[str, Any]) -> Table:

@@ -229,21 +229,40 @@ def group_stage(articles: Sequence[Article], threshold: float = THRESHOLD) -> li
     return [replace(a, story=next(stories)) if a.ok else a for a in articles]
 
 
-def group(path: Path, out: Path) -> tuple[int, int]:
+def group(path: Path, out: Path) -> tuple[int, int, int]:
     """`vnsumm group`: the JSONL records of `path` written to `out` with a `story` id each; returns how many
-    articles and stories. Records need `id` and `text` (or `lead` or `summary_vi`); `title` and `date` help.
-    Malformed lines are left out (a torn last line of a killed writer, say)."""
-    from vnsumm.io import load_jsonl
+    articles, stories and failed lines. Records need `id` and `text` (or `lead` or `summary_vi`); `title` and `date`
+    help. A malformed line or a record that is not an object is written as an `error` record in its place."""
     from vnsumm.store import write_lines_atomic
 
-    records = [r for r in load_jsonl(path) if isinstance(r, dict)]
-    articles = [Article(id=str(r.get("id", i)), source=str(path), text=str(r.get("text") or ""),
-                        title=r.get("title"), date=str(r["date"]) if r.get("date") else None,
-                        summary_vi=r.get("summary_vi"), lead=r.get("lead")) for i, r in enumerate(records)]
-    stories = story_ids(articles)
-    write_lines_atomic(out, (json.dumps({**r, "story": s}, ensure_ascii=False) + "\n"
-                             for r, s in zip(records, stories, strict=True)))
-    return len(records), len(set(stories))
+    records: list[dict[str, Any]] = []
+    failed: set[int] = set()
+    with path.open(encoding="utf-8", errors="replace", newline="\n") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                problem = None if isinstance(record, dict) else "the line is not a JSON object"
+            except json.JSONDecodeError as exc:
+                problem = f"malformed JSON line ({exc.msg})"
+            if problem:
+                failed.add(len(records))
+                record = {"error": f"{path}:{lineno}: {problem}"}
+            records.append(record)
+
+    def text(record: dict[str, Any], name: str) -> str | None:
+        value = record.get(name)
+        return str(value) if value not in (None, "") else None
+
+    articles = [(i, Article(id=text(r, "id") or f"{path.stem}:{i + 1}", source=str(path), text=text(r, "text") or "",
+                            title=text(r, "title"), date=text(r, "date"), summary_vi=text(r, "summary_vi"),
+                            lead=text(r, "lead")))
+                for i, r in enumerate(records) if i not in failed]
+    stories = dict(zip((i for i, _ in articles), story_ids(a for _, a in articles), strict=True))
+    write_lines_atomic(out, (json.dumps({**r, "story": stories[i]} if i in stories else r, ensure_ascii=False) + "\n"
+                             for i, r in enumerate(records)))
+    return len(articles), len(set(stories.values())), len(failed)
 
 
 def pairwise_f1(predicted: Iterable[str], gold: Iterable[str]) -> dict[str, float]:
