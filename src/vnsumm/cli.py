@@ -163,12 +163,13 @@ def check(
         Path("out/checked.jsonl"),
 ) -> None:
     """Check an output's numbers, dates, amounts, percentages and names against its source, record by record."""
+    from vnsumm.factcheck import KINDS
     from vnsumm.factcheck import check as check_file
 
     if not records.is_file():
         raise fail(f"{records}: no such file")
     counts = check_file(records, source_field, output_field, lang.value, output)
-    kinds = ", ".join(f"{counts[k]} {k}" for k in ("number", "amount", "percent", "date", "name") if counts[k])
+    kinds = ", ".join(f"{counts[k]} {k}" for k in KINDS if counts[k])
     failed = f"; {counts['failed']} failed (see their `error`)" if counts["failed"] else ""
     err.print(f"{counts['flagged']} of {counts['records']} records state facts their source lacks"
               + (f" ({kinds})" if kinds else "") + f"{failed}; wrote {output}", markup=False)
