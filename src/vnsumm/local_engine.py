@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from vnsumm.clean import clean_articles
-from vnsumm.extractive import ExtractiveSummarizer
+from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer
 from vnsumm.options import RunOptions, Unsupported
 from vnsumm.records import Article
 from vnsumm.registry import ModelSpec
-from vnsumm.summarize import Summarizer, load_summarizer, summarize_stage
+from vnsumm.summarize import LENGTHS, Summarizer, load_summarizer, summarize_stage
 from vnsumm.translate import load_translator, translate_stage
 
 
@@ -37,7 +37,8 @@ def fallback_summarizer(summarizer_spec: ModelSpec, options: RunOptions) -> Summ
     """The embedded extractive summarizer under `--unsupported fallback` (an extractive summary never needs one)."""
     if options.unsupported != Unsupported.fallback or summarizer_spec.backend == "extractive":
         return None
-    return ExtractiveSummarizer(name="extractive")
+    params = LENGTHS[options.length.value][0] if options.length else {}  # the length the user asked for
+    return ExtractiveSummarizer(ExtractiveParams(**params), name="extractive")
 
 
 def local_groups(pending: Iterator[Article], common: frozenset[str], summarizer_spec: ModelSpec,
