@@ -184,15 +184,22 @@ class OutputStore:
 
 
     def set_field(self, field: str, values: dict[str, Any]) -> int:
-        """Give records `values[id]` as `field` (ids not in `values` keep theirs), rewriting the file (streamed)
-        only when some record changes; returns how many changed."""
+        """Give records `values[id]` as `field` (ids not in `values` keep theirs), in one streamed rewrite of the
+        file (unchanged records are copied as they were); returns how many changed."""
         self._close()
-        changed = sum(1 for _, _, r in _read_lines(self.path) if r["id"] in values and r.get(field) != values[r["id"]])
-        if changed:
-            write_lines_atomic(self.path, (
-                json.dumps({**r, field: values[r["id"]]}, ensure_ascii=False) + "\n" if r["id"] in values
-                else (line if line.endswith("\n") else line + "\n")
-                for _, line, r in _read_lines(self.path)))
+        changed = 0
+
+        def lines() -> Iterator[str]:
+            nonlocal changed
+            for _, line, record in _read_lines(self.path):
+                key = record["id"]
+                if key in values and record.get(field) != values[key]:
+                    changed += 1
+                    yield json.dumps({**record, field: values[key]}, ensure_ascii=False) + "\n"
+                else:
+                    yield line if line.endswith("\n") else line + "\n"
+
+        write_lines_atomic(self.path, lines())
         return changed
 
 
