@@ -299,16 +299,15 @@ def check(path: Path, source_field: str, output_field: str, lang: str, out: Path
     """`vnsumm check`: each JSONL record of `path` written to `out` with the `unsupported` facts of its
     `output_field` against its `source_field`. A malformed line or a record without a text source gets `error`
     instead (the others go on). Returns counts: `records`, `flagged`, `failed` and one per kind of fact."""
+    from vnsumm.io import jsonl_values
     from vnsumm.store import write_lines_atomic
 
     counts: Counter[str] = Counter()
 
-    def checked(lineno: int, line: str) -> dict[str, Any]:
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
+    def checked(lineno: int, record: Any, problem: str | None) -> dict[str, Any]:
+        if problem:
             counts["failed"] += 1
-            return {"error": f"{path}:{lineno}: malformed JSON line ({exc.msg})"}
+            return {"error": f"{path}:{lineno}: {problem}"}
         if not isinstance(record, dict) or not isinstance(record.get(source_field), str):
             counts["failed"] += 1
             fields = ", ".join(sorted(record)[:12]) if isinstance(record, dict) else "not an object"
@@ -322,11 +321,9 @@ def check(path: Path, source_field: str, output_field: str, lang: str, out: Path
         return record
 
     def lines() -> Iterator[str]:
-        with path.open(encoding="utf-8", errors="replace", newline="\n") as handle:
-            for lineno, line in enumerate(handle, start=1):
-                if line.strip():
-                    counts["records"] += 1
-                    yield json.dumps(checked(lineno, line), ensure_ascii=False) + "\n"
+        for lineno, record, problem in jsonl_values(path):
+            counts["records"] += 1
+            yield json.dumps(checked(lineno, record, problem), ensure_ascii=False) + "\n"
 
     write_lines_atomic(out, lines())
     return counts

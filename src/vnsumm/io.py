@@ -281,6 +281,19 @@ def count_inputs(paths: Iterable[str]) -> int | None:
     return total
 
 
+def jsonl_values(path: Path) -> Iterator[tuple[int, Any, str | None]]:
+    """Each non-blank line of a JSONL file, streamed: (line number, its JSON value, None), or (line number, None,
+    "malformed JSON line (why)") for a line that does not parse. Lines end at "\\n" only."""
+    with Path(path).open(encoding="utf-8", errors="replace", newline="\n") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield lineno, json.loads(line), None
+            except json.JSONDecodeError as exc:
+                yield lineno, None, f"malformed JSON line ({exc.msg})"
+
+
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
     """Records of a JSONL file; a torn last line (a killed writer) and malformed lines are skipped."""
     if not path.exists():

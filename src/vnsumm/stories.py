@@ -233,23 +233,16 @@ def group(path: Path, out: Path) -> tuple[int, int, int]:
     """`vnsumm group`: the JSONL records of `path` written to `out` with a `story` id each; returns how many
     articles, stories and failed lines. Records need `id` and `text` (or `lead` or `summary_vi`); `title` and `date`
     help. A malformed line or a record that is not an object is written as an `error` record in its place."""
+    from vnsumm.io import jsonl_values
     from vnsumm.store import write_lines_atomic
 
     records: list[dict[str, Any]] = []
     failed: set[int] = set()
-    with path.open(encoding="utf-8", errors="replace", newline="\n") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                problem = None if isinstance(record, dict) else "the line is not a JSON object"
-            except json.JSONDecodeError as exc:
-                problem = f"malformed JSON line ({exc.msg})"
-            if problem:
-                failed.add(len(records))
-                record = {"error": f"{path}:{lineno}: {problem}"}
-            records.append(record)
+    for lineno, record, problem in jsonl_values(path):
+        if problem or not isinstance(record, dict):
+            failed.add(len(records))
+            record = {"error": f"{path}:{lineno}: {problem or 'the line is not a JSON object'}"}
+        records.append(record)
 
     def text(record: dict[str, Any], name: str) -> str | None:
         value = record.get(name)
