@@ -114,9 +114,10 @@ def _key(line: str) -> str:
     return " ".join(fold_tones(line).lower().split())
 
 
-def _iso(day: str, month: str, year: str) -> str | None:
+def iso_date(day: str, month: str, year: str, *, earliest: int = 1900) -> str | None:
+    """Day, month and year as ISO 8601, or None when they cannot be a date (of `earliest` to 2100)."""
     d, m, y = int(day), int(month), int(year)
-    if 1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100:
+    if 1 <= d <= 31 and 1 <= m <= 12 and earliest <= y <= 2100:
         return f"{y:04d}-{m:02d}-{d:02d}"
     return None
 
@@ -125,7 +126,7 @@ def find_date(text: str) -> str | None:
     """First plausible date in `text` as ISO 8601 (dd/mm/yyyy, dd-mm-yyyy, 'ngày d tháng m năm y')."""
     for pattern in (_DATE, _DATE_WORDS):
         for match in pattern.finditer(text):
-            if iso := _iso(*match.groups()):
+            if iso := iso_date(*match.groups()):
                 return iso
     return None
 
@@ -247,14 +248,14 @@ def lede_date(lines: list[str]) -> str | None:
     if match is None:
         return None
     text = "\n".join(lines)
-    full = [iso for m in _DATE.finditer(text) if (iso := _iso(*m.groups()))]
+    full = [iso for m in _DATE.finditer(text) if (iso := iso_date(*m.groups()))]
     years = [int(iso[:4]) for iso in full] or [int(y) for y in _YEAR_WORDS.findall(text)]
     if not years:
         return None
     year = max(years)
     day, month = match.group(1), match.group(2)
-    date = _iso(day, month, str(year))
-    if date is not None and full and date < max(full) and (later := _iso(day, month, str(year + 1))):
+    date = iso_date(day, month, str(year))
+    if date is not None and full and date < max(full) and (later := iso_date(day, month, str(year + 1))):
         return later
     return date
 

@@ -146,8 +146,7 @@ def _fold_name(text: str) -> str:
 
 def _bare(text: str) -> str:
     """Lowercase letters without any marks (Hà Nội -> hanoi once spaces go), đ as d."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _bare_cased(text).lower()
 
 
 def _bare_cased(text: str) -> str:

@@ -15,6 +15,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from vnsumm.clean import iso_date
 from vnsumm.records import Article
 from vnsumm.text import fold_tones, normalize
 
@@ -39,8 +40,7 @@ PHOTO_STORY_CHARS = 1_000  # a body shorter than its captions is a photo story
 
 
 def _iso(year: str, month: str, day: str) -> str | None:
-    y, m, d = int(year), int(month), int(day)
-    return f"{y:04d}-{m:02d}-{d:02d}" if 1990 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31 else None
+    return iso_date(day, month, year, earliest=1990)  # older "dates" in a page's markup or URL are other numbers
 
 
 def _iso_prefix(value: Any) -> str | None:
