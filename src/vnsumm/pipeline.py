@@ -53,12 +53,16 @@ def pick_engine(options: RunOptions) -> Engine:
     return local_groups
 
 
+def digest_paths(options: RunOptions) -> list[Path]:
+    """The digests' main files in the output folder, one per format."""
+    return [Path(options.out) / digest_name(f.value, options.lang.value) for f in options.formats]
+
+
 def write_digests(records: Iterable[Article], options: RunOptions) -> list[Path]:
     """Digests of every record in the store (this run's and earlier runs'); returns their main files. Pages of
     an earlier, larger digest that this one no longer has are removed."""
     records = list(records)
     out = Path(options.out)
-    written = []
     for fmt in options.formats:
         pages = render(fmt.value, records, options.lang.value)
         for relative, content in pages.items():
@@ -67,8 +71,7 @@ def write_digests(records: Iterable[Article], options: RunOptions) -> list[Path]
             for stale in (out / "digest").glob("*.html"):
                 if f"digest/{stale.name}" not in pages:
                     stale.unlink()
-        written.append(out / digest_name(fmt.value, options.lang.value))
-    return written
+    return digest_paths(options)
 
 
 def regroup(store: OutputStore) -> None:
@@ -94,9 +97,8 @@ def _digests_current(store: OutputStore, options: RunOptions) -> tuple[bool, str
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
     stamp = digest.hexdigest()
-    paths = [Path(options.out) / digest_name(f.value, options.lang.value) for f in options.formats]
     stamp_file = Path(options.out) / DIGEST_STAMP
-    current = all(p.exists() for p in paths) and stamp_file.exists() and stamp_file.read_text() == stamp
+    current = all(p.exists() for p in digest_paths(options)) and stamp_file.exists() and stamp_file.read_text() == stamp
     return current, stamp
 
 
@@ -182,7 +184,7 @@ def finish(store: OutputStore, options: RunOptions, report: RunReport, seen: set
         regroup(store)
     current, stamp = _digests_current(store, options)
     if current:
-        return [Path(options.out) / digest_name(f.value, options.lang.value) for f in options.formats]
+        return digest_paths(options)
     digests = write_digests(map(shown, store.iter_records()), options)
     write_text_atomic(Path(options.out) / DIGEST_STAMP, stamp)
     return digests
