@@ -203,6 +203,11 @@ def printable(name: str) -> str:
     return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 
+def _unreadable(stem: str, shown: str, exc: OSError | UnreadableInput) -> Article:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return Article(id=stem, source=shown).fail(f"{shown}: {reason}")
+
+
 def read_path(path: str, fields: Fields = Fields()) -> Iterator[Article]:
     """Articles from one file (or `-`). Bad input yields an Article with `error` set; it never raises."""
     shown = printable(path)
@@ -215,15 +220,13 @@ def read_path(path: str, fields: Fields = Fields()) -> Iterator[Article]:
         try:
             yield from _jsonl_rows(_jsonl_lines(path), shown, stem, fields)
         except (OSError, UnreadableInput) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            yield Article(id=stem, source=shown).fail(f"{shown}: {reason}")
+            yield _unreadable(stem, shown, exc)
         return
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
         text = decode(data)
     except (OSError, UnreadableInput) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        yield Article(id=stem, source=shown).fail(f"{shown}: {reason}")
+        yield _unreadable(stem, shown, exc)
         return
     if path == "-" and text.lstrip().startswith("{"):
         yield from _jsonl_rows(text.split("\n"), shown, stem, fields)
