@@ -65,6 +65,11 @@ class Story:
     def size(self) -> int:
         return 1 + len(self.others)
 
+    @property
+    def flagged(self) -> bool:
+        """Whether an article of the story states a fact its source lacks."""
+        return any(a.unsupported for a in (self.first, *self.others))
+
 
 def _clearness(article: Article) -> tuple[bool, bool, int, str]:
     """What makes an article the one to show: no flagged facts, a headline, a fuller summary; then its id."""
@@ -150,7 +155,7 @@ def render_markdown(records: Sequence[Article], lang: str = "en") -> str:
     counts = chrome["counts"].format(articles=sum(s.size for s in found), stories=len(found))
     lines = [f"# {chrome['heading']} ({LANGUAGES.get(lang, lang)})", "",
              counts + (f", {chrome['failed'].format(n=len(failed))}" if failed else "") + ".", ""]
-    if flagged := sum(any(a.unsupported for a in (s.first, *s.others)) for s in found):
+    if flagged := sum(s.flagged for s in found):
         lines += [f"{chrome['flagged'].format(n=flagged)} **{chrome['like_this']}**⚠.", ""]
     for story in found[:MARKDOWN_STORIES]:
         article = story.first
@@ -235,7 +240,7 @@ def render_html_pages(records: Sequence[Article], lang: str = "en") -> dict[str,
     common = {
         "lang": lang, "language": LANGUAGES.get(lang, lang), "chrome": chrome, "failed": failed[:FAILED_SHOWN],
         "failed_count": len(failed), "article_count": sum(s.size for s in found), "story_count": len(found),
-        "flagged": sum(any(a.unsupported for a in (s.first, *s.others)) for s in found),
+        "flagged": sum(s.flagged for s in found),
     }
     if len(found) <= PAGE_STORIES:
         return {"digest.html": template.render(**common, stories=found, pages=[], index=None)}
