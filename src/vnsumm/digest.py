@@ -88,8 +88,9 @@ def stories(records: Sequence[Article]) -> list[Story]:
         first, *others = sorted(members, key=_clearness)
         found.append(Story(story_id, first, sorted(others, key=lambda a: (a.date or "", a.id))))
     found.sort(key=lambda s: (-s.size, s.id))
-    found.sort(key=lambda s: s.date or "", reverse=True)  # stable: within a date, larger stories first
-    return [s for s in found if s.date] + [s for s in found if not s.date]
+    # Stable: within a date, larger stories first; undated ones ("") sort last.
+    found.sort(key=lambda s: s.date or "", reverse=True)
+    return found
 
 
 def display_title(article: Article, lang: str) -> tuple[str, bool]:
