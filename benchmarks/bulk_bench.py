@@ -22,13 +22,14 @@ import sys
 import time
 from pathlib import Path
 
+from vnsumm.io import load_jsonl
 from vnsumm.text import split_sentences
 
 
 def build_input(dataset: Path, articles: int, path: Path, mixed: bool) -> None:
     """Copies of the dataset's articles; or, `mixed`, articles made of a title and eight sentences drawn at random
     from the whole dataset (every article distinct, as in a real bulk run, with no stories to find)."""
-    rows = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_jsonl(dataset)
     sentences = [s for row in rows for s in split_sentences(row["text"])]
     rng = random.Random(0)
     with path.open("w", encoding="utf-8") as handle:

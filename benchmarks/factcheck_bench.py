@@ -12,7 +12,6 @@ changed. Prints the share flagged per case and the time to check 10,000 records.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import time
@@ -20,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from vnsumm.factcheck import Source, facts, unsupported
+from vnsumm.io import load_jsonl
 from vnsumm.text import normalize, split_sentences
 
 NUMBER = re.compile(r"(?<![\w.,/-])\d+(?:[.,]\d+)*(?![\w/-])")
@@ -85,7 +85,7 @@ def rewritten(sentence: str) -> str | None:
 
 
 def vietnamese(path: Path, rng: random.Random) -> dict[str, list[bool]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_jsonl(path)
     names = sorted({f.text for row in rows for f in facts(row["text"]) if f.kind == "name"})
     flagged: dict[str, list[bool]] = defaultdict(list)
     for row in rows:
@@ -104,8 +104,7 @@ def vietnamese(path: Path, rng: random.Random) -> dict[str, list[bool]]:
 
 def english(path: Path, rng: random.Random) -> dict[str, list[bool]]:
     flagged: dict[str, list[bool]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        pair = json.loads(line)
+    for pair in load_jsonl(path):
         source = Source.of(pair["vi"])
         flagged["EN correct translation"].append(bool(unsupported(pair["en"], source, "en")))
         variant = changed_number(pair["en"], rng, pair["vi"])
@@ -124,7 +123,7 @@ def main() -> None:
     results = {**vietnamese(args.vietnews, rng), **english(args.translation, rng)}
     for case, flags in results.items():
         print(f"{case:28s} {sum(flags):6d} of {len(flags):6d} flagged  {100 * sum(flags) / len(flags):6.1f}%")
-    rows = [json.loads(line) for line in args.vietnews.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_jsonl(args.vietnews)
     start = time.perf_counter()
     for i in range(10_000):
         row = rows[i % len(rows)]

@@ -10,12 +10,11 @@ site's own name or its domain), boilerplate lines leaked, and pages lost.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from pathlib import Path
 
 from vnsumm.clean import clean_articles
-from vnsumm.io import read_inputs
+from vnsumm.io import load_jsonl, read_inputs
 from vnsumm.text import fold_tones, normalize
 
 
@@ -28,7 +27,7 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--show", action="store_true", help="print each page's misses")
     args = parser.parse_args()
-    truths = [json.loads(line) for line in (args.folder / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    truths = load_jsonl(args.folder / "truth.jsonl")
     tally = {"headline": [0, 0], "date": [0, 0], "body lines": [0, 0], "lead": [0, 0], "publisher": [0, 0],
              "boilerplate leaked": [0, 0], "pages lost": [0, 0]}
     for truth in truths:

@@ -9,12 +9,12 @@ the file's order and in three shuffled orders (the result must not depend on ord
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
 from pathlib import Path
 
 from vnsumm.clean import clean_articles
+from vnsumm.io import load_jsonl
 from vnsumm.records import Article
 from vnsumm.stories import THRESHOLD, pairwise_f1, story_ids
 
@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("stories", type=Path)
     parser.add_argument("--thresholds", type=float, nargs="*", default=[THRESHOLD])
     args = parser.parse_args()
-    rows = [json.loads(line) for line in args.stories.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_jsonl(args.stories)
     articles = clean_articles([Article(id=r["id"], source=r["source"], text=r["text"], title=r.get("title"),
                                        date=r.get("date")) for r in rows])
     gold = {r["id"]: r["story"] for r in rows}
