@@ -19,7 +19,7 @@ from typing import Any
 
 from vnsumm.evaluate import seed_set
 from vnsumm.io import load_jsonl
-from vnsumm.models.transformers_backend import model_dtype
+from vnsumm.models.transformers_generator import model_dtype
 
 VIT5_BASE_SHAPE: dict[str, Any] = dict(  # VietAI/vit5-base: T5 v1.1 layout, 36,096-token vocabulary, ~226M parameters
     vocab_size=36096, d_model=768, d_kv=64, d_ff=2048, num_layers=12, num_decoder_layers=12, num_heads=12,

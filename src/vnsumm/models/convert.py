@@ -13,9 +13,9 @@ import re
 import shutil
 from pathlib import Path
 
+from vnsumm.backends.seq2seq import Seq2SeqSpec
 from vnsumm.errors import ModelUnavailable
 from vnsumm.models.weights import snapshot_commit
-from vnsumm.registry import ModelSpec
 
 MARKER = "vnsumm-conversion.json"
 
@@ -55,13 +55,13 @@ def is_sealed(folder: Path, required: tuple[str, ...] = ("model.bin", "config.js
     return True
 
 
-def conversion_dir(spec: ModelSpec, path: Path, quantization: str) -> Path:
+def conversion_dir(spec: Seq2SeqSpec, path: Path, quantization: str) -> Path:
     revision = snapshot_commit(path) or _folder_fingerprint(path)
     slug = re.sub(r"[^\w.-]+", "--", str(spec.model)).strip("-")[-80:]
     return ct2_cache_dir() / f"{slug}--{revision}--{quantization}"
 
 
-def convert_to_ct2(spec: ModelSpec, path: Path, quantization: str, *, force: bool = False) -> Path:
+def convert_to_ct2(spec: Seq2SeqSpec, path: Path, quantization: str, *, force: bool = False) -> Path:
     """Convert a transformers checkpoint once; a damaged conversion (or any, with `force`) is rebuilt."""
     target = conversion_dir(spec, path, quantization)
     if not force and is_sealed(target):

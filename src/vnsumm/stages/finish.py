@@ -1,0 +1,108 @@
+"""Store-level steps, run after the article stages over the whole store: compaction, story grouping, digests.
+Each runs only when the store changed, so a rerun that found nothing new rewrites nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from vnsumm.options import RunOptions, RunReport
+from vnsumm.output.digest import digest_name, shown, write_digests
+from vnsumm.records import Article
+from vnsumm.store import Done, OutputStore, write_text_atomic
+from vnsumm.version import __version__
+
+DIGEST_STAMP = ".vnsumm.digest"
+
+
+@dataclass
+class StoreState:
+    """What the store-level steps share: the store, this run's options and report, the ids this run read and the
+    store's index as the run found it."""
+
+    store: OutputStore
+    options: RunOptions
+    report: RunReport
+    seen: set[str]
+    index: dict[str, Done]
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        report = self.report
+        return bool(report.summarized or report.failed or report.pruned) or \
+            any(done.ok and not done.grouped for done in self.index.values())
+
+
+class StoreStep(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def __call__(self, state: StoreState) -> None: ...
+
+
+class CompactStore(StoreStep):
+    """One record per id (dropping ids this run did not read, with --prune); only when the file repeats an id."""
+
+    name = "compact"
+
+    def __call__(self, state: StoreState) -> None:
+        prune = state.options.prune and not state.report.interrupted
+        if state.store.repeats or prune:
+            state.report.pruned = state.store.compact((lambda key: key in state.seen) if prune else None)
+
+
+class GroupStories(StoreStep):
+    """Story ids over the whole store: today's articles may continue yesterday's stories."""
+
+    name = "group"
+
+    def __call__(self, state: StoreState) -> None:
+        if not state.changed:
+            return
+        from vnsumm.stories import story_ids  # scikit-learn is imported only by runs that group
+
+        ids: list[str] = []
+
+        def finished() -> Iterator[Article]:
+            for record in state.store.iter_records():
+                if record.ok:
+                    ids.append(record.id)
+                    yield record
+
+        stories = story_ids(finished())  # streamed: the records are read once and not held
+        state.store.set_field("story", dict(zip(ids, stories, strict=True)))
+
+
+class WriteDigests(StoreStep):
+    """The digests of every record in the store, left as they are when they were made from this very store file
+    with these options (a stamp of both says so)."""
+
+    name = "digest"
+
+    def _stamp(self, state: StoreState) -> str:
+        options = state.options
+        digest = hashlib.sha256(json.dumps([__version__, options.lang.value,
+                                            [f.value for f in options.formats]]).encode())
+        if state.store.path.exists():
+            with state.store.path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        return digest.hexdigest()
+
+    def __call__(self, state: StoreState) -> None:
+        options = state.options
+        out = Path(options.out)
+        paths = [out / digest_name(fmt, options.lang.value) for fmt in options.formats]
+        stamp, stamp_file = self._stamp(state), out / DIGEST_STAMP
+        if all(p.exists() for p in paths) and stamp_file.exists() and stamp_file.read_text() == stamp:
+            state.outputs += paths
+            return
+        state.outputs += write_digests([shown(r) for r in state.store.iter_records()], out, options.formats,
+                                       options.lang.value)
+        write_text_atomic(stamp_file, stamp)
