@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def cache_root() -> Path:
+    """vnsumm's own cache (CTranslate2 conversions, benchmark models): `$VNSUMM_CACHE`, else the XDG cache."""
+    if root := os.environ.get("VNSUMM_CACHE"):
+        return Path(root)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vnsumm"
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ from pathlib import Path
 from vnsumm.backends.seq2seq import Seq2SeqSpec
 from vnsumm.errors import ModelUnavailable
 from vnsumm.models.weights import snapshot_commit
+from vnsumm.runtime import cache_root
 
 MARKER = "vnsumm-conversion.json"
 
 
 def ct2_cache_dir() -> Path:
-    root = os.environ.get("VNSUMM_CACHE") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "vnsumm"
-    return Path(root) / "ct2"
+    return cache_root() / "ct2"
 
 
 def _folder_fingerprint(path: Path) -> str:

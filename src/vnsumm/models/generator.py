@@ -12,13 +12,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from vnsumm.backends import Seq2SeqSpec
 from vnsumm.errors import ConfigError
 from vnsumm.models.weights import locate_model, snapshot_commit, unavailable
+from vnsumm.options import Device
 from vnsumm.records import ModelIdentity
 
 if TYPE_CHECKING:
     from vnsumm.runtime import Runtime
-
-DEVICES = ("auto", "cpu", "cuda", "mps")
-
 
 class TokenGenerator(Protocol):
     """What a backend's generator does: input token ids in, generated token ids out (no decoder start, no padding)."""
@@ -50,8 +48,8 @@ def encode_inputs(spec: Seq2SeqSpec, tokenizer: Any, texts: Sequence[str]) -> li
 
 def resolve_device(spec: Seq2SeqSpec, device: str = "auto") -> str:
     """auto -> cuda, else mps, else cpu, as the entry's backend sees them."""
-    if device not in DEVICES:
-        raise ConfigError(f"device {device!r} is not one of {', '.join(DEVICES)}")
+    if device not in {d.value for d in Device}:
+        raise ConfigError(f"device {device!r} is not one of {', '.join(d.value for d in Device)}")
     cuda, mps = spec.visible_devices()
     if device == "auto":
         return "cuda" if cuda else ("mps" if mps else "cpu")
