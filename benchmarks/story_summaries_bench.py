@@ -112,7 +112,8 @@ def main() -> None:
                         date=r.get("date"), story=str(r["story"])) for r in rows]
     if args.clean:
         articles = clean_articles(articles)
-    references: dict[str, tuple[str, ...]] = {str(r["story"]): (r["ref1"], r["ref2"]) for r in load_jsonl(args.summaries)}
+    references: dict[str, tuple[str, ...]] = {str(r["story"]): (r["ref1"], r["ref2"])
+                                              for r in load_jsonl(args.summaries)}
     by_story: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         by_story[article.story or article.id].append(article)
