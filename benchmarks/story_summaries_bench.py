@@ -175,6 +175,9 @@ def main() -> None:
          f"over repeats: R1 {min(r['rouge1'] for r in per_repeat):.2f}-{max(r['rouge1'] for r in per_repeat):.2f},"
          f" R2 {min(r['rouge2'] for r in per_repeat):.2f}-{max(r['rouge2'] for r in per_repeat):.2f}")
     defaults = {k: asdict(MultiDocParams())[k] for k in names}
+    best_all = max(range(len(grid)), key=lambda g: (sum(table[g].values()), -g))
+    print(f"best grid point on all dev stories: {grid[best_all]} "
+          f"(R1+R2 {statistics.fmean(table[best_all].values()):.2f})")
     print(f"defaults: {defaults}; grid of {len(grid)} points; most picked: "
           + "; ".join(f"{grid[g]} x{n}" for g, n in chosen.most_common(3)))
 

@@ -34,13 +34,13 @@ class MultiDocParams:
     min_syllables: int = 6  # shorter lines are captions, bylines, sub-heads
     position_weight: float = 4.0  # the prior for an article's opening sentences ...
     position_decay: float = 2.0  # ... decays as exp(-position / decay)
-    title_weight: float = 1.5  # the share of a sentence's bigrams that the headlines hold, times this
-    single_weight: float = 0.1  # a bigram only one article states still counts a little (two-article stories)
+    title_weight: float = 2.0  # the share of a sentence's bigrams that the headlines hold, times this
+    single_weight: float = 0.2  # a bigram only one article states still counts a little (two-article stories)
     length_power: float = 0.5  # coverage divided by length ** power: long sentences pay for their room
     redundancy: float = 0.5  # skip a sentence more than this share of whose bigrams are covered already
 
 
-_SENTENCE_CHARS = 400  # longer than almost any news sentence: how far into a line `count` sentences may reach
+_SENTENCE_CHARS = 250  # about twice a news sentence: how far into a line `count` sentences reach, as a rule
 
 
 def leading_sentences(text: str, count: int) -> list[str]:
