@@ -97,8 +97,18 @@ def test_one_article_story_keeps_its_articles_summary() -> None:
     assert summary.summary_vi == article.summary_vi and summary.summarizer == article.summarizer
     assert summary.sources == (("a",),)
     article.summary_vi = None  # not summarized yet: the embedded single-article summary, sentences of the article
-    [summary] = summarize_stories([article])
+    [summary_now] = summarize_stories([article])
+    assert summary_now.key != summary.key  # the article's summary changed, so the story's did
+    summary = summary_now
     assert summary.sentences and all(s in flat(article.text) for s in summary.sentences)
+
+
+def test_a_story_of_short_lines_still_gets_a_summary() -> None:
+    articles = [Article(id="x", source="x.txt", text="Mưa lớn ở Hà Nội.", story="s"),
+                Article(id="y", source="y.txt", text="Hà Nội mưa lớn.\nẢnh: TTXVN", story="s")]
+    [summary] = summarize_stories(articles)
+    assert summary.sentences and len(summary.sources) == len(summary.sentences)
+    assert summarize_stories([]) == []
 
 
 def test_stories_are_grouped_by_story_and_failed_articles_left_out() -> None:
@@ -177,6 +187,18 @@ def test_seq2seq_reads_the_openings_joined_and_is_fact_checked() -> None:
     assert summary.sources[0] == ("b",)  # drawn from the article that shares most of its words
 
 
+class Silent(Inventing):
+    def summarize(self, texts: Sequence[str], titles: Sequence[str | None] | None = None,
+                  progress: Any = None) -> list[str]:
+        return [" " for _ in texts]
+
+
+def test_a_model_that_says_nothing_is_replaced_by_the_embedded_selection() -> None:
+    [summary] = summarize_stories(story_articles(), summarizer=Silent())
+    assert summary.summarizer["name"] == "multidoc-extractive"
+    assert summary.sentences == summarize_stories(story_articles())[0].sentences
+
+
 def test_translator_gives_the_english_summary() -> None:
     translator = Recording()
     [summary] = summarize_stories(story_articles(), translator=translator)
@@ -217,6 +239,26 @@ def test_file_command_names_the_fields_when_the_story_field_is_wrong(tmp_path: P
     with pytest.raises(ConfigError, match="translator"):
         summarize_stories_file(source, tmp_path / "out.jsonl", story_field="cluster", lang="en")
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_file_command_with_tiny_seq2seq_models_writes_bilingual_cited_records(tiny_registry: Path,
+                                                                              tmp_path: Path) -> None:
+    from vnsumm.registry import load_registry
+    from vnsumm.summarize import load_summarizer
+    from vnsumm.translate import load_translator
+
+    registry = load_registry(tiny_registry)
+    summarizer = load_summarizer(registry.summarizer("tiny-vit5"), device="cpu")
+    translator = load_translator(registry.translator("tiny-envit5"), device="cpu")
+    rows = [{"id": a.id, "title": a.title, "text": a.text, "story": "fire"} for a in story_articles()]
+    out = tmp_path / "out.jsonl"
+    assert summarize_stories_file(write_jsonl(tmp_path / "in.jsonl", rows), out, lang="en", summarizer=summarizer,
+                                  translator=translator) == (3, 1, 0)
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    summary = StorySummary.from_json(record)  # random weights: structure, never quality
+    assert summary.summarizer == summarizer.identity() and summary.translator == translator.identity()
+    assert summary.summary_en and len(summary.sources) == len(summary.sentences)
+    assert all(cited and set(cited) <= {"a", "b", "c"} for cited in summary.sources)
 
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "stories"

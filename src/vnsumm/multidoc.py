@@ -17,7 +17,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vnsumm.text import normalize, split_sentences, syllables
 
@@ -116,6 +116,8 @@ def _candidates(docs: Sequence[Doc], params: MultiDocParams) -> tuple[list[_Cand
 def select(docs: Sequence[Doc], params: MultiDocParams = MultiDocParams()) -> list[tuple[str, list[str]]]:
     """The summary: (sentence, ids of the articles that print it) in reading order."""
     candidates, df = _candidates(docs, params)
+    if not candidates and params.min_syllables > 1:  # nothing but short lines: better those than nothing
+        return select(docs, replace(params, min_syllables=1))
     n = len(docs)
     # Weight of a bigram: the share of the other articles that state it too, plus a floor for unshared ones.
     share, floor = (1 / (n - 1), params.single_weight) if n > 1 else (0.0, 1.0)

@@ -59,7 +59,7 @@ class StorySummary:
 
     @property
     def sentences(self) -> list[str]:
-        return self.summary_vi.split("\n")
+        return self.summary_vi.split("\n") if self.summary_vi else []
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)
@@ -93,25 +93,29 @@ def stories_of(articles: Iterable[Article]) -> dict[str, list[Article]]:
 
 def story_key(articles: Sequence[Article], settings: Mapping[str, Any]) -> str:
     """What a story's summary depends on: its articles (ids and what they say) and the settings that made it."""
-    payload = json.dumps([[a.id, a.content_hash or a.fingerprint()] for a in articles] + [dict(settings)],
+    rows: list[list[str | None]] = [[a.id, a.content_hash or a.fingerprint()] for a in articles]
+    if len(articles) == 1:  # a one-article story's summary is its article's, made before this stage
+        rows[0] += [articles[0].summary_vi, articles[0].summary_en]
+    payload = json.dumps([*rows, dict(settings)],
                          ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def _cited_by(sentence: str, articles: Sequence[Article]) -> list[str]:
-    """Ids of the articles that print `sentence`; for a sentence none prints (a model's), the articles sharing
-    most of its syllable bigrams (what it is most likely drawn from)."""
-    printed = [a.id for a in articles if sentence in " ".join(a.text.split())]
-    if printed:
-        return printed
-    tokens = syllables(sentence)
-    grams = set(itertools.pairwise(tokens))
-    overlap = {}
-    for a in articles:
-        words = syllables(a.text)
-        overlap[a.id] = len(grams & set(itertools.pairwise(words)))
-    best = max(overlap.values(), default=0)
-    return [i for i, n in overlap.items() if n == best] if best else [articles[0].id]
+def _citations(sentences: Sequence[str], articles: Sequence[Article]) -> list[tuple[str, list[str]]]:
+    """Each sentence with the ids of the articles that print it; for a sentence none prints (a model's), the
+    articles sharing most of its syllable bigrams (what it is most likely drawn from)."""
+    flat = {a.id: " ".join(a.text.split()) for a in articles}
+    bigrams = {a.id: set(itertools.pairwise(syllables(a.text))) for a in articles}
+    cited = []
+    for sentence in sentences:
+        printed = [i for i, text in flat.items() if sentence in text]
+        if not printed:
+            grams = set(itertools.pairwise(syllables(sentence)))
+            overlap = {i: len(grams & words) for i, words in bigrams.items()}
+            best = max(overlap.values())
+            printed = [i for i, n in overlap.items() if n == best] if best else [articles[0].id]
+        cited.append((sentence, printed))
+    return cited
 
 
 def _title(articles: Sequence[Article], sources: Sequence[Sequence[str]]) -> str | None:
@@ -135,8 +139,8 @@ class _Stage:
         self.embedded = summarizer is None or summarizer.identity().get("backend") == "extractive"
         params = params or MultiDocParams()
         self.params = replace(params, target_syllables=round(params.target_syllables * LENGTHS[length]))
-        self.identity = {**EMBEDDED, "params": asdict(self.params)} if self.embedded \
-            else (summarizer.identity() if summarizer else {})
+        self.embedded_identity = {**EMBEDDED, "params": asdict(self.params)}
+        self.identity = self.embedded_identity if self.embedded or summarizer is None else summarizer.identity()
         self.translator_identity = translator.identity() if translator else None
         self.settings = {"summarizer": self.identity, "translator": self.translator_identity, "length": length}
 
@@ -169,7 +173,7 @@ class _Stage:
                 size += len(syllables(sentence))
             openings.append(" ".join(taken))
         [summary] = self.summarizer.summarize(["\n".join(openings)], [articles[0].title])
-        return [(s, _cited_by(s, articles)) for s in split_sentences(summary)]
+        return _citations(split_sentences(summary), articles)
 
     def summarize(self, story: str, articles: Sequence[Article], key: str) -> StorySummary:
         if len(articles) == 1:
@@ -177,6 +181,9 @@ class _Stage:
             picked = [(s, [articles[0].id]) for s in split_sentences(summary)]
         else:
             picked, identity = self.multi(articles), self.identity
+        if not picked:  # a model that said nothing: the embedded selection stands in, and the record says so
+            picked, identity = select([Doc(a.id, a.text, a.title) for a in articles], self.params), \
+                self.embedded_identity
         summary_vi = "\n".join(s for s, _ in picked)
         sources = tuple(tuple(cited) for _, cited in picked)
         # Extractive sentences are the articles' own: they state nothing the articles do not (as check_article).
@@ -228,8 +235,8 @@ def summarize_stories_file(path: Path, out: Path, story_field: str = "story", te
                            fields: Fields | None = None) -> tuple[int, int, int]:
     """`vnsumm summarize-stories`: the JSONL articles of `path`, grouped by their `story_field` (no grouping is
     done here), summarized story by story into `out`, one record per story; returns how many articles, stories and
-    failed lines. A line that cannot be read (malformed JSON, not an object, no text, no story) is written as an
-    `error` record in its place, as `vnsumm group` does; `lang="en"` needs a translator."""
+    failed lines. A line that cannot be read (malformed JSON, not an object, no text, no story) becomes an `error`
+    record (after the stories) naming the file and line; `lang="en"` needs a translator."""
     if lang not in ("vi", "en"):
         raise ConfigError(f"unknown language {lang!r} (choose vi or en)")
     if lang == "en" and translator is None:
