@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from vnsumm.errors import ConfigError
-from vnsumm.records import Article
+from vnsumm.records import Article, ModelIdentity
 from vnsumm.story_summaries import StorySummary, summarize_stories, summarize_stories_file
 from vnsumm.text import syllables
 
@@ -65,7 +65,7 @@ def test_sentences_are_verbatim_cite_every_article_printing_them_and_are_not_rep
     # The two reports of the fire's end say the same in near-identical words: only one is kept.
     ends = [s for s in summary.sentences if "khống chế được ngọn lửa" in s]
     assert len(ends) == 1
-    assert summary.summarizer["name"] == "multidoc-extractive" and summary.unsupported == ()
+    assert summary.summarizer.name == "multidoc-extractive" and summary.unsupported == ()
 
 
 def test_summary_draws_from_several_articles_and_opens_with_an_opening() -> None:
@@ -154,8 +154,8 @@ class Inventing:
     def __init__(self) -> None:
         self.inputs: list[str] = []
 
-    def identity(self) -> dict[str, Any]:
-        return {"name": "inventing", "backend": "transformers", "model": "test", "revision": None}
+    def identity(self) -> ModelIdentity:
+        return ModelIdentity("inventing", "transformers", "test")
 
     def summarize(self, texts: Sequence[str], titles: Sequence[str | None] | None = None,
                   progress: Any = None) -> list[str]:
@@ -168,8 +168,8 @@ class Recording:
     def __init__(self) -> None:
         self.texts: list[str | None] = []
 
-    def identity(self) -> dict[str, Any]:
-        return {"name": "recording", "backend": "test", "model": None, "revision": None}
+    def identity(self) -> ModelIdentity:
+        return ModelIdentity("recording", "test")
 
     def translate(self, texts: Sequence[str | None]) -> list[str | None]:
         self.texts += texts
@@ -195,7 +195,7 @@ class Silent(Inventing):
 
 def test_a_model_that_says_nothing_is_replaced_by_the_embedded_selection() -> None:
     [summary] = summarize_stories(story_articles(), summarizer=Silent())
-    assert summary.summarizer["name"] == "multidoc-extractive"
+    assert summary.summarizer.name == "multidoc-extractive"
     assert summary.sentences == summarize_stories(story_articles())[0].sentences
 
 
@@ -244,12 +244,11 @@ def test_file_command_names_the_fields_when_the_story_field_is_wrong(tmp_path: P
 def test_file_command_with_tiny_seq2seq_models_writes_bilingual_cited_records(tiny_registry: Path,
                                                                               tmp_path: Path) -> None:
     from vnsumm.registry import load_registry
-    from vnsumm.summarize import load_summarizer
-    from vnsumm.translate import load_translator
+    from vnsumm.runtime import Runtime
 
     registry = load_registry(tiny_registry)
-    summarizer = load_summarizer(registry.summarizer("tiny-vit5"), device="cpu")
-    translator = load_translator(registry.translator("tiny-envit5"), device="cpu")
+    summarizer = registry.summarizer("tiny-vit5").load_summarizer(Runtime("cpu"))
+    translator = registry.translator("tiny-envit5").load_translator(Runtime("cpu"))
     rows = [{"id": a.id, "title": a.title, "text": a.text, "story": "fire"} for a in story_articles()]
     out = tmp_path / "out.jsonl"
     assert summarize_stories_file(write_jsonl(tmp_path / "in.jsonl", rows), out, lang="en", summarizer=summarizer,

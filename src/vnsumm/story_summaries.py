@@ -22,22 +22,21 @@ from vnsumm.errors import ConfigError
 from vnsumm.factcheck import Source, unsupported
 from vnsumm.io import Fields, _row_article, jsonl_values
 from vnsumm.multidoc import Doc, MultiDocParams, leading_sentences, select
-from vnsumm.records import Article
+from vnsumm.records import Article, ModelIdentity
 from vnsumm.store import write_lines_atomic
-from vnsumm.summarize import LENGTHS as ARTICLE_LENGTHS
-from vnsumm.summarize import Summarizer
+from vnsumm.summarizer import Summarizer
 from vnsumm.text import split_sentences, syllables
 
 # --length scales MultiDocParams.target_syllables, the medium length (the human story summaries run about 180).
 LENGTHS = {"short": 0.5, "medium": 1.0, "long": 2.0}
 OPENING_SYLLABLES = 600  # what a seq2seq model reads of a story: about its 1024-token window, shared out
-EMBEDDED = {"name": "multidoc-extractive", "backend": "extractive", "model": None, "revision": None}
+EMBEDDED = ModelIdentity("multidoc-extractive", "extractive")
 
 
 class StoryTranslator(Protocol):
     """What the story stage asks of a translator (translate.Translator is one)."""
 
-    def identity(self) -> dict[str, Any]: ...
+    def identity(self) -> ModelIdentity: ...
 
     def translate(self, texts: Sequence[str | None]) -> list[str | None]: ...
 
@@ -53,8 +52,8 @@ class StorySummary:
     summary_en: str | None
     sources: tuple[tuple[str, ...], ...]
     unsupported: tuple[dict[str, str], ...]
-    summarizer: dict[str, Any]
-    translator: dict[str, Any] | None
+    summarizer: ModelIdentity
+    translator: ModelIdentity | None
     key: str  # hash of the articles' ids and content hashes and the settings: equal key, same summary
 
     @property
@@ -64,7 +63,8 @@ class StorySummary:
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)
         record.update(articles=list(self.articles), sources=[list(s) for s in self.sources],
-                      unsupported=list(self.unsupported))
+                      unsupported=list(self.unsupported), summarizer=self.summarizer.to_json(),
+                      translator=self.translator.to_json() if self.translator else None)
         return record
 
     def to_json(self) -> str:
@@ -77,8 +77,10 @@ class StorySummary:
         return cls(story=str(record["story"]), articles=tuple(record["articles"]), title=record.get("title"),
                    summary_vi=record["summary_vi"], summary_en=record.get("summary_en"),
                    sources=tuple(tuple(s) for s in record["sources"]),
-                   unsupported=tuple(record.get("unsupported") or ()), summarizer=record["summarizer"],
-                   translator=record.get("translator"), key=record["key"])
+                   unsupported=tuple(record.get("unsupported") or ()),
+                   summarizer=ModelIdentity.from_json(record["summarizer"]) or EMBEDDED,
+                   translator=ModelIdentity.from_json(record.get("translator")),
+                   key=record["key"])
 
 
 def stories_of(articles: Iterable[Article]) -> dict[str, list[Article]]:
@@ -136,22 +138,24 @@ class _Stage:
         if length not in LENGTHS:
             raise ValueError(f"unknown length {length!r} (choose from {', '.join(LENGTHS)})")
         self.summarizer, self.translator, self.length = summarizer, translator, length
-        self.embedded = summarizer is None or summarizer.identity().get("backend") == "extractive"
+        self.embedded = summarizer is None
         params = params or MultiDocParams()
         self.params = replace(params, target_syllables=round(params.target_syllables * LENGTHS[length]))
-        self.embedded_identity = {**EMBEDDED, "params": asdict(self.params)}
-        self.identity = self.embedded_identity if self.embedded or summarizer is None else summarizer.identity()
+        self.identity = EMBEDDED if summarizer is None else summarizer.identity()
         self.translator_identity = translator.identity() if translator else None
-        self.settings = {"summarizer": self.identity, "translator": self.translator_identity, "length": length}
+        self.settings = {"summarizer": self.identity.to_json(), "length": length,
+                         "params": asdict(self.params) if self.embedded else None,
+                         "translator": self.translator_identity and self.translator_identity.to_json()}
 
-    def single(self, article: Article) -> tuple[str, dict[str, Any]]:
+    def single(self, article: Article) -> tuple[str, ModelIdentity]:
         """A one-article story: its article's summary, made here when the article has none yet."""
         if article.summary_vi:  # the run summarized it already
             return article.summary_vi, article.summarizer or self.identity
         if self.summarizer is None:
-            from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer
+            from vnsumm.backends import fallback_spec
+            from vnsumm.options import Length
 
-            summarizer: Summarizer = ExtractiveSummarizer(ExtractiveParams(**ARTICLE_LENGTHS[self.length][0]))
+            summarizer = fallback_spec(Length(self.length)).load_summarizer()
         else:
             summarizer = self.summarizer
         [summary] = summarizer.summarize([article.text], [article.title])
@@ -182,12 +186,11 @@ class _Stage:
         else:
             picked, identity = self.multi(articles), self.identity
         if not picked:  # a model that said nothing: the embedded selection stands in, and the record says so
-            picked, identity = select([Doc(a.id, a.text, a.title) for a in articles], self.params), \
-                self.embedded_identity
+            picked, identity = select([Doc(a.id, a.text, a.title) for a in articles], self.params), EMBEDDED
         summary_vi = "\n".join(s for s, _ in picked)
         sources = tuple(tuple(cited) for _, cited in picked)
         # Extractive sentences are the articles' own: they state nothing the articles do not (as check_article).
-        found = [] if identity.get("backend") == "extractive" else \
+        found = [] if identity == EMBEDDED else \
             unsupported(summary_vi, Source.of("\n".join(f"{a.title or ''}\n{a.text}" for a in articles)))
         # A one-article story translated already in the run keeps that translation.
         english = articles[0].summary_en if len(articles) == 1 and articles[0].summary_vi == summary_vi \
