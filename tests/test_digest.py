@@ -71,7 +71,7 @@ def test_format_option_picks_outputs(tmp_path: Path) -> None:
                   "--format", "html")
     assert done.returncode == 0, done.stderr
     visible = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
-    assert visible == ["digest.html", "summaries.jsonl"]
+    assert visible == ["digest.html", "stories.jsonl", "summaries.jsonl"]
     bad = vnsumm("run", "seeds/", "--summarizer", "extractive", "--out", str(tmp_path), "--format", "pdf")
     assert bad.returncode == 2 and "pdf" in bad.stderr
 

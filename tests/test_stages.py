@@ -21,7 +21,8 @@ from vnsumm import (
     read_inputs,
 )
 from vnsumm.backends import fallback_spec
-from vnsumm.stages.finish import CompactStore, GroupStories, WriteDigests
+from vnsumm.stages.finish import CompactStore, WriteDigests
+from vnsumm.stages.stories import GroupStories, SummarizeStories
 
 SEED = ROOT / "seeds" / "001_90ddfd1562c07cf7.txt"
 
@@ -34,10 +35,11 @@ def test_plan_lists_every_stage_in_order(tiny_registry: Path, tmp_path: Path) ->
     assert [s.fields for s in english.stages if isinstance(s, CheckStage)] == [("summary_vi",),
                                                                                 ("summary_en", "title_en")]
     assert english.needs_models
-    assert [type(s) for s in english.store_steps] == [CompactStore, GroupStories, WriteDigests]
+    assert [type(s) for s in english.store_steps] == [CompactStore, GroupStories, SummarizeStories, WriteDigests]
     # The embedded summarizer copies sentences of its article: nothing to check, no model, no translation in vi.
     extractive = plan_run(RunOptions(lang="vi", out=tmp_path, summarizer="extractive", group=False), registry)
     assert [s.name for s in extractive.stages] == ["clean", "summarize"]
+    assert isinstance(extractive.stages[0], CleanStage) and not extractive.stages[0].first_sentences  # no stories
     assert not extractive.needs_models
     assert [type(s) for s in extractive.store_steps] == [CompactStore, WriteDigests]
     fallback = plan_run(RunOptions(lang="vi", out=tmp_path, summarizer="tiny-vit5", unsupported="fallback",

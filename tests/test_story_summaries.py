@@ -287,3 +287,32 @@ def test_dev_clusters_beat_round_robin_lead_with_verbatim_citations() -> None:
                        references)
     for kind in ("rouge1", "rouge2"):
         assert bench.mean(ours, list(references))[kind] > bench.mean(lead, list(references))[kind] + 1
+
+
+def test_a_run_writes_story_summaries_shows_them_cited_in_the_digest_and_reuses_them(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vnsumm.cli import app
+
+    rows = [{"id": a.id, "title": a.title, "text": a.text, "date": "2024-04-03"} for a in story_articles()]
+    rows.append({"id": "other", "title": "Giá vàng hôm nay tăng mạnh", "date": "2024-04-03",
+                 "text": "Giá vàng miếng SJC sáng nay tăng thêm 500.000 đồng mỗi lượng so với cuối tuần trước."})
+    feed = write_jsonl(tmp_path / "feed.jsonl", rows)
+    out = tmp_path / "out"
+    command = ["run", str(feed), "--lang", "vi", "--summarizer", "extractive", "--out", str(out)]
+    done = CliRunner().invoke(app, command)
+    assert done.exit_code == 0, done.output
+    summaries = {s.story: s for s in map(StorySummary.from_json, (out / "stories.jsonl").read_text().splitlines())}
+    [fire] = [s for s in summaries.values() if len(s.articles) == 3]
+    [gold] = [s for s in summaries.values() if s.articles == ("other",)]
+    assert set(fire.articles) == {"a", "b", "c"} and len(fire.sources) == len(fire.sentences) > 1
+    texts = {a.id: flat(a.text) for a in story_articles()}
+    assert all(any(sentence in texts[i] for i in cited) for sentence, cited in zip(fire.sentences, fire.sources,
+                                                                                    strict=True))
+    stored = {json.loads(line)["id"]: json.loads(line) for line in (out / "summaries.jsonl").read_text().splitlines()}
+    assert gold.summary_vi == stored["other"]["summary_vi"]  # a one-article story's summary is its article's
+    digest = (out / "digest.vi.md").read_text(encoding="utf-8")
+    assert "Tổng hợp từ cả 3 bài" in digest and f"- {fire.sentences[0]} (" in digest
+    before = (out / "stories.jsonl").read_bytes(), (out / "stories.jsonl").stat().st_mtime_ns
+    assert CliRunner().invoke(app, command).exit_code == 0  # nothing new: nothing summarized or written again
+    assert ((out / "stories.jsonl").read_bytes(), (out / "stories.jsonl").stat().st_mtime_ns) == before

@@ -3,7 +3,7 @@
 The library and the CLI are the same thing: `vnsumm run` is `vnsumm.run` (its stages planned by
 `vnsumm.plan_run`), `vnsumm clean` is `vnsumm.clean_articles(vnsumm.read_inputs(...))` then `vnsumm.write_cleaned`,
 `vnsumm score` is `vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`, `vnsumm check` is `vnsumm.check`,
-`vnsumm group` is `vnsumm.group`.
+`vnsumm group` is `vnsumm.group`, `vnsumm summarize-stories` is `vnsumm.summarize_stories`.
 """
 
 from vnsumm.backends import ExtractiveSpec, ModelSpecBase, Seq2SeqSpec
@@ -29,6 +29,7 @@ from vnsumm.stages.clean import CleanStage
 from vnsumm.stages.summarize import SummarizeStage, summarize_articles
 from vnsumm.stages.translate import TranslateStage, translate_articles
 from vnsumm.stories import group, story_ids
+from vnsumm.story_summaries import StorySummary, summarize_stories
 from vnsumm.summarizer import Summarizer
 from vnsumm.text import normalize, split_sentences, syllables
 from vnsumm.tuning import tune_process
@@ -61,6 +62,7 @@ __all__ = [
     "Seq2SeqSpec",
     "Seq2SeqSummarizer",
     "Stage",
+    "StorySummary",
     "SummarizeStage",
     "Summarizer",
     "TranslateStage",
@@ -92,6 +94,7 @@ __all__ = [
     "split_sentences",
     "story_ids",
     "summarize_articles",
+    "summarize_stories",
     "syllables",
     "translate_articles",
     "tune_process",

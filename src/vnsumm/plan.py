@@ -4,7 +4,7 @@ Per batch of articles (`RunPlan.stages`, run by a runner where it decides):
   clean -> summarize -> check the Vietnamese summary (with --unsupported fallback: re-summarize what it flags)
   -> translate (--lang en) -> check the English summary and title.
 Then over the whole store (`RunPlan.store_steps`, in this process):
-  compact -> group stories (--group) -> write the digests.
+  compact -> group stories and summarize each from all its articles (--group) -> write the digests.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from vnsumm.registry import Registry
 from vnsumm.stages.base import Stage
 from vnsumm.stages.check import CheckStage
 from vnsumm.stages.clean import CleanStage
-from vnsumm.stages.finish import CompactStore, GroupStories, StoreStep, WriteDigests
+from vnsumm.stages.finish import CompactStore, StoreStep, WriteDigests
+from vnsumm.stages.stories import GroupStories, SummarizeStories
 from vnsumm.stages.summarize import SummarizeStage
 from vnsumm.stages.translate import TranslateStage
 from vnsumm.version import __version__
@@ -54,14 +55,17 @@ def plan_run(options: RunOptions, registry: Registry, common: frozenset[str] = f
     summarizer = registry.summarizer(options.summarizer).with_length(options.length)
     translator = registry.translator(options.translator) if options.lang == Lang.en else None
     fallback = fallback_spec(options.length) if options.unsupported == Unsupported.fallback else None
-    stages: list[Stage] = [CleanStage(common), SummarizeStage(summarizer, runtime)]
+    summarize = SummarizeStage(summarizer, runtime)
+    translate = TranslateStage(translator, runtime) if translator is not None else None
+    # Story summaries select among the articles' first sentences: the clean stage keeps them.
+    stages: list[Stage] = [CleanStage(common, CleanStage.first_sentences if options.group else 0), summarize]
     if not summarizer.copies_source:  # sentences of the article state nothing it does not
         stages.append(CheckStage(("summary_vi",), fallback))
-    if translator is not None:
-        stages += [TranslateStage(translator, runtime), CheckStage(("summary_en", "title_en"))]
+    if translate is not None:
+        stages += [translate, CheckStage(("summary_en", "title_en"))]
     store_steps: list[StoreStep] = [CompactStore()]
     if options.group:
-        store_steps.append(GroupStories())
+        store_steps += [GroupStories(), SummarizeStories(summarize, translate, options.length)]
     store_steps.append(WriteDigests())
     return RunPlan(stages, store_steps, settings_key(summarizer, translator, options.lang, options.unsupported),
                    summarizer, translator)

@@ -56,6 +56,8 @@ class Article:
     unsupported: list[dict[str, str]] = field(default_factory=list)
     lead: str | None = None  # the opening of the cleaned text (clean.opening): kept for grouping and display
     story: str | None = None  # articles reporting the same story share it (see stories.py)
+    # The first sentences of the cleaned text: what its story's summary is drawn from (see story_summaries.py).
+    first_sentences: list[str] = field(default_factory=list)
     content_hash: str | None = None  # what the input said (see fingerprint)
     settings: str | None = None  # which models and options made the summary (see pipeline.settings_key)
 

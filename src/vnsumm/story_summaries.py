@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,6 +30,7 @@ from vnsumm.text import split_sentences, syllables
 # --length scales MultiDocParams.target_syllables, the medium length (the human story summaries run about 180).
 LENGTHS = {"short": 0.5, "medium": 1.0, "long": 2.0}
 OPENING_SYLLABLES = 600  # what a seq2seq model reads of a story: about its 1024-token window, shared out
+STORIES_FILE = "stories.jsonl"  # in a run's output folder
 EMBEDDED = ModelIdentity("multidoc-extractive", "extractive")
 
 
@@ -83,6 +84,18 @@ class StorySummary:
                    key=record["key"])
 
 
+def read_story_summaries(path: Path) -> Iterator[StorySummary]:
+    """The summaries of a stories file; lines that do not hold one are skipped (they are made again)."""
+    if not path.is_file():
+        return
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            try:
+                yield StorySummary.from_json(line)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+
+
 def stories_of(articles: Iterable[Article]) -> dict[str, list[Article]]:
     """Articles by story, in order of first appearance; an article without a story is a story of its own (keyed by
     its id). Failed articles belong to no story."""
@@ -130,8 +143,8 @@ def _title(articles: Sequence[Article], sources: Sequence[Sequence[str]]) -> str
     return next(iter(titled.values()), None)
 
 
-class _Stage:
-    """The settings of one call, resolved once."""
+class StorySummarizer:
+    """Summarizes stories one at a time with the settings of one call, resolved once."""
 
     def __init__(self, summarizer: Summarizer | None, translator: StoryTranslator | None, length: str,
                  params: MultiDocParams | None) -> None:
@@ -146,6 +159,9 @@ class _Stage:
         self.settings = {"summarizer": self.identity.to_json(), "length": length,
                          "params": asdict(self.params) if self.embedded else None,
                          "translator": self.translator_identity and self.translator_identity.to_json()}
+
+    def key(self, articles: Sequence[Article]) -> str:
+        return story_key(articles, self.settings)
 
     def single(self, article: Article) -> tuple[str, ModelIdentity]:
         """A one-article story: its article's summary, made here when the article has none yet."""
@@ -212,12 +228,12 @@ def summarize_stories(articles: Iterable[Article], *, summarizer: Summarizer | N
     summarizer reads the articles' openings joined. With a `translator`, `summary_en` is the summary in English.
     A summary in `reuse` whose key matches (same articles, same content, same settings) is returned as it is.
     """
-    stage = _Stage(summarizer, translator, length, params)
+    stage = StorySummarizer(summarizer, translator, length, params)
     known = {s.key: s for s in reuse}
     done: list[StorySummary] = []
     fresh: list[int] = []
     for story, members in stories_of(articles).items():
-        key = story_key(members, stage.settings)
+        key = stage.key(members)
         if key in known:
             done.append(known[key])
             continue

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from vnsumm.commands import IdField, Inputs, TextField, TitleField, app, err, fail
+from vnsumm.commands import IdField, Inputs, ModelsOpt, TextField, TitleField, app, err, fail
 from vnsumm.io import Fields
-from vnsumm.options import Lang
+from vnsumm.options import Device, Lang, Length
 
 
 @app.command()
@@ -70,3 +70,35 @@ def group_command(
     raise typer.Exit(1 if failed else 0)
 
 
+
+
+@app.command("summarize-stories")
+def summarize_stories_command(
+    records: Annotated[Path, typer.Argument(help="JSONL of articles whose story is given (id, title, text, story).")],
+    story_field: Annotated[str, typer.Option(help="Field holding the story id.")] = "story",
+    text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
+    lang: Annotated[Lang, typer.Option(help="vi, or en: also translate the summaries.")] = Lang.vi,
+    summarizer: Annotated[str | None, typer.Option(
+        help="Registry name (default: the embedded multi-document selection).")] = None,
+    translator: Annotated[str | None, typer.Option(help="Registry name (with --lang en).")] = None,
+    length: Annotated[Length, typer.Option(help="Summary length.")] = Length.medium,
+    models: ModelsOpt = None,
+    device: Annotated[Device, typer.Option(help="Where models run.")] = Device.auto,
+    output: Annotated[Path, typer.Option("--out", help="One record per story.")] = Path("out/stories.jsonl"),
+) -> None:
+    """One summary per story, drawn from all its articles, each sentence citing the articles it comes from."""
+    from vnsumm.registry import load_registry
+    from vnsumm.runtime import Runtime
+    from vnsumm.story_summaries import summarize_stories_file
+
+    registry = load_registry(models)
+    runtime = Runtime(device.value)
+    spec = registry.summarizer(summarizer) if summarizer else None
+    loaded = spec.load_summarizer(runtime) if spec is not None and not spec.copies_source else None
+    english = registry.translator(translator).load_translator(runtime) if lang == Lang.en else None
+    articles, stories, failed = summarize_stories_file(
+        records, output, story_field=story_field, lang=lang.value, summarizer=loaded, translator=english,
+        length=length.value, fields=Fields(text=text_field, id=id_field, title=title_field))
+    failures = f"; {failed} lines could not be read (see their `error`)" if failed else ""
+    err.print(f"{articles} articles in {stories} stories summarized{failures}; wrote {output}", markup=False)
+    raise typer.Exit(1 if failed else 0)

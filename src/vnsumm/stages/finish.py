@@ -1,4 +1,5 @@
-"""Store-level steps, run after the article stages over the whole store: compaction, story grouping, digests.
+"""Store-level steps, run after the article stages over the whole store: compaction and digests (the story
+steps are in `stages.stories`).
 Each runs only when the store changed, so a rerun that found nothing new rewrites nothing."""
 
 from __future__ import annotations
@@ -6,14 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from vnsumm.options import RunOptions, RunReport
 from vnsumm.output.digest import digest_name, shown, write_digests
-from vnsumm.records import Article
 from vnsumm.store import Done, OutputStore, write_text_atomic
 from vnsumm.version import __version__
 
@@ -57,28 +56,6 @@ class CompactStore(StoreStep):
             state.report.pruned = state.store.compact((lambda key: key in state.seen) if prune else None)
 
 
-class GroupStories(StoreStep):
-    """Story ids over the whole store: today's articles may continue yesterday's stories."""
-
-    name = "group"
-
-    def __call__(self, state: StoreState) -> None:
-        if not state.changed:
-            return
-        from vnsumm.stories import story_ids  # scikit-learn is imported only by runs that group
-
-        ids: list[str] = []
-
-        def finished() -> Iterator[Article]:
-            for record in state.store.iter_records():
-                if record.ok:
-                    ids.append(record.id)
-                    yield record
-
-        stories = story_ids(finished())  # streamed: the records are read once and not held
-        state.store.set_field("story", dict(zip(ids, stories, strict=True)))
-
-
 class WriteDigests(StoreStep):
     """The digests of every record in the store, left as they are when they were made from this very store file
     with these options (a stamp of both says so)."""
@@ -89,11 +66,18 @@ class WriteDigests(StoreStep):
         options = state.options
         digest = hashlib.sha256(json.dumps([__version__, options.lang.value,
                                             [f.value for f in options.formats]]).encode())
-        if state.store.path.exists():
-            with state.store.path.open("rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
+        for path in (state.store.path, self._stories(state)):  # the digest shows both
+            if path.exists():
+                with path.open("rb") as handle:
+                    for chunk in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(chunk)
         return digest.hexdigest()
+
+    @staticmethod
+    def _stories(state: StoreState) -> Path:
+        from vnsumm.story_summaries import STORIES_FILE
+
+        return Path(state.options.out) / STORIES_FILE
 
     def __call__(self, state: StoreState) -> None:
         options = state.options
@@ -103,6 +87,9 @@ class WriteDigests(StoreStep):
         if all(p.exists() for p in paths) and stamp_file.exists() and stamp_file.read_text() == stamp:
             state.outputs += paths
             return
+        from vnsumm.story_summaries import read_story_summaries
+
+        summaries = {s.story: s for s in read_story_summaries(self._stories(state)) if len(s.articles) > 1}
         state.outputs += write_digests([shown(r) for r in state.store.iter_records()], out, options.formats,
-                                       options.lang.value)
+                                       options.lang.value, summaries)
         write_text_atomic(stamp_file, stamp)

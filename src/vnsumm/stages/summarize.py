@@ -54,7 +54,12 @@ class SummarizeStage(Stage):
         if self._summarizer is None:
             self._summarizer = self.spec.load_summarizer(self.runtime)
 
-    def __call__(self, batch: list[Article]) -> list[Article]:
+    @property
+    def summarizer(self) -> Summarizer:
+        """The loaded summarizer (loaded now if this process has not yet)."""
         self.setup()
         assert self._summarizer is not None
-        return summarize_articles(batch, self._summarizer)
+        return self._summarizer
+
+    def __call__(self, batch: list[Article]) -> list[Article]:
+        return summarize_articles(batch, self.summarizer)

@@ -52,7 +52,12 @@ class TranslateStage(Stage):
         if self._translator is None:
             self._translator = self.spec.load_translator(self.runtime)
 
-    def __call__(self, batch: list[Article]) -> list[Article]:
+    @property
+    def translator(self) -> Translator:
+        """The loaded translator (loaded now if this process has not yet)."""
         self.setup()
         assert self._translator is not None
-        return translate_articles(batch, self._translator)
+        return self._translator
+
+    def __call__(self, batch: list[Article]) -> list[Article]:
+        return translate_articles(batch, self.translator)

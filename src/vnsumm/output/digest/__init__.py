@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vnsumm.options import OutputFormat
 from vnsumm.output.digest import html, markdown
 from vnsumm.output.digest.view import DigestView, Story, digest_view, shown
 from vnsumm.records import Article
 from vnsumm.store import write_text_atomic
+
+if TYPE_CHECKING:
+    from vnsumm.story_summaries import StorySummary
 
 
 def digest_name(fmt: OutputFormat, lang: str) -> str:
@@ -23,9 +27,11 @@ def render(fmt: OutputFormat, view: DigestView) -> dict[str, str]:
     return {digest_name(fmt, view.lang): markdown.render_view(view)}
 
 
-def write_digests(records: Sequence[Article], out: Path, formats: Iterable[OutputFormat], lang: str) -> list[Path]:
-    """The digests of `records` in `out`, one per format; returns their main files."""
-    view = digest_view(records, lang)
+def write_digests(records: Sequence[Article], out: Path, formats: Iterable[OutputFormat], lang: str,
+                  summaries: Mapping[str, StorySummary] | None = None) -> list[Path]:
+    """The digests of `records` in `out`, one per format (with the story `summaries` by story id, where there are
+    any); returns their main files."""
+    view = digest_view(records, lang, summaries)
     written = []
     for fmt in formats:
         pages = render(fmt, view)

@@ -6,12 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup, escape
 
 from vnsumm.output.digest.view import ALSO_SHOWN, DigestView, Story, segments
 from vnsumm.records import Article
+
+if TYPE_CHECKING:
+    from vnsumm.story_summaries import StorySummary
 
 PAGE_STORIES = 200  # stories per HTML page
 PAGES_FOLDER = "digest"
@@ -56,10 +60,10 @@ def render_pages(view: DigestView) -> dict[str, str]:
     of the pages under `digest/`."""
     template = _template()
 
-    def marked(record: Article, field_name: str) -> Markup:
+    def marked(record: Article | StorySummary, field_name: str, text: str | None = None) -> Markup:
         return Markup("").join(
             Markup('<mark class="unsupported" title="{}">{}</mark>').format(view.labels["unsupported"], piece)
-            if bad else escape(piece) for piece, bad in segments(record, field_name))
+            if bad else escape(piece) for piece, bad in segments(record, field_name, text))
 
     common = {"view": view, "L": view.labels, "marked": marked}
     if len(view.stories) <= PAGE_STORIES:

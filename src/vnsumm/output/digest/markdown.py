@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from vnsumm.output.digest.view import ALSO_SHOWN, DigestView, segments
+from vnsumm.output.digest.view import ALSO_SHOWN, DigestView, Outlet, segments
 from vnsumm.records import Article
+
+if TYPE_CHECKING:
+    from vnsumm.story_summaries import StorySummary
 
 MARKDOWN_STORIES = 500  # stories in the Markdown digest
 
@@ -23,9 +27,16 @@ def escape_markdown(text: str | None) -> str:
     return re.sub(r"\s+", " ", out)
 
 
-def marked(record: Article, field_name: str) -> str:
+def marked(record: Article | StorySummary, field_name: str, text: str | None = None) -> str:
     return "".join(f"**{escape_markdown(piece)}**⚠" if bad else escape_markdown(piece)
-                   for piece, bad in segments(record, field_name))
+                   for piece, bad in segments(record, field_name, text))
+
+
+def outlet(where: Outlet) -> str:
+    if where.link is None:
+        return escape_markdown(where.name)
+    link = where.link.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    return f"[{escape_markdown(where.name)}](<{link}>)"
 
 
 @cache
@@ -34,6 +45,7 @@ def _template() -> jinja2.Template:
                                      autoescape=False, trim_blocks=True, lstrip_blocks=True,
                                      keep_trailing_newline=True)
     environment.filters["md"] = escape_markdown
+    environment.filters["outlet"] = outlet
     environment.globals.update(marked=marked, also_shown=ALSO_SHOWN, shown=MARKDOWN_STORIES)
     return environment.get_template("digest.md.j2")
 

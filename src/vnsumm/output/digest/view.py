@@ -5,11 +5,15 @@ and HTML templates both render this view."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from vnsumm.output.digest.labels import LANGUAGES, labels_for
 from vnsumm.records import Article
+
+if TYPE_CHECKING:
+    from vnsumm.story_summaries import StorySummary
 
 ALSO_SHOWN = 10  # other articles listed per story; the rest are counted
 FAILED_SHOWN = 100  # failed inputs listed; the rest are counted (summaries.jsonl has them all)
@@ -23,6 +27,7 @@ class Story:
     id: str
     first: Article
     others: list[Article] = field(default_factory=list)
+    summary: StorySummary | None = None  # drawn from all its articles (stories of two or more)
 
     @property
     def date(self) -> str | None:
@@ -35,7 +40,11 @@ class Story:
     @property
     def flagged(self) -> bool:
         """Whether an article of the story states a fact its source lacks."""
-        return any(a.unsupported for a in (self.first, *self.others))
+        return any(a.unsupported for a in (self.first, *self.others)) or bool(self.summary and self.summary.unsupported)
+
+    @property
+    def articles(self) -> dict[str, Article]:
+        return {a.id: a for a in (self.first, *self.others)}
 
 
 def _clearness(article: Article) -> tuple[bool, bool, int, str]:
@@ -43,9 +52,9 @@ def _clearness(article: Article) -> tuple[bool, bool, int, str]:
     return (bool(article.unsupported), article.title is None, -len(article.summary_vi or ""), article.id)
 
 
-def stories(records: Sequence[Article]) -> list[Story]:
+def stories(records: Sequence[Article], summaries: Mapping[str, StorySummary] | None = None) -> list[Story]:
     """The finished records as stories, newest first, then larger first; an article without a story id is its
-    own story."""
+    own story. `summaries`: story summaries by story id, shown for stories of two or more articles."""
     by_story: dict[str, list[Article]] = {}
     for record in records:
         if record.ok:
@@ -53,7 +62,8 @@ def stories(records: Sequence[Article]) -> list[Story]:
     found = []
     for story_id, members in by_story.items():
         first, *others = sorted(members, key=_clearness)
-        found.append(Story(story_id, first, sorted(others, key=lambda a: (a.date or "", a.id))))
+        summary = (summaries or {}).get(story_id) if others else None
+        found.append(Story(story_id, first, sorted(others, key=lambda a: (a.date or "", a.id)), summary))
     found.sort(key=lambda s: (-s.size, s.id))
     # Stable: within a date, larger stories first; undated ones ("") sort last.
     found.sort(key=lambda s: s.date or "", reverse=True)
@@ -69,9 +79,10 @@ def shown(record: Article) -> Article:
                    story=record.story)
 
 
-def segments(record: Article, field_name: str) -> list[tuple[str, bool]]:
-    """The field's text cut into (piece, flagged) around the facts the check found unsupported in it."""
-    text = getattr(record, field_name) or ""
+def segments(record: Article | StorySummary, field_name: str, text: str | None = None) -> list[tuple[str, bool]]:
+    """The field's text (or `text`, a part of it) cut into (piece, flagged) around the facts the check found
+    unsupported in it."""
+    text = text if text is not None else getattr(record, field_name) or ""
     flagged = sorted({u["text"] for u in record.unsupported if u.get("field") == field_name and u.get("text")},
                      key=len, reverse=True)
     if not flagged:
@@ -83,6 +94,15 @@ def segments(record: Article, field_name: str) -> list[tuple[str, bool]]:
         start = match.end()
     pieces.append((text[start:], False))
     return [(piece, bad) for piece, bad in pieces if piece]
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """Where a sentence of a story summary comes from: the publisher (else the source) and a link when the source
+    is a web address."""
+
+    name: str
+    link: str | None
 
 
 @dataclass
@@ -122,11 +142,24 @@ class DigestView:
         """The Vietnamese headline, where the digest shows a translated one."""
         return article.title if self.title(article)[0] != article.title else None
 
+    def cited(self, story: Story) -> list[tuple[str, list[Outlet]]]:
+        """The story summary's Vietnamese sentences, each with the outlets it comes from."""
+        if story.summary is None:
+            return []
+        articles = story.articles
+        lines = []
+        for sentence, sources in zip(story.summary.sentences, story.summary.sources, strict=False):
+            outlets = [Outlet(a.publisher or a.source, a.source if a.source.startswith(("http://", "https://"))
+                              else None) for a in (articles[i] for i in sources if i in articles)]
+            lines.append((sentence, list(dict.fromkeys(outlets))))
+        return lines
+
     def byline(self, article: Article) -> list[str]:
         return [article.date or self.labels["date_unknown"], *([article.publisher] if article.publisher else []),
                 article.source]
 
 
-def digest_view(records: Sequence[Article], lang: str) -> DigestView:
+def digest_view(records: Sequence[Article], lang: str,
+                summaries: Mapping[str, StorySummary] | None = None) -> DigestView:
     failed = [r for r in records if not r.ok]
-    return DigestView(lang, stories(records), failed[:FAILED_SHOWN], len(failed))
+    return DigestView(lang, stories(records, summaries), failed[:FAILED_SHOWN], len(failed))
