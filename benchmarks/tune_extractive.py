@@ -91,7 +91,7 @@ def main() -> None:
 
     def report(label: str, outputs: list[str]) -> None:
         scores = rouge(outputs, references)
-        figures = " / ".join(f"{scores.rouge[t]['f']:.2f}" for t in ("rouge1", "rouge2", "rougeL"))
+        figures = " / ".join(f"{scores.rouge[t].f:.2f}" for t in ("rouge1", "rouge2", "rougeL"))
         print(f"{label:<34} {figures}")
 
     print(f"{len(ids)} articles; R1 / R2 / RL F1, {rouge([], []).signature}".replace("n:0", f"n:{len(ids)}"))
