@@ -15,7 +15,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from vnsumm.fetch.cache import PageCache
-from vnsumm.fetch.client import Fetcher, FetchError, Politeness, check_scheme
+from vnsumm.fetch.client import Fetcher, FetchError, Politeness, check_scheme, host_key
 from vnsumm.fetch.feeds import Item, Listing, home_feeds, is_newer, parse_listing, robots_sitemaps, since_date
 from vnsumm.fetch.urls import normalize_url, url_id
 from vnsumm.io import UnreadableInput, _cap, decode
@@ -124,12 +124,13 @@ class _Crawl:
 def iter_url_articles(urls: Iterable[str], cache_dir: Path, *, since: date | datetime | str | None = None,
                       refetch: bool = False, known_ids: Iterable[str] = (), progress: Progress | None = None,
                       politeness: Politeness | None = None) -> Iterator[Article]:
-    """One Article per article page that `urls` stand for (pages, feeds, sitemaps, home pages), in input order,
-    duplicates dropped; a failure is an Article with `error` set. Fetched pages are kept in `cache_dir`: a page
+    """One Article per article page that `urls` stand for (pages, feeds, sitemaps, home pages), duplicates
+    dropped; a failure is an Article with `error` set. Fetched pages are kept in `cache_dir`: a page
     already there is not asked for again (unless `refetch`), listings are asked for conditionally. Pages whose id
     is in `known_ids` (records the store already has) are skipped when the cache lacks them, not fetched.
     `since` drops feed and sitemap entries dated before it. Feeds are read first (that sets the total for
-    `progress`), then pages are fetched several at once and yielded in order."""
+    `progress`), then pages are fetched several at once, hosts in turn, and yielded in that order (each host's
+    pages in input order)."""
     cache = PageCache(cache_dir)
     fetcher = Fetcher(politeness or Politeness(), cache)
     crawl = _Crawl(fetcher, cache, since_date(since), refetch)
@@ -139,7 +140,8 @@ def iter_url_articles(urls: Iterable[str], cache_dir: Path, *, since: date | dat
         # Inputs are resolved several at once (each may be a page, or a feed to read): hosts are fetched in
         # parallel, each within its own limit.
         inputs = [normalize_url(url) if _is_http(url) else url for url in urls]
-        targets = _unique([t for found in pool.map(crawl.resolve, inputs) for t in found], known, cache, refetch)
+        targets = _interleave(_unique([t for found in pool.map(crawl.resolve, inputs) for t in found], known,
+                                      cache, refetch))
         if progress is not None:
             progress.start(len(targets))
         window: deque[Future[Article]] = deque()
@@ -193,6 +195,20 @@ def _unique(targets: list[Target | Article], known: set[str], cache: PageCache,
         first[target.url] = target
         kept.append(target)
     return kept
+
+
+def _interleave(targets: list[Target | Article]) -> list[Target | Article]:
+    """Hosts in turn (each host's pages in their order): a feed's pages all come from one host, and a read-ahead
+    window over them alone would leave every other host idle behind that host's limit."""
+    hosts: dict[str, deque[Target | Article]] = {}
+    for target in targets:
+        hosts.setdefault(host_key(target.source if isinstance(target, Article) else target.url), deque()).append(
+            target)
+    turns, ordered = list(hosts.values()), list[Target | Article]()
+    while turns:
+        ordered.extend(queue.popleft() for queue in turns)
+        turns = [queue for queue in turns if queue]
+    return ordered
 
 
 def decode_page(body: bytes, content_type: str | None) -> str:
