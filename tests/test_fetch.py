@@ -185,6 +185,17 @@ def other_site() -> Iterator[Site]:
     served.server.server_close()
 
 
+class Counting:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int | None]] = []
+
+    def start(self, total: int | None) -> None:
+        self.calls.append(("start", total))
+
+    def advance(self, count: int) -> None:
+        self.calls.append(("advance", count))
+
+
 def fetch_all(urls: list[str], cache: Path, **options: object) -> dict[str, Article]:
     options.setdefault("politeness", FAST)
     return {a.source: a for a in iter_url_articles(urls, cache, **options)}  # type: ignore[arg-type]
@@ -255,8 +266,10 @@ def test_rerun_asks_only_for_the_feed_conditionally(site: Site, tmp_path: Path) 
     pages = [site.page(f"/tin/bai-{i}.html", f"Bài số {i} về giao thông Hà Nội", n=i) for i in range(4)]
     feed = site.add("/rss.xml", rss([(u, None, None) for u in pages]), content_type="application/rss+xml",
                     etag='"v1"')
-    first = fetch_all([feed], tmp_path / "pages")
+    progress = Counting()
+    first = fetch_all([feed], tmp_path / "pages", progress=progress)
     assert all(a.ok for a in first.values()) and len(first) == 4
+    assert progress.calls == [("start", 4)] + [("advance", 1)] * 4
     site.log.clear()
     second = fetch_all([feed], tmp_path / "pages")
     assert [(path, headers.get("if-none-match")) for path, headers, _ in site.log] == [("/rss.xml", '"v1"')]
@@ -344,11 +357,15 @@ def test_only_http_urls_are_fetched(tmp_path: Path) -> None:
     assert all("only http(s)" in (a.error or "") for a in records)
 
 
-def test_unreadable_robots_means_nothing_is_fetched(site: Site, tmp_path: Path) -> None:
-    page = site.page("/a.html", "Bài")
-    site.add("/robots.txt", status=503)
-    record = fetch_all([page], tmp_path / "pages")[page]
-    assert "robots.txt" in (record.error or "") and "/a.html" not in site.requests()
+def test_robots_redirected_or_unreadable(site: Site, other_site: Site, tmp_path: Path) -> None:
+    page, banned = site.page("/a.html", "Bài được phép"), site.page("/cam/b.html", "Bài bị cấm")
+    site.add("/robots.txt", status=301, headers={"Location": "/robots-moi.txt"})
+    site.add("/robots-moi.txt", "User-agent: vnsumm\nDisallow: /cam/\n", content_type="text/plain")
+    closed = other_site.page("/a.html", "Bài")
+    other_site.add("/robots.txt", status=503)
+    records = fetch_all([page, banned, closed], tmp_path / "pages")
+    assert records[page].ok and "disallowed by robots.txt" in (records[banned].error or "")
+    assert "robots.txt" in (records[closed].error or "") and "/a.html" not in other_site.requests()
 
 
 def test_torn_index_line_is_skipped(site: Site, tmp_path: Path) -> None:

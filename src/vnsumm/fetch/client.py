@@ -151,6 +151,12 @@ class Fetcher:
         if text is None:
             try:
                 response = self._request(robots_url, {})
+                for _ in range(self.settings.max_redirects):  # followed, as RFC 9309 asks (http to https, say)
+                    if response.status not in REDIRECTS or "location" not in response.headers:
+                        break
+                    target = urljoin(response.url, response.headers["location"])
+                    check_scheme(target)
+                    response = self._request(target, {})
             except FetchError:
                 return None
             if 400 <= response.status < 500:  # no robots.txt: everything allowed (RFC 9309)
