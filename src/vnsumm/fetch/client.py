@@ -34,6 +34,7 @@ class Politeness:
     max_wait: float = 120.0  # a Retry-After longer than this is a failure, not a wait
     max_bytes: int = 5_000_000  # a larger response is an error
     max_redirects: int = 5
+    down_after: int = 8  # this many tries in a row without an answer: the host's other pages fail at once
     robots_ttl: float = 86_400.0  # a cached robots.txt younger than this is not asked for again
     user_agent: str = USER_AGENT
 
@@ -84,6 +85,7 @@ class _Gate:
     slots: threading.Semaphore
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_start: float = 0.0
+    silent: int = 0  # tries in a row that got no answer at all (timeouts, refused or dropped connections)
 
 
 class Fetcher:
@@ -193,13 +195,18 @@ class Fetcher:
                     gate.next_start = start + self._delay(key)
                 if self.stopping.wait(start - now):
                     raise FetchError("interrupted")
+                if gate.silent >= settings.down_after:  # a host that is down costs minutes, not hours
+                    raise FetchError(f"{key} is not answering ({gate.silent} tries in a row got no answer)")
                 try:
                     response = self._once(url, headers)
                 except FetchError as exc:
+                    if exc.status is None:
+                        gate.silent += 1
                     if exc.status is not None or last:  # a size cap is final; a timeout or a drop is retried
                         raise
                     wait = settings.backoff * 2 ** attempt
                 else:
+                    gate.silent = 0
                     if (response.status != 429 and response.status < 500) or last:
                         return response
                     asked = retry_after(response.headers.get("retry-after"))
@@ -213,7 +220,8 @@ class Fetcher:
 
     def _once(self, url: str, headers: dict[str, str]) -> Response:
         settings = self.settings
-        self.requests += 1
+        with self._lock:
+            self.requests += 1
         started = time.monotonic()
         try:
             raw = self.pool.request("GET", url, headers={"User-Agent": settings.user_agent, **headers},
