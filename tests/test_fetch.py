@@ -392,9 +392,11 @@ def test_torn_index_line_is_skipped(site: Site, tmp_path: Path) -> None:
 
 
 CRAWL = """
+import signal
 import sys
 from pathlib import Path
 from vnsumm.fetch import Politeness, iter_url_articles
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal, even when started in the background
 for article in iter_url_articles([sys.argv[1]], Path(sys.argv[2]),
                                  politeness=Politeness(per_host=1, delay=0.0, workers=4, timeout=5, retries=0)):
     print(article.id, flush=True)
@@ -426,3 +428,29 @@ def test_ctrl_c_keeps_what_was_fetched(site: Site, tmp_path: Path) -> None:
     assert len(records) == 20 and all(a.ok for a in records.values())
     refetched = {path for path in site.requests() if path.startswith("/t/")}
     assert not refetched & fetched and len(refetched) == 20 - len(fetched)
+
+
+def test_atom_news_sitemap_and_text_sitemap_listings() -> None:
+    from vnsumm.fetch.feeds import parse_listing
+
+    atom = ("<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'><title>Báo A</title>"
+            "<entry><title>Tin một</title><link rel='alternate' href='/tin/1.html'/><updated>2024-05-07T01:00:00Z"
+            "</updated><published>2024-05-06T23:00:00Z</published></entry><entry><title>Tin hai</title>"
+            "<link href='https://a.vn/tin/2.html'/></entry></feed>").encode()
+    listing = parse_listing("https://a.vn/atom.xml", atom)
+    assert listing is not None and listing.kind == "feed"
+    assert [(i.url, i.title, i.date, i.publisher) for i in listing.items] == [
+        ("https://a.vn/tin/1.html", "Tin một", "2024-05-06", "Báo A"), ("https://a.vn/tin/2.html", "Tin hai", None,
+                                                                          "Báo A")]
+    news = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9' xmlns:news="
+            "'http://www.google.com/schemas/sitemap-news/0.9'><url><loc>https://a.vn/x.html</loc><news:news>"
+            "<news:publication><news:name>Báo A</news:name></news:publication><news:publication_date>2024-05-06"
+            "</news:publication_date><news:title>Tin x</news:title></news:news></url></urlset>").encode()
+    item = parse_listing("https://a.vn/news.xml", news).items[0]  # type: ignore[union-attr]
+    assert (item.url, item.title, item.date, item.publisher) == ("https://a.vn/x.html", "Tin x", "2024-05-06",
+                                                                 "Báo A")
+    text = b"https://a.vn/1.html\nhttps://a.vn/2.html\n"
+    assert [i.url for i in parse_listing("https://a.vn/s.txt", text, "text/plain").items] == [  # type: ignore[union-attr]
+        "https://a.vn/1.html", "https://a.vn/2.html"]
+    assert parse_listing("https://a.vn/p.html", b"<!DOCTYPE html><html><body>x</body></html>", "text/html") is None
+    assert parse_listing("https://a.vn/p.txt", b"just words\n", "text/plain") is None

@@ -42,9 +42,11 @@ def _local(tag: object) -> str:
 
 
 def _child(element: etree._Element, *names: str) -> etree._Element | None:
-    for child in element:
-        if _local(child.tag) in names:
-            return child
+    """The first child named `names[0]`, else `names[1]`...: the order says which is preferred."""
+    for name in names:
+        for child in element:
+            if _local(child.tag) == name:
+                return child
     return None
 
 
