@@ -454,3 +454,32 @@ def test_atom_news_sitemap_and_text_sitemap_listings() -> None:
         "https://a.vn/1.html", "https://a.vn/2.html"]
     assert parse_listing("https://a.vn/p.html", b"<!DOCTYPE html><html><body>x</body></html>", "text/html") is None
     assert parse_listing("https://a.vn/p.txt", b"just words\n", "text/plain") is None
+
+
+def test_vnsumm_run_on_a_feed_makes_one_record_per_item_and_a_rerun_asks_only_for_the_feed(
+        site: Site, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from vnsumm.cli import app
+
+    site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    pages = [site.page(f"/tin/bai-{i}.html", f"Bài số {i} về giao thông Hà Nội", n=i) for i in range(3)]
+    private = site.page("/private/noi-bo.html", "Tin nội bộ")
+    feed = site.add("/rss.xml", rss([(u, None, None) for u in [*pages, private]]),
+                    content_type="application/rss+xml", etag='"v1"')
+    out = tmp_path / "out"
+    command = ["run", feed, "--lang", "vi", "--summarizer", "extractive", "--out", str(out)]
+    done = CliRunner().invoke(app, command)
+    assert done.exit_code == 1, done.output  # the page robots.txt keeps out is an error record
+    records = {r["source"]: r for r in map(json.loads, (out / "summaries.jsonl").read_text().splitlines())}
+    assert set(records) == {*pages, private}
+    for i, url in enumerate(pages):
+        assert records[url]["title"] == f"Bài số {i} về giao thông Hà Nội" and records[url]["date"] == "2024-05-06"
+        assert records[url]["publisher"] == "Báo Thử Nghiệm" and records[url]["summary_vi"]
+    assert "robots.txt" in records[private]["error"] and "/private/noi-bo.html" not in site.requests()
+    site.log.clear()
+    again = CliRunner().invoke(app, command)
+    assert again.exit_code == 1, again.output
+    assert [(path, headers.get("if-none-match")) for path, headers, _ in site.log] == [("/rss.xml", '"v1"')]
