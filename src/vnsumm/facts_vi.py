@@ -1,0 +1,197 @@
+"""Reading Vietnamese figures: digits as Vietnamese writes them, number words, approximate quantities, and what
+each figure counts.
+
+`1.000` is a thousand and `2,8` two point eight; `2,8 tỷ`, `140 ngàn`, `45 phần trăm` carry their scale; `mười`,
+`hai mươi mốt`, `ba trăm` are figures too, `hàng chục nghìn` (tens of thousands) and `vài trăm` (a few hundred) are
+ranges. A figure's counted noun or unit is the word after it (`6 người`, `6 tháng`, `26 dặm`); when nothing is
+counted, the noun before it may name what the figure labels (`lớp 7`, `số 9`, `Q. 9`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from vnsumm.facts_core import Fact, FactKind, fold_name, key
+
+SCALES = {"nghìn tỷ": 1e12, "nghìn tỉ": 1e12, "ngàn tỷ": 1e12, "ngàn tỉ": 1e12, "tỷ": 1e9, "tỉ": 1e9,
+          "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "trăm": 1e2, "chục": 1e1}
+PERCENT = r"\s*(?:%|phần trăm)"
+# Vietnamese groups thousands with "." and writes decimals with "," (a dot before one, two or four-plus digits is
+# a decimal point, as some outlets write it).
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\.?\d)|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+\.\d{4,}|\d+"
+_LEADING = re.compile(NUMBER)
+_SCALE_WORDS = "|".join(sorted(map(re.escape, SCALES), key=len, reverse=True))
+_FIGURE = re.compile(rf"(?<![\w.,])({NUMBER})(?:\s*({_SCALE_WORDS})(?!\w)|({PERCENT}))?(?!\w)", re.I)
+# Figures other texts write in the English way (translated talks: "10,000", "1,5"): a source supports both readings.
+_COMMA_THOUSANDS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,]|\.\d)")
+# A figure glued to letters (10h40, 1m70, 26km, 150x10): in a source, each figure stands with the letters as unit.
+_GLUED = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)([^\W\d_]+)(?=\d|\b)")
+
+# Words that say neither what is counted nor what is labelled ("6 và 7 người", "có 4."), lowercased, tone-folded.
+_FUNCTION = set(fold_name(
+    "và với của là có được đã đang sẽ bị cho trong ngoài tại ở từ đến tới khi thì mà nhưng hay hoặc này đó kia "
+    "nào các những một mỗi theo trên dưới vào ra lên xuống sau trước so về qua nên vì do rằng cũng vẫn đều còn "
+    "chỉ hơn gần khoảng chừng nhất lúc hết như cùng x").split())
+_DIGIT_WORDS = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "nhăm": 5,
+                "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9, "mười": 10}
+_WORD_SCALES = {"mươi": 10, "chục": 10, "trăm": 100, "nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6,
+                "tỷ": 1e9, "tỉ": 1e9}
+_FEW = {"vài": (2, 9), "dăm": (3, 9), "hàng": (1, 10)}  # "hàng chục": tens; "vài trăm": a few hundred
+# "mốt", "tư", "lăm" are figures only inside a number (hai mươi mốt); "năm" starts one only before a scale
+# ("năm trăm"), elsewhere it is the year.
+_NOT_FIRST = {"mốt", "tư", "lăm", "nhăm"}
+_NUMBER_WORDS = "|".join([*_DIGIT_WORDS, *_WORD_SCALES, *_FEW, "linh", "lẻ"])
+_NUMBER_WORD = re.compile(rf"(?<!\w)(?:{_NUMBER_WORDS})(?!\w)", re.I)
+
+
+_LIST = re.compile(r"\s*(?:(?:,|và|hoặc|hay|đến|tới|-|–|x|×)\s*)?", re.I)
+
+
+def value(number: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", number):
+        return float(number.replace(".", "").replace(",", "."))
+    return float(number.replace(",", "."))
+
+
+def _counted(text: str, end: int) -> str | None:
+    """The counted noun or unit right after a figure ending at `end` (a lowercase or all-capitals word)."""
+    match = re.match(r"[ \t]*([^\W\d_]+)", text[end:])
+    if not match:
+        return None
+    word = match.group(1)
+    if not (word.islower() or word.isupper()) or fold_name(word) in _FUNCTION or \
+            (word.lower() in _DIGIT_WORDS and word.lower() != "năm"):  # "ba bốn người": bốn is a figure
+        return None
+    return fold_name(word)
+
+
+def _label(text: str, start: int) -> str | None:
+    match = re.search(r"([^\W\d_]+)\.?[ \t]*$", text[max(0, start - 30):start])
+    if not match or fold_name(match.group(1)) in _FUNCTION:
+        return None
+    return fold_name(match.group(1))
+
+
+def _list_follows(text: str, end: int, following: int | None) -> bool:
+    """The next figure follows as part of a list or range ("6 và 7 người", "5-7 người", "150 x 10 bộ")."""
+    match = _LIST.match(text, end)
+    return following is not None and match is not None and match.end() == following
+
+
+def _with_context(text: str, found: list[tuple[int, int, Fact]]) -> list[tuple[int, Fact]]:
+    """Each figure with its counted noun (a figure in a list counts what the list's last figure counts), its label
+    when it counts nothing; with where it starts."""
+    done: list[tuple[int, Fact]] = []
+    unit: str | None = None
+    following: int | None = None
+    for start, end, fact in sorted(found, key=lambda item: item[0], reverse=True):
+        own = fact.unit or _counted(text, end)
+        unit = own or (unit if _list_follows(text, end, following) else None)
+        following = start
+        done.append((start, Fact(fact.kind, fact.text, fact.value, unit,
+                                 fact.label or (None if unit else _label(text, start)),
+                                 fact.approx, fact.high)))
+    return done[::-1]
+
+
+def _digit_figures(text: str) -> list[tuple[int, Fact]]:
+    found = []
+    for match in _FIGURE.finditer(text):
+        number = value(match.group(1))
+        if match.group(2):
+            fact = Fact(FactKind.AMOUNT, match.group(0), key(number * SCALES[match.group(2).lower()]))
+        elif match.group(3):
+            fact = Fact(FactKind.PERCENT, match.group(0), key(number), unit="%")
+        else:
+            fact = Fact(FactKind.NUMBER, match.group(0), key(number))
+        found.append((match.start(), match.end(), fact))
+    return _with_context(text, found)
+
+
+def figures(text: str) -> list[Fact]:
+    """The figures `text` writes in digits (dates already blanked out), each with what it counts."""
+    return [fact for _, fact in _digit_figures(text)]
+
+
+def supporting(text: str) -> list[Fact]:
+    """What a source supports: its digit figures; the other reading of English-style ones ("10,000"); figures glued
+    to units (26km); figures and ranges said in words."""
+    found: list[tuple[int, int, Fact]] = []
+    for match in _COMMA_THOUSANDS.finditer(text):
+        found.append((match.start(), match.end(),
+                      Fact(FactKind.NUMBER, match.group(0), key(float(match.group(0).replace(",", ""))))))
+    for match in _GLUED.finditer(text):
+        found.append((match.start(), match.end(), Fact(FactKind.NUMBER, match.group(0), key(value(match.group(1))),
+                                                       unit=fold_name(match.group(2)))))
+    found += _word_figures(text)
+    digits = [fact for _, fact in _digit_figures(text)]
+    # A scaled amount also supports its bare figure ("2,8 tỷ đồng" supports "2,8"), counting the same thing.
+    bare = [replace(fact, kind=FactKind.NUMBER, value=key(value(_LEADING.match(fact.text).group(0))))  # type: ignore[union-attr]
+            for fact in digits if fact.kind is not FactKind.NUMBER]
+    return digits + bare + [fact for _, fact in _with_context(text, found)]
+
+
+def _read_words(tokens: list[str], few: bool) -> tuple[float, int]:
+    """The figure that number words spell, and how many of them it took (0: they spell none). After a word of
+    few (`hàng`, `vài`) a scale starts the figure (`hàng chục`); elsewhere a scale alone is not one."""
+    total, current, last, previous = 0.0, 0.0, 0.0, ""
+    for taken, token in enumerate(tokens):
+        if token not in _DIGIT_WORDS and token not in _WORD_SCALES and token not in ("linh", "lẻ"):
+            return total + current, taken
+        if few and taken == 0 and token not in _WORD_SCALES:
+            return 0, 0
+        if not few and taken == 0 and (token in _NOT_FIRST or token in _WORD_SCALES or token in ("linh", "lẻ") or
+                           (token == "năm" and not (len(tokens) > 1 and tokens[1] in _WORD_SCALES))):
+            return 0, 0
+        # "mười năm" is ten years (fifteen is "mười lăm"); "ba bốn" is three or four: another figure.
+        if (token == "năm" and previous in ("mười", "mươi")) or (token in _DIGIT_WORDS and previous in _DIGIT_WORDS
+                                                              and previous != "mười"):
+            return total + current, taken
+        if token in _DIGIT_WORDS:
+            last = _DIGIT_WORDS[token]
+            current += last
+        elif token in ("mươi", "chục", "trăm"):
+            factor = _WORD_SCALES[token]
+            current = current + last * (factor - 1) if last else (current or 1) * factor
+            last = 0
+        elif token in _WORD_SCALES:
+            factor = _WORD_SCALES[token]
+            if not current and total:
+                total *= factor  # "hai nghìn tỷ": two thousand billion
+            else:
+                total += (current or 1) * factor
+            current, last = 0, 0
+        previous = token
+    return total + current, len(tokens)
+
+
+def _word_figures(text: str) -> list[tuple[int, int, Fact]]:
+    """Figures said in words: `mười` 10, `hai mươi mốt` 21, `ba trăm` 300, `hàng chục nghìn` 10,000 to 99,999,
+    `vài` 2 to 9."""
+    words = [(m.start(), m.end(), m.group(0).lower()) for m in _NUMBER_WORD.finditer(text)]
+    found = []
+    i = 0
+    while i < len(words):
+        few = _FEW.get(words[i][2])
+        j = i + 1 if few else i
+        k = j
+        while k < len(words) and (k == i or not text[words[k - 1][1]:words[k][0]].strip()):
+            k += 1
+        figure, taken = _read_words([w for _, _, w in words[j:k]], few is not None)
+        if few and taken == 0 and words[i][2] == "hàng":
+            i += 1
+            continue
+        if not few and taken == 0:
+            i += 1
+            continue
+        start, end = words[i][0], words[j + taken - 1][1] if taken else words[i][1]
+        if few:
+            low, high = few
+            scale = figure if taken else 1.0
+            fact = Fact(FactKind.NUMBER, text[start:end], key(scale * low), approx=True, high=key(scale * high))
+        else:
+            fact = Fact(FactKind.NUMBER, text[start:end], key(figure))
+        found.append((start, end, fact))
+        i = j + max(taken, 1)
+    return found
