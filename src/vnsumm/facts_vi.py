@@ -55,18 +55,21 @@ def value(number: str) -> float:
     return float(number.replace(",", "."))
 
 
+_NEXT_WORD = re.compile(r"[ \t]*([^\W\d_]+)")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _fold(word: str) -> str:
     return fold_name(word)
 
 
 def _counted(text: str, end: int) -> str | None:
-    """The counted noun or unit right after a figure ending at `end` (a lowercase or all-capitals word)."""
-    match = re.match(r"[ \t]*([^\W\d_]+)", text[end:])
+    """The counted noun or unit right after a figure ending at `end` (`người`, `km`, `USD`, `Tết`)."""
+    match = _NEXT_WORD.match(text, end)
     if not match:
         return None
     word = match.group(1)
-    if not (word.islower() or word.isupper()) or _fold(word) in _FUNCTION or \
+    if _fold(word) in _FUNCTION or \
             (word.lower() in _DIGIT_WORDS and word.lower() != "năm"):  # "ba bốn người": bốn is a figure
         return None
     return _fold(word)
