@@ -81,6 +81,7 @@ def en(output: str, source: str) -> list[tuple[str, str]]:
     ("Ba tôn giáo của Abraham.", "The three Abrahamic faiths."),
     ("Ông ấy đến từ Egypt, bà ấy từ China và France.", "He is Egyptian, she is Chinese, they speak French."),
     ("Họ đến từ Germany và Israel.", "They are German and Israeli."),
+    ("Tôi gặp người từ Peru và Philippines.", "I met Peruvians and Filipinos."),
 ])
 def test_a_place_translated_as_its_demonym_or_adjective_survives(source: str, output: str) -> None:
     assert en(output, source) == []

@@ -113,7 +113,8 @@ def survives(name_words: list[str], said: set[str], capitals: set[str]) -> bool:
         if any(cap.startswith(initials) or (len(cap) >= 2 and initials.startswith(cap)) for cap in capitals):
             return True
     for word in (w for w in words if len(w) > 2):
-        if word in said or any(form in said for form in _DEMONYMS.get(word, "").split()):
+        forms = _DEMONYMS.get(word, "").split()
+        if word in said or any(form in said or f"{form}s" in said for form in forms):
             return True
         stems = _stems(word)
         for other in said:

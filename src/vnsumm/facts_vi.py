@@ -24,7 +24,7 @@ NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\.?\d)|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+\
 _LEADING = re.compile(NUMBER)
 _SCALE_WORDS = "|".join(sorted(map(re.escape, SCALES), key=len, reverse=True))
 _FIGURE = re.compile(rf"(?<![\w.,])({NUMBER})(?:\s*({_SCALE_WORDS})(?!\w)|({PERCENT}))?(?!\w)", re.I)
-# Figures other texts write in the English way (translated talks: "10,000", "1,5"): a source supports both readings.
+# Figures written the English way (translated talks: "10,000"): a source supports both readings.
 _COMMA_THOUSANDS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,]|\.\d)")
 # A figure glued to letters (10h40, 1m70, 26km, 150x10): in a source, each figure stands with the letters as unit.
 _GLUED = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([^\W\d_]*)")
@@ -44,12 +44,11 @@ _FEW = {"vài": (2, 9), "dăm": (3, 9), "hàng": (1, 10)}  # "hàng chục": ten
 _NOT_FIRST = {"mốt", "tư", "lăm", "nhăm"}
 _NUMBER_WORDS = "|".join([*_DIGIT_WORDS, *_WORD_SCALES, *_FEW, "linh", "lẻ"])
 _NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b")  # on lowercased text (faster than re.I)
-
-
 _LIST = re.compile(r"\s*(?:(?:,|và|hoặc|hay|đến|tới|-|–|x|×)\s*)?", re.I)
 
 
 def value(number: str) -> float:
+    """A figure's value as Vietnamese writes it (1.000,5 is a thousand and a half)."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", number):
         return float(number.replace(".", "").replace(",", "."))
     return float(number.replace(",", "."))
@@ -138,7 +137,7 @@ def supporting(text: str) -> list[Fact]:
     found += _word_figures(text)
     digits = [fact for _, fact in _digit_figures(text)]
     # A scaled amount also supports its bare figure ("2,8 tỷ đồng" supports "2,8"), counting the same thing.
-    bare = [replace(fact, kind=FactKind.NUMBER, value=key(value(_LEADING.match(fact.text).group(0))))  # type: ignore[union-attr]
+    bare = [replace(fact, kind=FactKind.NUMBER, value=key(value(_LEADING.findall(fact.text)[0])))
             for fact in digits if fact.kind is not FactKind.NUMBER]
     return digits + bare + [fact for _, fact in _with_context(text, found)]
 
@@ -193,10 +192,7 @@ def _word_figures(text: str) -> list[tuple[int, int, Fact]]:
         while k < len(words) and (k == i or not text[words[k - 1][1]:words[k][0]].strip()):
             k += 1
         figure, taken = _read_words([w for _, _, w in words[j:k]], few is not None)
-        if few and taken == 0 and words[i][2] == "hàng":
-            i += 1
-            continue
-        if not few and taken == 0:
+        if taken == 0 and (not few or words[i][2] == "hàng"):  # "hàng" alone is goods, a row, a shop
             i += 1
             continue
         start, end = words[i][0], words[j + taken - 1][1] if taken else words[i][1]
