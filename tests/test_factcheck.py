@@ -144,9 +144,16 @@ COUNTED = "Anh ấy bị phạt 6 tháng tù, học sinh lớp 7 bị thương. 
     ("Có 7 người bị thương.", ["7"]),
     ("Sau 10 năm, 15 năm.", ["15"]),  # "mười năm" is ten years, not fifteen
     ("Có 6 và 21 người.", ["6"]),  # a figure in a list counts what the list counts
+    ("Đội gồm 21 thành viên, 21 học sinh.", []),  # nouns that count people count the same thing
 ])
 def test_a_vietnamese_figure_must_count_what_the_article_counts(output: str, flagged: list[str]) -> None:
     assert [f.text for f in unsupported(output, Source.of(COUNTED))] == flagged
+
+
+def test_a_unit_written_in_full_or_abbreviated_is_one_unit() -> None:
+    source = Source.of("Máy bay rơi 6.700 m mỗi phút, cách 26km, sau 3h bay, chở 9 tấn hàng.")
+    assert unsupported("Máy bay rơi 6.700 mét mỗi phút, cách 26 km, sau 3 tiếng bay.", source) == []
+    assert [f.text for f in unsupported("Máy bay chở 9 người, rơi 26 tấn.", source)] == ["9", "26"]
 
 
 def test_a_summary_of_several_articles_is_checked_against_all_of_them() -> None:

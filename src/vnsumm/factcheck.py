@@ -103,10 +103,9 @@ class Source:
                 r.value <= fact.value <= (r.high or r.value) for r in self.ranges))
         if fact.unit is None and fact.label is None:
             return bool(candidates)
-        # The same counted noun, or the same noun before the figure ("quốc lộ 53 xin" as "quốc lộ 53 Long Hồ"), or a
-        # source figure that says nothing of what it counts.
+        # The same counted noun, or the same noun naming the figure ("quốc lộ 53 xin" as "quốc lộ 53 Long Hồ").
         return any((fact.unit is not None and c.unit == fact.unit) or (fact.label is not None and c.label == fact.label)
-                   or (c.unit is None and c.label is None) for c in candidates)
+                   for c in candidates)
 
 
 def unsupported(output: str, source: Source | str, lang: str = "vi") -> list[Fact]:

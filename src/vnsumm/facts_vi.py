@@ -44,6 +44,11 @@ _FEW = {"vài": (2, 9), "dăm": (3, 9), "hàng": (1, 10)}  # "hàng chục": ten
 _NOT_FIRST = {"mốt", "tư", "lăm", "nhăm"}
 _NUMBER_WORDS = "|".join([*_DIGIT_WORDS, *_WORD_SCALES, *_FEW, "linh", "lẻ"])
 _NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b")  # on lowercased text (faster than re.I)
+# Nouns that name a figure rather than count with it: a class, a floor, a ward, a road, an article of law...
+_LABELS = set(fold_name(
+    "số lớp tầng phường quận khu lộ đường tổ ấp xóm thôn đội cấp thứ khóa kỳ phòng câu điều khoản chương mục hạng "
+    "giải nhóm tuyến cổng ga bến lô năm mùng hiệu mã cửa phiên vòng bảng trận tập phần bài trang tòa block").split())
+_ABBREVIATED = {"q": "quận", "p": "phường", "ql": "lộ", "tl": "lộ", "đt": "lộ", "k": "khóa"}
 _LIST = re.compile(r"\s*(?:(?:,|và|hoặc|hay|đến|tới|-|–|x|×)\s*)?", re.I)
 
 
@@ -54,7 +59,16 @@ def value(number: str) -> float:
     return float(number.replace(",", "."))
 
 
-_NEXT_WORD = re.compile(r"[ \t]*([^\W\d_]+)")
+_NEXT_WORD = re.compile(r"[ \t]*([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?")
+_PREVIOUS_WORD = re.compile(r"([^\W\d_]+)[ \t]*[.\-\u00ad]?[ \t]*$")  # "lớp 7", "Q. 9", "OC -135"
+# One name for a unit written in full or abbreviated, and for the nouns that count people (one syllable or two).
+_UNITS = {fold_name(k): v for k, v in {
+          "mét": "m", "met": "m", "kilômét": "km", "kilomet": "km", "cây số": "km", "kí": "kg", "kilôgam": "kg",
+          "héc": "ha", "hécta": "ha", "đô": "usd", "đô la": "usd", "đ": "đồng", "vnđ": "đồng", "vnd": "đồng",
+          "h": "giờ", "tiếng": "giờ", "thành viên": "người", "đối tượng": "người", "nạn nhân": "người",
+          "bệnh nhân": "người", "hành khách": "người", "du khách": "người", "công nhân": "người",
+          "học sinh": "người", "sinh viên": "người", "binh sĩ": "người", "chiến sĩ": "người", "cán bộ": "người",
+          "người dân": "người", "trẻ em": "người", "em": "người", "cháu": "người", "lính": "người"}.items()}
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -63,22 +77,30 @@ def _fold(word: str) -> str:
 
 
 def _counted(text: str, end: int) -> str | None:
-    """The counted noun or unit right after a figure ending at `end` (`người`, `km`, `USD`, `Tết`)."""
+    """The counted noun or unit right after a figure ending at `end` (`người`, `km`, `USD`; a capitalized word
+    begins a name: `962 Quân khu 9`)."""
     match = _NEXT_WORD.match(text, end)
-    if not match:
+    if not match or not (match.group(1).islower() or match.group(1).isupper()):
         return None
-    word = match.group(1)
-    if _fold(word) in _FUNCTION or \
-            (word.lower() in _DIGIT_WORDS and word.lower() != "năm"):  # "ba bốn người": bốn is a figure
+    word = _fold(match.group(1))
+    if word in _FUNCTION or (word in _DIGIT_WORDS and word != "năm"):  # "ba bốn người": bốn is a figure
         return None
-    return _fold(word)
+    if match.group(2):
+        pair = f"{word} {_fold(match.group(2))}"
+        if pair in _UNITS:
+            return _UNITS[pair]
+    return _UNITS.get(word, word)
 
 
 def _label(text: str, start: int) -> str | None:
-    match = re.search(r"([^\W\d_]+)\.?[ \t]*$", text[max(0, start - 30):start])
-    if not match or _fold(match.group(1)) in _FUNCTION:
+    """The noun before a figure when it names the figure (`lớp 7`, `quốc lộ 53`, `Q. 9`, `OC -135`); a verb
+    before one (`chở 9 tấn`) says nothing of what it counts."""
+    match = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
+    if not match:
         return None
-    return _fold(match.group(1))
+    word = match.group(1)
+    folded = _ABBREVIATED.get(_fold(word), _fold(word))
+    return folded if folded in _LABELS or (word.isupper() and len(word) <= 4) else None
 
 
 def _list_follows(text: str, end: int, following: int | None) -> bool:
@@ -132,8 +154,9 @@ def supporting(text: str) -> list[Fact]:
     for match in _GLUED.finditer(text):
         if not match.group(2) and not (match.start() and text[match.start() - 1].isalpha()):
             continue  # a figure standing alone: read above
+        unit = _fold(match.group(2))
         found.append((match.start(), match.end(), Fact(FactKind.NUMBER, match.group(0), key(value(match.group(1))),
-                                                       unit=_fold(match.group(2)) or None)))
+                                                       unit=_UNITS.get(unit, unit) or None)))
     found += _word_figures(text)
     digits = [fact for _, fact in _digit_figures(text)]
     # A scaled amount also supports its bare figure ("2,8 tỷ đồng" supports "2,8"), counting the same thing.
