@@ -76,8 +76,7 @@ def rewritten(sentence: str) -> str | None:
     """The same fact written another way, as another outlet or a model would."""
     rules = [
         (r"(?<![\d.,])(\d{1,3})\.(\d{3})(?![\d.,])", r"\1\2"),  # 5.000 -> 5000
-        # 5000 -> 5.000, not a year (nobody writes 8/3/2.014 or năm 2.016)
-        (r"(?<![\d.,/-])(?<!năm )(\d)(\d{3})(?![\d.,/-])", r"\1.\2"),
+        (r"(?<![\d.,])(\d)(\d{3})(?![\d.,])", r"\1.\2"),  # 5000 -> 5.000
         (r"(?<![\w/])([1-9]|[12]\d|3[01])/([1-9]|1[0-2])(?![\w/])", r"ngày \1 tháng \2"),
         (r"ngày (\d{1,2}) tháng (\d{1,2})", r"\1/\2"),
         (r"(\d)\s*%", r"\1 phần trăm"),

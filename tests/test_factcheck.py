@@ -27,6 +27,7 @@ def kinds(output: str, lang: str = "vi") -> list[tuple[str, str]]:
     "Ngày 23 tháng 10, Hà Nội hỗ trợ 140 nghìn người.",  # date in words, ngàn/nghìn
     "Số hộ tăng 45 phần trăm; bà Nguyễn Thị Thủy nói vậy.",  # %/phần trăm, tone-mark placement
     "Dự án khởi công tháng 4.",  # a month the source dates
+    "Ngày 23/10/2.020, thành phố chi tiền.",  # a year with a thousands dot
 ])
 def test_the_same_facts_written_another_way_pass(output: str) -> None:
     assert kinds(output) == []

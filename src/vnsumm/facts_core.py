@@ -71,9 +71,10 @@ MONTHS.update({name[:3]: i for name, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
-_DATE_NUMERIC = re.compile(r"(?<![\w.,/-])(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}))?(?![\w/-]|[.,]\d)")
+# A year is sometimes written with a thousands dot (8/3/2.014).
+_DATE_NUMERIC = re.compile(r"(?<![\w.,/-])(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}|\d\.\d{3}))?(?![\w/-]|[.,]\d)")
 _DATE_VI_WORDS = re.compile(r"(?<!\w)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?(?!\w)", re.I)
-_MONTH_YEAR = re.compile(r"(?<![\w.,/-])(\d{1,2})[/-](\d{4})(?![\w/-]|[.,]\d)")  # "4/2014": a month, not a 4
+_MONTH_YEAR = re.compile(r"(?<![\w.,/-])(\d{1,2})[/-](\d{4}|\d\.\d{3})(?![\w/-]|[.,]\d)")  # "4/2014": a month, not a 4
 _DAY_OR_MONTH_VI = re.compile(r"(?<!\w)(ngày|tháng)\s+(\d{1,2})(?![\w/-]|[.,]\d)", re.I)  # "ngày 8", "tháng 12"
 _DATE_EN = re.compile(
     rf"(?<!\w)(?:({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?"
@@ -99,7 +100,7 @@ def dates(text: str, lang: str) -> tuple[list[Fact], str]:
             if not 1 <= int(groups[0]) <= 12:
                 return match.group(0)
             found.append(Fact(FactKind.DATE, match.group(0), (0, int(groups[0]))))
-            found.append(Fact(FactKind.NUMBER, groups[1], float(groups[1]), label="năm"))
+            found.append(Fact(FactKind.NUMBER, groups[1], float(groups[1].replace(".", "")), label="năm"))
             return " " * len(match.group(0))
         if len(groups) == 6:  # English: month-day or day-month
             month_name, day = (groups[0], groups[1]) if groups[0] else (groups[4], groups[3])
@@ -111,7 +112,7 @@ def dates(text: str, lang: str) -> tuple[list[Fact], str]:
         found.append(Fact(FactKind.DATE, match.group(0), day_month))
         year = groups[-1] if len(groups) != 6 else (groups[2] or groups[5])
         if year:
-            found.append(Fact(FactKind.NUMBER, year, float(year), label="năm"))
+            found.append(Fact(FactKind.NUMBER, year, float(year.replace(".", "")), label="năm"))
         return " " * len(match.group(0))
 
     for pattern in patterns:

@@ -27,7 +27,8 @@ _FIGURE = re.compile(rf"(?<![\w.,])({NUMBER})(?:\s*({_SCALE_WORDS})(?!\w)|({PERC
 # Figures written the English way (translated talks: "10,000"): a source supports both readings.
 _COMMA_THOUSANDS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,]|\.\d)")
 # A figure glued to letters (10h40, 1m70, 26km, 150x10): in a source, each figure stands with the letters as unit.
-_GLUED = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([^\W\d_]*)")
+_GLUED = re.compile(r"(\d+(?:[.,]\d+)?)([^\W\d_]+)")  # 26km, 150x
+_GLUED_AFTER = re.compile(r"[^\W\d_](\d+(?:[.,]\d+)?)")  # x10, G20
 
 # Words that say neither what is counted nor what is labelled ("6 và 7 người", "có 4."), lowercased, tone-folded.
 _FUNCTION = set(fold_name(
@@ -42,8 +43,17 @@ _FEW = {"vài": (2, 9), "dăm": (3, 9), "hàng": (1, 10)}  # "hàng chục": ten
 # "mốt", "tư", "lăm" are figures only inside a number (hai mươi mốt); "năm" starts one only before a scale
 # ("năm trăm"), elsewhere it is the year.
 _NOT_FIRST = {"mốt", "tư", "lăm", "nhăm"}
-_NUMBER_WORDS = "|".join([*_DIGIT_WORDS, *_WORD_SCALES, *_FEW, "linh", "lẻ"])
-_NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b")  # on lowercased text (faster than re.I)
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex for any of `words`, grouped by first letter (re tries a flat alternation word by word)."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items())
+
+
+_NUMBER_WORD = re.compile(rf"\b(?:{_alternation([*_DIGIT_WORDS, *_WORD_SCALES, *_FEW, 'linh', 'lẻ'])})\b")
 # Nouns that name a figure rather than count with it: a class, a floor, a ward, a road, an article of law...
 _LABELS = set(fold_name(
     "số lớp tầng phường quận khu lộ đường tổ ấp xóm thôn đội cấp thứ khóa kỳ phòng câu điều khoản chương mục hạng "
@@ -95,7 +105,7 @@ def _counted(text: str, end: int) -> str | None:
 def _label(text: str, start: int) -> str | None:
     """The noun before a figure when it names the figure (`lớp 7`, `quốc lộ 53`, `Q. 9`, `OC -135`); a verb
     before one (`chở 9 tấn`) says nothing of what it counts."""
-    match = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
+    match = _PREVIOUS_WORD.search(text, max(0, start - 12), start)
     if not match:
         return None
     word = match.group(1)
@@ -152,11 +162,11 @@ def supporting(text: str) -> list[Fact]:
         found.append((match.start(), match.end(),
                       Fact(FactKind.NUMBER, match.group(0), key(float(match.group(0).replace(",", ""))))))
     for match in _GLUED.finditer(text):
-        if not match.group(2) and not (match.start() and text[match.start() - 1].isalpha()):
-            continue  # a figure standing alone: read above
         unit = _fold(match.group(2))
         found.append((match.start(), match.end(), Fact(FactKind.NUMBER, match.group(0), key(value(match.group(1))),
-                                                       unit=_UNITS.get(unit, unit) or None)))
+                                                       unit=_UNITS.get(unit, unit))))
+    for match in _GLUED_AFTER.finditer(text):
+        found.append((match.start(1), match.end(), Fact(FactKind.NUMBER, match.group(1), key(value(match.group(1))))))
     found += _word_figures(text)
     digits = [fact for _, fact in _digit_figures(text)]
     # A scaled amount also supports its bare figure ("2,8 tỷ đồng" supports "2,8"), counting the same thing.
