@@ -28,7 +28,6 @@ from vnsumm.text import normalize
 KINDS = tuple(FactKind)
 
 
-
 def facts(text: str, lang: str = "vi", *, names: bool = True) -> list[Fact]:
     """The facts `text` states: dates, figures in digits (numbers, amounts, percentages), and (unless `names` is
     false) names."""
