@@ -12,13 +12,15 @@ and in total, three ways:
   nothing a site's own pages teach makes it pass.
 Dates are also shown per page beside trafilatura's own metadata date (`bare_extraction`, htmldate inside), and
 as the lower steps of the cascade alone would give them (the visible date line; htmldate's text heuristics), which
-tells how pages without structured metadata would fare.
+tells how pages without structured metadata would fare. `--strip-metadata` reads every page without its
+JSON-LD, meta tags and canonical link: what the markup alone gives on sites that offer no metadata.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -82,10 +84,18 @@ def main() -> None:
     parser.add_argument("--extra", type=Path, nargs="*", default=[],
                         help="more folders of pages with their own truth.jsonl (your own development pages)")
     parser.add_argument("--show", action="store_true", help="print each page's misses")
+    parser.add_argument("--strip-metadata", action="store_true", help="read the pages without their metadata")
     args = parser.parse_args()
     pages: list[tuple[dict[str, Any], Path]] = []
     for folder in [args.folder, *args.extra]:
         pages += [(truth, folder / truth["file"]) for truth in load_jsonl(folder / "truth.jsonl")]
+    if args.strip_metadata:
+        bare_folder = Path(tempfile.mkdtemp())
+        for index, (truth, path) in enumerate(pages):
+            html = re.sub(r"<script[^>]*ld\+json.*?</script>|<meta\b[^>]*>|<link[^>]*canonical[^>]*>", "",
+                          path.read_text(encoding="utf-8", errors="replace"), flags=re.S | re.I)
+            pages[index] = (truth, bare_folder / path.name)
+            pages[index][1].write_text(html, encoding="utf-8")
     read = [next(iter(read_inputs([path]))) for _, path in pages]
     sites = sorted({truth["site"] for truth, _ in pages})
     common_all = common_lines(read)

@@ -17,10 +17,10 @@ BODY = "".join(f"<p>Đoạn {i}: Cục Hàng không Việt Nam vừa quyết đ�
                f"Tân Sơn Nhất trong dịp Tết, tương đương khoảng 6.000 ghế.</p>" for i in range(1, 6))
 
 
-def page(head: str, article: str) -> str:
+def page(head: str, article: str, footer: str = "© Báo điện tử Dân Trí") -> str:
     return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">{head}</head><body>'
             '<nav><a href="/">Trang chủ</a> <a href="/xa-hoi.htm">Xã hội</a></nav>'
-            f'<main><article>{article}</article></main><footer>© Báo điện tử Dân Trí</footer></body></html>')
+            f'<main><article>{article}</article></main><footer>{footer}</footer></body></html>')
 
 
 def read(tmp_path: Path, html: str, name: str = "page") -> Article:
@@ -125,13 +125,20 @@ def test_a_slogan_that_names_the_site_and_titles_a_site_repeats(tmp_path: Path) 
 
 
 def test_publishers_that_are_not_names_give_way(tmp_path: Path) -> None:
-    cases = {"2003-2011, Báo Thanh Niên": "Báo Thanh Niên", "© 2024 Báo Tuổi Trẻ": "Báo Tuổi Trẻ",
-             "https://nld.com.vn": "nld.com.vn", "Công ty cổ phần Truyền Thông Việt Nam - Vccorp": "nld.com.vn",
-             HEADLINE: "nld.com.vn", "": "nld.com.vn"}
+    """A copyright line, a URL, a company or the headline is no publisher's name: the copyright notice of the page
+    names it, else its domain does."""
+    cases = {"2003-2011, Báo Thanh Niên": "Báo Thanh Niên", "https://nld.com.vn": "Báo Người Lao Động",
+             "Công ty cổ phần Truyền Thông Việt Nam - Vccorp": "Báo Người Lao Động", HEADLINE: "Báo Người Lao Động",
+             "": "Báo Người Lao Động"}
     for i, (site_name, expected) in enumerate(cases.items()):
         html = page(f'<meta property="og:site_name" content="{site_name}"><link rel="canonical" '
-                    f'href="https://nld.com.vn/thoi-su/bai-{i}.htm">', f"<h1>{HEADLINE}</h1>" + BODY)
+                    f'href="https://nld.com.vn/thoi-su/bai-{i}.htm">', f"<h1>{HEADLINE}</h1>" + BODY,
+                    footer="© 2003-2024 Báo Người Lao Động. All rights reserved.")
         assert read(tmp_path, html, f"p{i}").publisher == expected, site_name
+    bare = page('<meta property="og:site_name" content="https://nld.com.vn">', f"<h1>{HEADLINE}</h1>"
+                '<a href="https://nld.com.vn/thoi-su.htm">Thời sự</a><a href="https://nld.com.vn/">NLĐ</a>' + BODY,
+                footer="")
+    assert read(tmp_path, bare, "bare").publisher == "nld.com.vn"  # no name anywhere, no address: its links'
 
 
 def test_a_lead_styled_apart_without_a_lead_class(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ RELATED_HEADING = re.compile(
 )
 _TIME_AGO = re.compile(r"\(?\d+\s*(giây|phút|giờ|ngày|tuần|tháng|năm)\s*trước\)?\s*$", _I)
 _BULLET = re.compile(r"^[•●▪►▸■◦·»*]\s*")
-_PHOTO_CREDIT = re.compile(r"(?:^|(?<=[\s.]))(?:ảnh|ảnh minh họa|nguồn ảnh|photo)\s*:\s*[^.!?]{0,60}$", _I)
+_PHOTO_CREDIT = re.compile(r"(?:^|(?<=[\s.]))(?:ảnh|ảnh minh họa|nguồn ảnh|photo|video|clip)\s*:\s*[^.!?]{0,60}$", _I)
 _MEDIA_MARKER = re.compile(r"^(img[_-]?[\w-]*|video( không hợp lệ)?\.?|\S*\.(jpe?g|png|gif|webp))$", _I)
 _NAV = re.compile(r"^[^|]{1,40}(\s[|»>/]\s[^|]{1,40}){1,}$")
 _TERMINAL = re.compile(r"[.!?…:;\"”’)\]»]$")

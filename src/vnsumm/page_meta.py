@@ -22,9 +22,10 @@ _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+")
 SECTION_WORDS = 4  # a title segment this short after the headline, next to the site's name, is a section name
 LABEL_WORDS = 6  # an all-capitals candidate this short is a section label
 PUBLISHER_MAX_WORDS = 8
+SITE_NAME_CHARS = 40
 _COMPANY = re.compile(r"^(công ty|cty|tập đoàn)\b|\b(jsc|corp|corporation|co\.?,? ltd|ltd|inc|tnhh|cổ phần|vccorp)\b",
                       re.IGNORECASE)
-_COPYRIGHT = re.compile(r"©|\(c\)|copyright|bản quyền( thuộc( về)?)?|all rights reserved|\b(19|20)\d{2}\b|[-–,]\s*$",
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright|bản quyền( thuộc( về)?)?|all rights? reserved|\b(19|20)\d{2}\b|[-–,]\s*$",
                         re.IGNORECASE)
 
 
@@ -47,7 +48,8 @@ def _site_keys(site_names: list[str]) -> list[str]:
             labels = urlsplit(name if "//" in name else f"//{name}").hostname or name
             keys |= {bare(label) for label in labels.split(".")[:-1] if len(label) >= 3 and label != "www"}
             keys.add(bare(labels.removeprefix("www.")))
-    return [k for k in keys if len(k) >= 3 and k not in {"com", "net", "org"}]
+    # A "site name" as long as a sentence is a headline that a page (or trafilatura) offered as its name.
+    return [k for k in keys if 3 <= len(k) <= SITE_NAME_CHARS and k not in {"com", "net", "org"}]
 
 
 def is_site_name(text: str, site_names: list[str]) -> bool:
@@ -104,11 +106,12 @@ def headline(candidates: list[tuple[str, str]], site_names: list[str], tree: Any
         return len({s for s, t in plausible if s != item[0] and _agree(t, item[1])})
 
     best = max(plausible, key=support)  # max keeps the first (most trusted) of equals
-    agreeing = [t for _, t in plausible if _agree(t, best[1])]
-    shortest = min(agreeing, key=len).rstrip(" .…")
-    # The uncut, not all-capitals version; a longer one that only adds a suffix (" | Site") is not uncut.
-    return max(agreeing, key=lambda t: (not t.isupper(), not _TITLE_SEPARATORS.match(t[len(shortest):]),
-                                        len(t.rstrip(" .…"))))
+    chosen = best[1]
+    for _, text in plausible:  # a longer version of a cut headline, not one that only adds " | Site"
+        cut = chosen.rstrip(" .…")
+        if _agree(text, chosen) and len(text) > len(cut) and not _TITLE_SEPARATORS.match(text[len(cut):]):
+            chosen = text
+    return chosen.title() if chosen.isupper() and chosen.title() != chosen else chosen
 
 
 def repeated_titles(articles: list[Article]) -> frozenset[str]:
@@ -124,24 +127,28 @@ def repeated_titles(articles: list[Article]) -> frozenset[str]:
 def _publisher_name(value: Any, title: str | None) -> str | None:
     if not isinstance(value, str) or not value.strip() or re.match(r"^\s*(https?:|//|www\.)", value, re.I):
         return None
+    if len(value.split()) > 2 * PUBLISHER_MAX_WORDS or (title and (_agree(value, title)
+                                                                   or folded(value) in folded(title))):
+        return None  # the headline, or a sentence, not a name
     for part in re.split(r"\s+[-|–]\s+|,\s*", normalize(value)):
         name = " ".join(_COPYRIGHT.sub(" ", part).split()).strip(" .,-–:|")
         if (name and re.search(r"[^\W\d_]", name) and not _COMPANY.search(name)
-                and len(name.split()) <= PUBLISHER_MAX_WORDS and not (title and _agree(name, title))):
+                and len(name.split()) <= PUBLISHER_MAX_WORDS and not (title and folded(name) in folded(title))):
             return name
     return None
 
 
 def publisher(ld: list[dict[str, Any]], metas: dict[str, str], sitename: str | None, url: str | None,
-              title: str | None) -> str | None:
-    """The publisher's name, else the page's domain."""
+              title: str | None, notice: str | None = None) -> str | None:
+    """The publisher's name (from JSON-LD, og:site_name, trafilatura, the copyright `notice`), else the domain."""
     values: list[Any] = []
     for item in ld:
         owner = item.get("publisher")
         values += [owner.get("name") if isinstance(owner, dict) else owner]
-    values += [metas.get("og:site_name"), metas.get("application-name"), sitename]
-    for value in values:
-        if name := _publisher_name(value, title):
-            return name
+    values += [metas.get("og:site_name"), metas.get("application-name"), sitename, notice]
+    names = [name for value in values if (name := _publisher_name(value, title))]
+    # A domain spelt as a name (`Zing.vn`) gives way to a name in words from another source.
+    if names := sorted(names, key=lambda n: bool(re.fullmatch(r"[\w-]+(\.[\w-]+)+", n))):
+        return names[0]
     host = urlsplit(url or "").hostname or ""
     return host.removeprefix("www.") or None

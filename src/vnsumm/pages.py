@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +33,7 @@ _LEAD_CLASSES = " | ".join(
 PHOTO_STORY_CHARS = 1_000  # a body shorter than its captions is a photo story
 LEAD_CHARS = (40, 2_000)  # shorter is a label, longer is the article itself
 BOLD_SHARE = 0.9  # a paragraph this much in bold is styled apart
+SIGNATURE_WORDS = 8  # a closing line set apart and this short is the author's signature
 
 
 def _json_ld(tree: Any) -> list[dict[str, Any]]:
@@ -105,6 +107,19 @@ def _lead(tree: Any, description: str | None, body: str) -> str | None:
     return None
 
 
+def _without_signature(tree: Any, body: str) -> str:
+    """The body without a closing author line the page sets apart (bold or right-aligned, short, unpunctuated)."""
+    lines = body.splitlines()
+    last = lines[-1] if len(lines) > 1 else ""
+    if not last or len(last.split()) > SIGNATURE_WORDS or re.search(r"[.!?…:;\"”]$", last):
+        return body
+    for element in tree.xpath("//p"):
+        style = (element.get("style") or "").replace(" ", "").lower()
+        if _element_text(element) == last and (_bold(element) or "text-align:right" in style):
+            return "\n".join(lines[:-1])
+    return body
+
+
 def _captions(tree: Any) -> list[str]:
     seen: set[str] = set()
     captions = []
@@ -123,6 +138,36 @@ def _prune(tree: Any) -> Any:
         if element.getparent() is not None and not element.xpath(".//h1"):
             element.drop_tree()
     return page
+
+
+def page_url(html: str, tree: Any, metas: dict[str, str]) -> str | None:
+    """The article's address: canonical link, og:url, or the `saved from url` comment a browser wrote."""
+    saved = re.search(r"<!-- saved from url=\(\d+\)(\S+) -->", html[:2_000])
+    return next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None) or metas.get("og:url") \
+        or (saved[1] if saved else None)
+
+
+def site_host(tree: Any) -> str | None:
+    """The host most of the page's absolute links point to: the site's own navigation."""
+    hosts = Counter(_domain(urlsplit(href).hostname or "") for href in tree.xpath("//a/@href")
+                    if href.startswith("http"))
+    hosts.pop("", None)
+    return f"https://{hosts.most_common(1)[0][0]}/" if hosts else None
+
+
+def _domain(host: str) -> str:
+    """`sangkien.dantri.com.vn` -> `dantri.com.vn`: the registered name, without subdomains."""
+    labels = host.lower().removeprefix("www.").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in {"com", "net", "org", "gov", "edu", "info", "biz"} else 2
+    return ".".join(labels[-keep:]) if len(labels) >= 2 else ""
+
+
+def copyright_line(tree: Any) -> str | None:
+    """The page's copyright notice (`© Báo điện tử Dân Trí`), where the publisher names itself."""
+    for text in tree.xpath("//footer//text() | //*[contains(@class, 'footer')]//text() | //body//text()"):
+        if re.match(r"\s*(©|copyright|bản quyền)", text, re.IGNORECASE) and len(text.split()) <= 15:
+            return " ".join(text.split())
+    return None
 
 
 def parse_html(html: str) -> Any | None:
@@ -153,11 +198,11 @@ def read_page(html: str, path: str, stem: str) -> Article:
         title = getattr(document, "title", None)
         return Article(id=stem, source=path, text=body, title=normalize(title).strip() if title else None)
     ld, metas = _json_ld(tree), _metas(tree)
-    canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None) or metas.get("og:url") \
-        or getattr(document, "url", None)
+    canonical = page_url(html, tree, metas) or getattr(document, "url", None)
     captions = _captions(tree)
     if len(body) < PHOTO_STORY_CHARS and sum(map(len, captions)) > len(body):
         body = "\n".join([*(line for line in body.splitlines() if line not in captions), *captions])
+    body = _without_signature(tree, body)
     description = metas.get("og:description") or metas.get("description") or getattr(document, "description", None)
     if lead := _lead(tree, description, body):
         body = f"{lead}\n{body}"
@@ -174,5 +219,5 @@ def read_page(html: str, path: str, stem: str) -> Article:
     date, source = page_date(html, tree, ld, metas, canonical)
     article.text, article.title, article.date = body, title, date
     article.date_source = source.value if source else None
-    article.publisher = publisher(ld, metas, sitename, canonical, title)
+    article.publisher = publisher(ld, metas, sitename, canonical or site_host(tree), title, copyright_line(tree))
     return article
