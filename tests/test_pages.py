@@ -79,6 +79,8 @@ def test_a_date_only_the_byline_carries_not_a_comments_or_a_related_items(tmp_pa
     article = read(tmp_path, html)
     assert (article.date, article.date_source) == ("2012-12-20", DateSource.BYLINE.value)
     assert "Bạn đọc Minh Anh" not in article.text and "Triệt phá băng nhóm" not in article.text
+    unsigned = read(tmp_path, html.replace("Thứ năm, 20/12/2012, 08:00 GMT+7", "Nguyễn Văn An"), "unsigned")
+    assert unsigned.date is None  # never the comment's date, nor the related item's
 
 
 def test_two_digit_years_and_a_date_line_above_the_headline(tmp_path: Path) -> None:

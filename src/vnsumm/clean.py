@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from vnsumm.clean_writer import CLEANED_FIELDS, write_cleaned
 from vnsumm.dates import COUNTER_PREFIX, DATE_LINE, text_date
-from vnsumm.page_meta import repeated_titles
+from vnsumm.page_meta import repeated_titles, title_key
 from vnsumm.records import Article
 from vnsumm.text import fold_tones, normalize, split_sentences
 
@@ -234,9 +234,10 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
 
 
 def common_lines(articles: Iterable[Article], min_share: float = 0.2) -> frozenset[str]:
-    """Short lines found in at least `min_share` of the run's articles (and in two or more): site furniture."""
+    """Short lines found in at least `min_share` of the run's articles (and in two or more): site furniture; and
+    titles that two different articles carry (title_key)."""
     kept = [a for a in articles if a.ok]
-    texts, titles = [a.text for a in kept], repeated_titles(kept)  # a title two articles share is a label
+    texts, titles = [a.text for a in kept], repeated_titles(kept)  # marked apart from lines: not dropped from text
     if len(texts) < 3:
         return titles
     counts = Counter(
@@ -258,7 +259,7 @@ def clean_article(article: Article, common: frozenset[str] = frozenset()) -> Art
     if not looks_vietnamese(text):
         warnings.append("text does not look Vietnamese; summaries may be poor")
     date_source = article.date_source if article.date else result.date_source
-    title = article.title if article.title and _key(article.title) not in common else result.title
+    title = article.title if article.title and title_key(article.title) not in common else result.title
     return replace(article, text=text, title=title, date=article.date or result.date,
                    date_source=date_source or "none",
                    publisher=article.publisher or result.publisher, warnings=warnings, lead=opening(text))

@@ -114,13 +114,18 @@ def headline(candidates: list[tuple[str, str]], site_names: list[str], tree: Any
     return chosen.title() if chosen.isupper() and chosen.title() != chosen else chosen
 
 
+def title_key(title: str) -> str:
+    """How a run's repeated titles are kept among its common lines: marked, so that no body line matches one."""
+    return f"title\t{folded(title)}"
+
+
 def repeated_titles(articles: list[Article]) -> frozenset[str]:
-    """Titles (folded) that two or more different articles of a run carry: a site's name, a section label or a
-    slogan that a page offered as its headline; no two articles share a headline."""
+    """Titles (as title_key) that two or more different articles of a run carry: a site's name, a section label
+    or a slogan that a page offered as its headline; no two articles share a headline."""
     openings: dict[str, set[str]] = {}
     for article in articles:
         if article.title:
-            openings.setdefault(folded(article.title), set()).add(folded(article.text)[:200])
+            openings.setdefault(title_key(article.title), set()).add(folded(article.text)[:200])
     return frozenset(title for title, texts in openings.items() if len(texts) >= 2)
 
 
