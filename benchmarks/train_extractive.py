@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 from extractive_data import Doc, _grams, cleaned, label, read_split, rouge12
-from scipy.optimize import minimize
+from scipy.optimize import minimize  # type: ignore[import-untyped]
 
 from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer, choose
 from vnsumm.extractive_features import FEATURES
@@ -84,7 +84,7 @@ def prepared(doc: Doc, summarizer: ExtractiveSummarizer) -> tuple[list[float], l
 
 def length_grid(docs: Sequence[Doc], weights: dict[str, float]) -> dict[tuple[int, int, float], float]:
     """Mean ROUGE-1 + ROUGE-2 F1 of each (target syllables, sentence cap, redundancy) on `docs`."""
-    summarizer = ExtractiveSummarizer(ExtractiveParams(weights=weights))  # type: ignore[arg-type]
+    summarizer = ExtractiveSummarizer(ExtractiveParams(weights=weights))
     cache = [prepared(d, summarizer) for d in docs]
     results = {}
     for target, cap, redundancy in itertools.product(TARGETS, MAX_SENTENCES, REDUNDANCY):
@@ -132,7 +132,9 @@ def main() -> None:
         "params": {"target_syllables": target, "max_sentences": cap, "redundancy": redundancy},
         "trained_on": f"VietNews data/train_tokenized, {len(docs)} articles (ThanhChinhBK/vietnews)",
         "command": "python benchmarks/train_extractive.py TRAIN_DIR VAL_DIR" + (
-            f" --limit {args.limit}" if args.limit else "") + f" --temperature {args.temperature} --l2 {args.l2} --length-docs {args.length_docs}",
+            f" --limit {args.limit}" if args.limit else "")
+        + f" --temperature {args.temperature} --l2 {args.l2} --length-docs {args.length_docs}"
+        + f" --val-limit {args.val_limit}",
         "sentences": len(y), "oracle_rate": round(float(y.mean()), 4),
         "abstract_syllables_median": statistics.median(len(syllables(d.summary)) for d in docs),
     }

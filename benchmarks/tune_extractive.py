@@ -82,7 +82,7 @@ def main() -> None:
     order = list(range(len(ids)))
     random.Random(0).shuffle(order)
     per_fold = [figures([outputs[i] for i in order[k::5]], [references[i] for i in order[k::5]]) for k in range(5)]
-    spread = " (5 folds: sd " + " / ".join(f"{statistics.stdev(col):.2f}" for col in zip(*per_fold)) + ")"
+    spread = " (5 folds: sd " + " / ".join(f"{statistics.stdev(col):.2f}" for col in zip(*per_fold, strict=True)) + ")"
     report(f"vnsumm extractive, shipped {fitted()['version']}", outputs, f"{spread}, {speed:.0f} articles/s")
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], tokenizer=SyllableTokenizer())
@@ -102,7 +102,7 @@ def main() -> None:
     folds = [order[::2], order[1::2]]
     predictions: dict[str, str] = {}
     for train, test in ((folds[0], folds[1]), (folds[1], folds[0])):
-        params = ExtractiveParams(weights=fit(train), target_syllables=20, max_sentences=3,  # type: ignore[arg-type]
+        params = ExtractiveParams(weights=fit(train), target_syllables=20, max_sentences=3,
                                   redundancy=0.3)
         summarizer = ExtractiveSummarizer(params)
         for i in test:
