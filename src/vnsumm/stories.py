@@ -12,6 +12,7 @@ Deterministic: no randomness, and ties are broken by article id, so the input or
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import heapq
 import itertools
@@ -25,12 +26,11 @@ from vnsumm.clean import opening
 from vnsumm.records import Article
 from vnsumm.text import fold_tones, syllables
 
-THRESHOLD = 0.14  # average cosine at which two groups are one story (see benchmarks/stories_bench.py)
+THRESHOLD = 0.08  # average cosine at which two groups are one story (see benchmarks/stories_bench.py)
 MAX_DAYS_APART = 30  # articles dated further apart report different events, however alike
 STORY_TERM_ARTICLES = 50  # terms in more articles than this find no candidates (a topic, not a story)
-CANDIDATE_FLOOR = 0.1  # pairs less similar than this are not kept as candidates
-NEIGHBOURS = 10  # most candidates kept per article (its most similar): bounds memory on runs of any size
-PREFILTER = 30  # pairs per article scored in full: those sharing the most story terms
+PREFILTER = 30  # pairs per article scored in full (those sharing the most story terms): bounds time
+NEIGHBOURS = 20  # most similar pairs kept per article: bounds memory; a story of more articles may split
 _BLOCK = 1_000  # rows per block of the sparse product
 _PAIRS = 200_000  # candidate pairs scored at a time
 HASHED_TERMS = 2**22  # terms are hashed into this many columns: no vocabulary held in memory
@@ -41,9 +41,16 @@ def story_terms(title: str | None, lead: str | None) -> list[str]:
     pairs stand for words and names: Hà Nội, Tiến Linh)."""
     terms: list[str] = []
     for text, weight in ((title or "", 2), (opening(lead or ""), 1)):
-        tokens = syllables(fold_tones(text))
+        tokens = [_folded(token) for token in syllables(text)]
         terms += (tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]) * weight
     return terms
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded(syllable: str) -> str:
+    """`fold_tones` works within a syllable: folding each of a few thousand distinct syllables once is cheaper
+    than folding every text."""
+    return fold_tones(syllable)
 
 
 def _lead(article: Article) -> str:
@@ -106,7 +113,7 @@ def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD) -> list
     clusters = [[i] for i in range(len(nodes))]
     if len(nodes) > 1:
         rank = np.argsort(np.argsort(np.array([node.first_id for node in nodes], dtype=object)))
-        clusters = _average_link(nodes, _candidates(_tf_idf(counts), nodes, rank), threshold, rank)
+        clusters = _complete_link(len(nodes), _candidates(_tf_idf(counts), nodes, rank, threshold), threshold, rank)
     del counts
     story = [""] * len(ids)
     for cluster in clusters:
@@ -133,32 +140,38 @@ def _tf_idf(counts: Any) -> Any:
     return counts
 
 
-def _candidates(vectors: Any, nodes: list[_Node], rank: Any) -> dict[tuple[int, int], float]:
-    """Cosine of node pairs that share uncommon terms, at least CANDIDATE_FLOOR, not too far apart in time; a pair
-    is kept when it is among the NEIGHBOURS best of either node (so the set never depends on node numbering)."""
+def _candidates(vectors: Any, nodes: list[_Node], rank: Any, floor: float) -> tuple[Any, Any, Any]:
+    """Cosine of node pairs that share uncommon terms, at least `floor`, not too far apart in time: each node's
+    PREFILTER pairs sharing the most such terms are scored and its NEIGHBOURS most similar kept (a pair is kept
+    when either node picks it, so the set never depends on node numbering). Rows, columns (row < column) and
+    cosines, each pair once."""
     import numpy as np
 
     n = vectors.shape[0]
     df = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    # Terms of one article pair nothing; terms of many (topics, function words) would pair everything with everything.
-    rare = vectors[:, np.flatnonzero((df >= 2) & (df <= STORY_TERM_ARTICLES))].tocsr()
+    # A term of one article adds nothing to any dot product: dropped, the pairs' cosines gather fewer entries.
+    vectors = vectors[:, np.flatnonzero(df >= 2)].tocsr()
+    df = df[df >= 2]
+    # Terms of many articles (topics, function words) would pair everything with everything.
+    rare = vectors[:, np.flatnonzero(df <= STORY_TERM_ARTICLES)].tocsr()
     days = np.array([np.nan if node.day is None else node.day for node in nodes])
-    similar: dict[tuple[int, int], float] = {}
+    found: list[tuple[Any, Any, Any]] = []
     for start in range(0, n, _BLOCK):
         shared = (rare[start:start + _BLOCK] @ rare.T).tocoo()  # which pairs share a story term, and how much
         rows, cols, weights = shared.row + start, shared.col, shared.data
         apart = np.abs(days[rows] - days[cols])  # NaN (a date unknown) compares False: kept
         keep = (rows != cols) & ~(apart > MAX_DAYS_APART)
-        # Each node's PREFILTER pairs that share the most story terms get their cosine on all terms.
         rows, cols, _ = _best_per_row(rows[keep], cols[keep], weights[keep], PREFILTER, rank)
         scores = np.concatenate([np.asarray(vectors[rows[i:i + _PAIRS]].multiply(vectors[cols[i:i + _PAIRS]])
                                             .sum(axis=1)).ravel() for i in range(0, len(rows), _PAIRS)]
                                 or [np.zeros(0, dtype=np.float32)])
-        keep = scores >= CANDIDATE_FLOOR
-        rows, cols, scores = _best_per_row(rows[keep], cols[keep], scores[keep], NEIGHBOURS, rank)
-        low, high = np.minimum(rows, cols), np.maximum(rows, cols)
-        similar.update(zip(zip(low.tolist(), high.tolist(), strict=True), scores.tolist(), strict=True))
-    return similar
+        keep = scores >= floor
+        rows, cols, scores = _best_per_row(rows[keep], cols[keep], scores[keep].astype(np.float32), NEIGHBOURS, rank)
+        found.append((np.minimum(rows, cols), np.maximum(rows, cols), scores))
+    low, high, scores = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    # A pair both nodes kept appears twice, with one cosine: once is enough.
+    first = np.unique(low.astype(np.int64) * n + high, return_index=True)[1]
+    return low[first], high[first], scores[first]
 
 
 def _best_per_row(rows: Any, cols: Any, scores: Any, count: int, rank: Any) -> tuple[Any, Any, Any]:
@@ -171,54 +184,52 @@ def _best_per_row(rows: Any, cols: Any, scores: Any, count: int, rank: Any) -> t
     return rows[best], cols[best], scores[best]
 
 
-def _average_link(nodes: list[_Node], similar: dict[tuple[int, int], float], threshold: float,
-                  rank: Any) -> list[list[int]]:
-    """Agglomerative clustering over the candidate pairs: the two groups with the highest average similarity (node
-    pairs that are not candidates count as 0; copies weigh as many articles) merge while it is at least
-    `threshold`."""
-    weight = [len(node.members) for node in nodes]
-    members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
-    # Sum of similarity x weights between two clusters, for the pairs of clusters that have any candidate pair.
-    links: dict[int, dict[int, float]] = {i: {} for i in range(len(nodes))}
-    for (i, j), score in similar.items():
-        links[i][j] = links[j][i] = score * weight[i] * weight[j]
-    size = {i: weight[i] for i in range(len(nodes))}
-    # First and last known day of each group: groups whose union would span more than MAX_DAYS_APART never merge,
-    # even through undated articles that resemble both.
-    span = {i: (node.day, node.day) for i, node in enumerate(nodes)}
+def _complete_link(count: int, similar: tuple[Any, Any, Any], threshold: float, rank: Any) -> list[list[int]]:
+    """Agglomerative clustering by complete link over the candidate pairs: the two groups whose least similar pair
+    of nodes is the most similar merge while that is at least `threshold`. A node pair that is not a candidate
+    counts as 0, so a group is a set of nodes that are all candidates of one another: one shared topic word cannot
+    chain stories, and a group spans no more than MAX_DAYS_APART days (pairs further apart are never candidates),
+    even through undated articles.
 
-    def average(a: int, b: int) -> float:
-        (first_a, last_a), (first_b, last_b) = span[a], span[b]
-        days = [d for d in (first_a, last_a, first_b, last_b) if d is not None]
-        if days and max(days) - min(days) > MAX_DAYS_APART:
-            return 0.0
-        return links[a].get(b, 0.0) / (size[a] * size[b])
+    Pairs are taken from the most similar down: two groups merge when the pair that completes every pair between
+    them arrives (it is their least similar, and every other group pair's least is lower), so only the number of
+    pairs seen between groups is held, never a matrix."""
+    import numpy as np
 
-    def entry(a: int, b: int) -> tuple[float, int, int, int, int]:  # ties go to the pair of lower ranks
-        a, b = (a, b) if rank[a] < rank[b] else (b, a)
-        return -average(a, b), int(rank[a]), int(rank[b]), a, b
+    rows, cols, scores = similar
+    keep = scores >= threshold
+    rows, cols, scores = rows[keep], cols[keep], scores[keep]
+    low, high = np.minimum(rank[rows], rank[cols]), np.maximum(rank[rows], rank[cols])
+    order = np.lexsort((high, low, -scores))  # ties: the pair of lower ranks first
+    parent = list(range(count))
+    members: dict[int, list[int]] = {i: [i] for i in range(count)}
+    seen: dict[int, dict[int, int]] = {}  # pairs seen between two groups (by their root), both ways
 
-    heap = [entry(i, j) for i in links for j in links[i] if i < j]
-    heapq.heapify(heap)
-    while heap:
-        negative, _, _, a, b = heapq.heappop(heap)
-        if a not in members or b not in members or -negative != average(a, b):
-            continue  # a stale entry: one side has merged since
-        if -negative < threshold:
-            break
-        # Merge b into a; the links of the merged group are sums of both sides'.
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for i, j in zip(rows[order].tolist(), cols[order].tolist(), strict=True):
+        a, b = root(i), root(j)
+        if a == b:
+            continue
+        pairs = seen.setdefault(a, {}).get(b, 0) + 1
+        if pairs < len(members[a]) * len(members[b]):
+            seen[a][b] = seen.setdefault(b, {})[a] = pairs
+            continue
+        if len(seen.get(a, {})) < len(seen.get(b, {})):
+            a, b = b, a  # the group with more partners stays: fewer entries move
+        parent[b] = a
         members[a] += members.pop(b)
-        size[a] += size.pop(b)
-        days = [d for d in (*span[a], *span.pop(b)) if d is not None]
-        span[a] = (min(days), max(days)) if days else (None, None)
-        for other, total in links.pop(b).items():
-            if other == a:
-                continue
-            links[other].pop(b)
-            links[a][other] = links[other][a] = links[a].get(other, 0.0) + total
-        links[a].pop(b, None)
-        for other in links[a]:
-            heapq.heappush(heap, entry(a, other))
+        mine = seen.setdefault(a, {})
+        mine.pop(b, None)
+        for other, total in seen.pop(b, {}).items():
+            if other != a:
+                theirs = seen[other]
+                del theirs[b]
+                mine[other] = theirs[a] = mine.get(other, 0) + total
     return sorted(members.values())
 
 
