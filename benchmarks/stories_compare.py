@@ -88,12 +88,13 @@ class Data:
         self.sims: dict[str, Any] = {}
         for n, lead in opening.items():
             for cap in (1.0, 0.1, 0.05):
-                self.sims[f"title+{n}/df{cap}"] = cosine([grams(t) * 2 + grams(o) for t, o in zip(titles, lead)], cap)
+                docs = [grams(t) * 2 + grams(o) for t, o in zip(titles, lead, strict=True)]
+                self.sims[f"title+{n}/df{cap}"] = cosine(docs, cap)
         self.sims["title"] = cosine([grams(t) for t in titles])
         for n, lead in opening.items():
             self.sims[f"open{n}"] = cosine([grams(o) for o in lead])
-            self.sims[f"names{n}"] = cosine([names(t) + names(o) for t, o in zip(titles, lead)])
-            self.sims[f"figures{n}"] = cosine([figures(t) + figures(o) for t, o in zip(titles, lead)])
+            self.sims[f"names{n}"] = cosine([names(t) + names(o) for t, o in zip(titles, lead, strict=True)])
+            self.sims[f"figures{n}"] = cosine([figures(t) + figures(o) for t, o in zip(titles, lead, strict=True)])
         self.n = len(rows)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
-import heapq
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
