@@ -177,7 +177,17 @@ def _best_per_row(rows: Any, cols: Any, scores: Any, count: int, rank: Any) -> t
     """The `count` highest-scoring (row, col) pairs of each row (ties: the col of lower rank first)."""
     import numpy as np
 
-    order = np.lexsort((rank[cols], -scores, rows))
+    if len(rows) == 0:
+        return rows, cols, scores
+    # One sort on a 63-bit key (row, then score falling, then rank) instead of a three-key lexsort: the scores are
+    # nonnegative float32, whose bits order as they do; a block's rows and the ranks take the rest.
+    local = (rows - rows.min()).astype(np.int64)
+    rank_bits, row_bits = int(len(rank)).bit_length(), int(local.max()).bit_length()
+    if row_bits + rank_bits > 32:
+        order = np.lexsort((rank[cols], -scores, rows))
+    else:
+        falling = 0x7FFFFFFF - np.asarray(scores, dtype=np.float32).view(np.int32).astype(np.int64)
+        order = np.argsort((local << (31 + rank_bits)) | (falling << rank_bits) | rank[cols])
     rows, cols, scores = rows[order], cols[order], scores[order]
     best = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left") < count
     return rows[best], cols[best], scores[best]
