@@ -1,6 +1,7 @@
 """Story grouping against hand-made story clusters: pairwise precision, recall and F1 of "same story" decisions.
 
     python benchmarks/stories_bench.py ../shared/stories/dev.jsonl [--folds 5] [--seeds 0 1 2]
+        [--distractors ../shared/vietnews/dev.jsonl]
 
 Articles are cleaned and grouped as `vnsumm run` groups them (headline and the opening of the cleaned text), all
 together as a run groups its store. Printed:
@@ -67,8 +68,13 @@ def main() -> None:
     parser.add_argument("stories", type=Path)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2])
+    parser.add_argument("--distractors", type=Path, help="JSONL of unrelated articles (id, title, text), each "
+                        "its own story: grouped with the stories, as a store holds mostly articles of no story")
     args = parser.parse_args()
     rows = load_jsonl(args.stories)
+    if args.distractors:
+        rows += [{**r, "id": f"other-{r['id']}", "source": "other", "story": f"other-{r['id']}", "date": None}
+                 for r in load_jsonl(args.distractors)]
     articles = clean_articles([Article(id=r["id"], source=r["source"], text=r["text"], title=r.get("title"),
                                        date=r.get("date")) for r in rows])
     gold = {r["id"]: r["story"] for r in rows}

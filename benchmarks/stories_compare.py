@@ -1,6 +1,7 @@
 """Story-grouping candidates side by side, cross-validated over stories (issue 25).
 
     python benchmarks/stories_compare.py ../shared/stories/dev.jsonl [--folds 5] [--seeds 0 1 2]
+        [--distractors ../shared/vietnews/dev.jsonl] [--only NAME ...]
 
 Each candidate is a similarity between articles (and a link rule) with a few settings and a threshold. For every
 fold of every seed, the setting with the best pairwise F1 on the training stories' pairs is chosen, and scored on the
@@ -14,6 +15,8 @@ best figure on all development stories (chosen on them: optimistic).
 from __future__ import annotations
 
 import argparse
+import datetime
+import hashlib
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -21,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
+from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
+from scipy.spatial.distance import squareform  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -61,9 +64,40 @@ def cosine(docs: list[list[str]], max_df: float = 1.0) -> Any:
     return sim
 
 
+_LABELS: dict[tuple[str, float, bytes], Any] = {}  # a similarity is clustered once per threshold, not per fold
+
+
 def cluster(sim: Any, threshold: float, method: str) -> Any:
-    distance = squareform(np.clip(1 - sim, 0, None), checks=False)
-    return fcluster(linkage(distance, method=method), t=1 - threshold, criterion="distance")
+    key = (method, float(threshold), hashlib.sha1(np.ascontiguousarray(sim).tobytes()).digest())
+    if key not in _LABELS:
+        if method.startswith("floor"):
+            _LABELS[key] = floored_average(sim, threshold, float(method[5:]))
+        else:
+            distance = squareform(np.clip(1 - sim, 0, None), checks=False)
+            _LABELS[key] = fcluster(linkage(distance, method=method), t=1 - threshold, criterion="distance")
+    return _LABELS[key]
+
+
+def floored_average(sim: Any, threshold: float, floor: float) -> Any:
+    """Average link that merges two groups only when every pair of their articles is at least `floor` alike."""
+    n = len(sim)
+    total, least, size = sim.astype(float).copy(), sim.astype(float).copy(), np.ones(n)
+    active = np.ones(n, dtype=bool)
+    labels = np.arange(n)
+    while True:
+        average = total / np.outer(size, size)
+        allowed = (least >= floor) & (average >= threshold) & np.outer(active, active)
+        np.fill_diagonal(allowed, False)
+        if not allowed.any():
+            return labels
+        i, j = np.unravel_index(np.argmax(np.where(allowed, average, -1.0)), average.shape)
+        total[i] += total[j]
+        total[:, i] = total[i]
+        least[i] = np.minimum(least[i], least[j])
+        least[:, i] = least[i]
+        size[i] += size[j]
+        active[j] = False
+        labels[labels == j] = i
 
 
 def pair_f1(labels: Any, gold: Any, mask: Any) -> tuple[float, float, float]:
@@ -75,14 +109,18 @@ def pair_f1(labels: Any, gold: Any, mask: Any) -> tuple[float, float, float]:
 
 
 class Data:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, distractors: Path | None = None) -> None:
         rows = load_jsonl(path)
+        if distractors:  # unrelated articles, each its own story, undated
+            rows += [{**r, "id": f"other-{r['id']}", "source": "other", "story": f"other-{r['id']}", "date": None}
+                     for r in load_jsonl(distractors)]
         articles = clean_articles([Article(id=r["id"], source=r["source"], text=r["text"], title=r.get("title"),
                                            date=r.get("date")) for r in rows])
         self.gold = np.array([r["story"] for r in rows])
         titles, texts = [a.title or "" for a in articles], [a.text for a in articles]
-        self.days = np.array([np.datetime64(a.date[:10]).astype(int) for a in articles], dtype=float)
-        self.apart = np.abs(self.days[:, None] - self.days[None, :])
+        days = np.array([datetime.date.fromisoformat(a.date[:10]).toordinal() if a.date else np.nan
+                         for a in articles])
+        self.apart: Any = np.nan_to_num(np.abs(days[:, None] - days[None, :]))  # a date unknown: no distance
         words = [t.split() for t in texts]
         opening = {n: [" ".join(w[:n]) for w in words] for n in (150, 300, 500, 100_000)}
         self.sims: dict[str, Any] = {}
@@ -163,7 +201,15 @@ def learned(n: int, method: str = "average") -> Candidate:
     return settings
 
 
+def floored(base: str) -> Candidate:
+    def settings(data: Data, train: Any) -> Iterator[tuple[str, Any, str]]:
+        for floor in (0.0, 0.04, 0.06, 0.08):
+            yield f"floor{floor}", data.sims[f"{base}/df1.0"], f"floor{floor}"
+    return settings
+
+
 CANDIDATES: dict[str, Candidate] = {
+    "title+150, average, pair floor": floored("title+150"),
     "today: title+150, average": tfidf("title+150", (1.0,)),
     "title+150, df cap": tfidf("title+150"),
     "title+300, df cap": tfidf("title+300"),
@@ -216,8 +262,9 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2])
     parser.add_argument("--only", nargs="*", help="candidates whose name contains one of these")
+    parser.add_argument("--distractors", type=Path, help="JSONL of unrelated articles, each its own story")
     args = parser.parse_args()
-    data = Data(args.stories)
+    data = Data(args.stories, args.distractors)
     print(f"{'candidate':32s} {'held-out F1':>11s} {'sd':>6s} {'min':>6s} {'max':>6s}   all dev (chosen on it)")
     for name, candidate in CANDIDATES.items():
         if args.only and not any(word in name for word in args.only):
