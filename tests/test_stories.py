@@ -118,7 +118,7 @@ def test_complete_link_is_scipys_complete_linkage_cut_at_the_threshold() -> None
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    from vnsumm.stories import _complete_link
+    from vnsumm.story_links import complete_link as _complete_link
 
     rng = np.random.default_rng(7)
     for size in (5, 12, 30):
@@ -137,7 +137,7 @@ def test_complete_link_is_scipys_complete_linkage_cut_at_the_threshold() -> None
 def test_complete_link_never_chains_through_a_missing_pair() -> None:
     import numpy as np
 
-    from vnsumm.stories import _complete_link
+    from vnsumm.story_links import complete_link as _complete_link
 
     # 0-1 and 1-2 are alike; 0 and 2 are no candidates of each other: 1 joins one of them, never both.
     pairs = (np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.8], dtype=np.float32))

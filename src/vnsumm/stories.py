@@ -25,9 +25,11 @@ from typing import Any
 
 from vnsumm.clean import opening
 from vnsumm.records import Article
+from vnsumm.story_links import floored_average_link
 from vnsumm.text import fold_tones, syllables
 
-THRESHOLD = 0.09  # least cosine of every pair in a story (chosen on every fold: benchmarks/stories_bench.py)
+THRESHOLD = 0.15  # average cosine at which two groups are one story (chosen per fold: benchmarks/stories_bench.py)
+PAIR_FLOOR = 0.08  # every pair of a story at least this alike (complete link's choice on every fold)
 MAX_DAYS_APART = 30  # articles dated further apart report different events, however alike
 STORY_TERM_ARTICLES = 50  # terms in more articles than this find no candidates (a topic, not a story)
 PREFILTER = 30  # pairs per article scored in full (those sharing the most story terms): bounds time
@@ -114,7 +116,9 @@ def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD) -> list
     clusters = [[i] for i in range(len(nodes))]
     if len(nodes) > 1:
         rank = np.argsort(np.argsort(np.array([node.first_id for node in nodes], dtype=object)))
-        clusters = _complete_link(len(nodes), _candidates(_tf_idf(counts), nodes, rank, threshold), threshold, rank)
+        floor = min(PAIR_FLOOR, threshold)
+        clusters = floored_average_link(len(nodes), _candidates(_tf_idf(counts), nodes, rank, floor), threshold,
+                                        floor, rank)
     del counts
     story = [""] * len(ids)
     for cluster in clusters:
@@ -184,7 +188,7 @@ def _best_per_row(rows: Any, cols: Any, scores: Any, count: int, rank: Any) -> t
     # One sort on a 63-bit key (row, then score falling, then rank) instead of a three-key lexsort: the scores are
     # nonnegative float32, whose bits order as they do; a block's rows and the ranks take the rest.
     local = (rows - rows.min()).astype(np.int64)
-    rank_bits, row_bits = int(len(rank)).bit_length(), int(local.max()).bit_length()
+    rank_bits, row_bits = len(rank).bit_length(), int(local.max()).bit_length()
     if row_bits + rank_bits > 32:
         order = np.lexsort((rank[cols], -scores, rows))
     else:
@@ -193,55 +197,6 @@ def _best_per_row(rows: Any, cols: Any, scores: Any, count: int, rank: Any) -> t
     rows, cols, scores = rows[order], cols[order], scores[order]
     best = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left") < count
     return rows[best], cols[best], scores[best]
-
-
-def _complete_link(count: int, similar: tuple[Any, Any, Any], threshold: float, rank: Any) -> list[list[int]]:
-    """Agglomerative clustering by complete link over the candidate pairs: the two groups whose least similar pair
-    of nodes is the most similar merge while that is at least `threshold`. A node pair that is not a candidate
-    counts as 0, so a group is a set of nodes that are all candidates of one another: one shared topic word cannot
-    chain stories, and a group spans no more than MAX_DAYS_APART days (pairs further apart are never candidates),
-    even through undated articles.
-
-    Pairs are taken from the most similar down: two groups merge when the pair that completes every pair between
-    them arrives (it is their least similar, and every other group pair's least is lower), so only the number of
-    pairs seen between groups is held, never a matrix."""
-    import numpy as np
-
-    rows, cols, scores = similar
-    keep = scores >= threshold
-    rows, cols, scores = rows[keep], cols[keep], scores[keep]
-    low, high = np.minimum(rank[rows], rank[cols]), np.maximum(rank[rows], rank[cols])
-    order = np.lexsort((high, low, -scores))  # ties: the pair of lower ranks first
-    parent = list(range(count))
-    members: dict[int, list[int]] = {i: [i] for i in range(count)}
-    seen: dict[int, dict[int, int]] = {}  # pairs seen between two groups (by their root), both ways
-
-    def root(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for i, j in zip(rows[order].tolist(), cols[order].tolist(), strict=True):
-        a, b = root(i), root(j)
-        if a == b:
-            continue
-        pairs = seen.setdefault(a, {}).get(b, 0) + 1
-        if pairs < len(members[a]) * len(members[b]):
-            seen[a][b] = seen.setdefault(b, {})[a] = pairs
-            continue
-        if len(seen.get(a, {})) < len(seen.get(b, {})):
-            a, b = b, a  # the group with more partners stays: fewer entries move
-        parent[b] = a
-        members[a] += members.pop(b)
-        mine = seen.setdefault(a, {})
-        mine.pop(b, None)
-        for other, total in seen.pop(b, {}).items():
-            if other != a:
-                theirs = seen[other]
-                del theirs[b]
-                mine[other] = theirs[a] = mine.get(other, 0) + total
-    return sorted(sorted(group) for group in members.values())
 
 
 def group_stage(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[Article]:
