@@ -162,3 +162,33 @@ def test_best_pairs_per_row_match_a_three_key_sort_ties_included() -> None:
     best = np.arange(len(r)) - np.searchsorted(r, r, side="left") < 4
     got = _best_per_row(rows, cols, scores, 4, rank)
     assert np.array_equal(got[0], r[best]) and np.array_equal(got[1], c[best])
+
+
+def test_floored_average_link_is_scipys_average_linkage_when_every_pair_passes_the_floor() -> None:
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    from vnsumm.story_links import floored_average_link
+
+    rng = np.random.default_rng(11)
+    for size in (6, 20, 40):
+        points = rng.normal(size=(size, 4))
+        points /= np.linalg.norm(points, axis=1, keepdims=True)
+        sim = np.clip(points @ points.T, 0, 1)
+        rows, cols = np.triu_indices(size, 1)
+        for threshold in (0.2, 0.5, 0.8):
+            ours = floored_average_link(size, (rows, cols, sim[rows, cols]), threshold, 0.0, np.arange(size))
+            labels = fcluster(linkage(squareform(1 - sim, checks=False), "average"), 1 - threshold, "distance")
+            assert ours == sorted(sorted(np.flatnonzero(labels == label).tolist()) for label in set(labels))
+
+
+def test_the_floor_keeps_a_weak_pair_from_joining_groups_that_are_alike_on_average() -> None:
+    import numpy as np
+
+    from vnsumm.story_links import floored_average_link
+
+    # 0-1 and 1-2 are very alike, 0-2 barely: their average clears 0.5, their least pair does not clear 0.2.
+    pairs = (np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([0.95, 0.9, 0.1]))
+    assert floored_average_link(3, pairs, 0.5, 0.0, np.arange(3)) == [[0, 1, 2]]
+    assert floored_average_link(3, pairs, 0.5, 0.2, np.arange(3)) == [[0, 1], [2]]
