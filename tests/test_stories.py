@@ -111,3 +111,84 @@ def test_in_place_tf_idf_is_scikit_learns() -> None:
     counts.data = np.ceil(counts.data * 5)
     expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts.copy()).toarray()
     assert np.allclose(_tf_idf(counts.copy()).toarray(), expected, atol=1e-6)
+
+
+def test_complete_link_is_scipys_complete_linkage_cut_at_the_threshold() -> None:
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    from vnsumm.story_links import complete_link as _complete_link
+
+    rng = np.random.default_rng(7)
+    for size in (5, 12, 30):
+        points = rng.normal(size=(size, 4))
+        points /= np.linalg.norm(points, axis=1, keepdims=True)
+        sim = np.clip(points @ points.T, 0, 1)
+        rows, cols = np.triu_indices(size, 1)
+        for threshold in (0.3, 0.6, 0.9):
+            ours = _complete_link(size, (rows, cols, sim[rows, cols].astype(np.float32)), threshold,
+                                  np.arange(size))
+            labels = fcluster(linkage(squareform(1 - sim, checks=False), "complete"), 1 - threshold, "distance")
+            theirs = sorted(sorted(np.flatnonzero(labels == label).tolist()) for label in set(labels))
+            assert ours == theirs
+
+
+def test_complete_link_never_chains_through_a_missing_pair() -> None:
+    import numpy as np
+
+    from vnsumm.story_links import complete_link as _complete_link
+
+    # 0-1 and 1-2 are alike; 0 and 2 are no candidates of each other: 1 joins one of them, never both.
+    pairs = (np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.8], dtype=np.float32))
+    assert _complete_link(3, pairs, 0.1, np.arange(3)) == [[0, 1], [2]]
+    pairs = (np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([0.9, 0.8, 0.3], dtype=np.float32))
+    assert _complete_link(3, pairs, 0.2, np.arange(3)) == [[0, 1, 2]]
+    assert _complete_link(3, pairs, 0.4, np.arange(3)) == [[0, 1], [2]]
+
+
+def test_best_pairs_per_row_match_a_three_key_sort_ties_included() -> None:
+    import numpy as np
+
+    from vnsumm.stories import _best_per_row
+
+    rng = np.random.default_rng(3)
+    rows = np.sort(rng.integers(100, 140, 5_000))
+    cols = rng.integers(0, 500, 5_000)
+    scores = (rng.integers(0, 20, 5_000) / 7).astype(np.float32)  # many ties
+    rank = rng.permutation(500)
+    order = np.lexsort((rank[cols], -scores, rows))
+    r, c = rows[order], cols[order]
+    best = np.arange(len(r)) - np.searchsorted(r, r, side="left") < 4
+    got = _best_per_row(rows, cols, scores, 4, rank)
+    assert np.array_equal(got[0], r[best]) and np.array_equal(got[1], c[best])
+
+
+def test_floored_average_link_is_scipys_average_linkage_when_every_pair_passes_the_floor() -> None:
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    from vnsumm.story_links import floored_average_link
+
+    rng = np.random.default_rng(11)
+    for size in (6, 20, 40):
+        points = rng.normal(size=(size, 4))
+        points /= np.linalg.norm(points, axis=1, keepdims=True)
+        sim = np.clip(points @ points.T, 0, 1)
+        rows, cols = np.triu_indices(size, 1)
+        for threshold in (0.2, 0.5, 0.8):
+            ours = floored_average_link(size, (rows, cols, sim[rows, cols]), threshold, 0.0, np.arange(size))
+            labels = fcluster(linkage(squareform(1 - sim, checks=False), "average"), 1 - threshold, "distance")
+            assert ours == sorted(sorted(np.flatnonzero(labels == label).tolist()) for label in set(labels))
+
+
+def test_the_floor_keeps_a_weak_pair_from_joining_groups_that_are_alike_on_average() -> None:
+    import numpy as np
+
+    from vnsumm.story_links import floored_average_link
+
+    # 0-1 and 1-2 are very alike, 0-2 barely: their average clears 0.5, their least pair does not clear 0.2.
+    pairs = (np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([0.95, 0.9, 0.1]))
+    assert floored_average_link(3, pairs, 0.5, 0.0, np.arange(3)) == [[0, 1, 2]]
+    assert floored_average_link(3, pairs, 0.5, 0.2, np.arange(3)) == [[0, 1], [2]]

@@ -1,19 +1,22 @@
 """Grouping stage: articles that report the same story share a `story` id.
 
-What identifies a story is what its headline and lead say: their tone-folded syllables and syllable pairs, the names
-and figures in them, hashed and weighted by TF-IDF over the run (scikit-learn). Candidate pairs come from a sparse
-product of those vectors over the terms found in a few articles (each article meets only the articles it shares such
-a term with; a term in many articles is a topic, not a story), pairs published far apart are cut, and clusters are
-merged by average link: two groups join only when their articles are similar on average, so one shared topic word
-cannot chain unrelated stories together. Exact copies (the same headline, lead and date) are one node.
+What identifies a story is what its headline and lead say: their tone-folded syllables and syllable pairs, hashed
+and weighted by TF-IDF over the run (scikit-learn). Candidate pairs come from a sparse product of those vectors over
+the terms found in a few articles (each article meets only the articles it shares such a term with; a term in many
+articles is a topic, not a story), pairs published far apart are cut, and clusters are merged by average link with a
+floor (story_links.py): two groups join when their articles are alike on average and every pair of them is at least
+somewhat alike, so neither a shared topic word nor a chain of follow-ups joins different events. The link rule won
+over longer openings, names and figures as extra terms, a soft date factor and a learned pair decision,
+cross-validated over stories, with and without unrelated articles among them
+(benchmarks/stories_compare.py). Exact copies (the same headline, lead and date) are one node.
 Deterministic: no randomness, and ties are broken by article id, so the input order never matters.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
-import heapq
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,14 +26,15 @@ from typing import Any
 
 from vnsumm.clean import opening
 from vnsumm.records import Article
+from vnsumm.story_links import floored_average_link
 from vnsumm.text import fold_tones, syllables
 
-THRESHOLD = 0.14  # average cosine at which two groups are one story (see benchmarks/stories_bench.py)
+THRESHOLD = 0.15  # average cosine at which two groups are one story (chosen per fold: benchmarks/stories_bench.py)
+PAIR_FLOOR = 0.08  # every pair of a story at least this alike (complete link's choice on every fold)
 MAX_DAYS_APART = 30  # articles dated further apart report different events, however alike
 STORY_TERM_ARTICLES = 50  # terms in more articles than this find no candidates (a topic, not a story)
-CANDIDATE_FLOOR = 0.1  # pairs less similar than this are not kept as candidates
-NEIGHBOURS = 10  # most candidates kept per article (its most similar): bounds memory on runs of any size
-PREFILTER = 30  # pairs per article scored in full: those sharing the most story terms
+PREFILTER = 30  # pairs per article scored in full (those sharing the most story terms): bounds time
+NEIGHBOURS = 20  # most similar pairs kept per article: bounds memory; a story of more articles may split
 _BLOCK = 1_000  # rows per block of the sparse product
 _PAIRS = 200_000  # candidate pairs scored at a time
 HASHED_TERMS = 2**22  # terms are hashed into this many columns: no vocabulary held in memory
@@ -41,9 +45,16 @@ def story_terms(title: str | None, lead: str | None) -> list[str]:
     pairs stand for words and names: Hà Nội, Tiến Linh)."""
     terms: list[str] = []
     for text, weight in ((title or "", 2), (opening(lead or ""), 1)):
-        tokens = syllables(fold_tones(text))
+        tokens = [_folded(token) for token in syllables(text)]
         terms += (tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]) * weight
     return terms
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded(syllable: str) -> str:
+    """`fold_tones` works within a syllable: folding each of a few thousand distinct syllables once is cheaper
+    than folding every text."""
+    return fold_tones(syllable)
 
 
 def _lead(article: Article) -> str:
@@ -106,7 +117,9 @@ def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD) -> list
     clusters = [[i] for i in range(len(nodes))]
     if len(nodes) > 1:
         rank = np.argsort(np.argsort(np.array([node.first_id for node in nodes], dtype=object)))
-        clusters = _average_link(nodes, _candidates(_tf_idf(counts), nodes, rank), threshold, rank)
+        floor = min(PAIR_FLOOR, threshold)
+        clusters = floored_average_link(len(nodes), _candidates(_tf_idf(counts), nodes, rank, floor), threshold,
+                                        floor, rank)
     del counts
     story = [""] * len(ids)
     for cluster in clusters:
@@ -133,93 +146,58 @@ def _tf_idf(counts: Any) -> Any:
     return counts
 
 
-def _candidates(vectors: Any, nodes: list[_Node], rank: Any) -> dict[tuple[int, int], float]:
-    """Cosine of node pairs that share uncommon terms, at least CANDIDATE_FLOOR, not too far apart in time; a pair
-    is kept when it is among the NEIGHBOURS best of either node (so the set never depends on node numbering)."""
+def _candidates(vectors: Any, nodes: list[_Node], rank: Any, floor: float) -> tuple[Any, Any, Any]:
+    """Cosine of node pairs that share uncommon terms, at least `floor`, not too far apart in time: each node's
+    PREFILTER pairs sharing the most such terms are scored and its NEIGHBOURS most similar kept (a pair is kept
+    when either node picks it, so the set never depends on node numbering). Rows, columns (row < column) and
+    cosines, each pair once."""
     import numpy as np
 
     n = vectors.shape[0]
     df = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    # Terms of one article pair nothing; terms of many (topics, function words) would pair everything with everything.
-    rare = vectors[:, np.flatnonzero((df >= 2) & (df <= STORY_TERM_ARTICLES))].tocsr()
+    # A term of one article adds nothing to any dot product: dropped, the pairs' cosines gather fewer entries.
+    vectors = vectors[:, np.flatnonzero(df >= 2)].tocsr()
+    df = df[df >= 2]
+    # Terms of many articles (topics, function words) would pair everything with everything.
+    rare = vectors[:, np.flatnonzero(df <= STORY_TERM_ARTICLES)].tocsr()
     days = np.array([np.nan if node.day is None else node.day for node in nodes])
-    similar: dict[tuple[int, int], float] = {}
+    found: list[tuple[Any, Any, Any]] = []
     for start in range(0, n, _BLOCK):
         shared = (rare[start:start + _BLOCK] @ rare.T).tocoo()  # which pairs share a story term, and how much
         rows, cols, weights = shared.row + start, shared.col, shared.data
         apart = np.abs(days[rows] - days[cols])  # NaN (a date unknown) compares False: kept
         keep = (rows != cols) & ~(apart > MAX_DAYS_APART)
-        # Each node's PREFILTER pairs that share the most story terms get their cosine on all terms.
         rows, cols, _ = _best_per_row(rows[keep], cols[keep], weights[keep], PREFILTER, rank)
         scores = np.concatenate([np.asarray(vectors[rows[i:i + _PAIRS]].multiply(vectors[cols[i:i + _PAIRS]])
                                             .sum(axis=1)).ravel() for i in range(0, len(rows), _PAIRS)]
                                 or [np.zeros(0, dtype=np.float32)])
-        keep = scores >= CANDIDATE_FLOOR
-        rows, cols, scores = _best_per_row(rows[keep], cols[keep], scores[keep], NEIGHBOURS, rank)
-        low, high = np.minimum(rows, cols), np.maximum(rows, cols)
-        similar.update(zip(zip(low.tolist(), high.tolist(), strict=True), scores.tolist(), strict=True))
-    return similar
+        keep = scores >= floor
+        rows, cols, scores = _best_per_row(rows[keep], cols[keep], scores[keep].astype(np.float32), NEIGHBOURS, rank)
+        found.append((np.minimum(rows, cols), np.maximum(rows, cols), scores))
+    low, high, scores = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    # A pair both nodes kept appears twice, with one cosine: once is enough.
+    first = np.unique(low.astype(np.int64) * n + high, return_index=True)[1]
+    return low[first], high[first], scores[first]
 
 
 def _best_per_row(rows: Any, cols: Any, scores: Any, count: int, rank: Any) -> tuple[Any, Any, Any]:
     """The `count` highest-scoring (row, col) pairs of each row (ties: the col of lower rank first)."""
     import numpy as np
 
-    order = np.lexsort((rank[cols], -scores, rows))
+    if len(rows) == 0:
+        return rows, cols, scores
+    # One sort on a 63-bit key (row, then score falling, then rank) instead of a three-key lexsort: the scores are
+    # nonnegative float32, whose bits order as they do; a block's rows and the ranks take the rest.
+    local = (rows - rows.min()).astype(np.int64)
+    rank_bits, row_bits = len(rank).bit_length(), int(local.max()).bit_length()
+    if row_bits + rank_bits > 32:
+        order = np.lexsort((rank[cols], -scores, rows))
+    else:
+        falling = 0x7FFFFFFF - np.asarray(scores, dtype=np.float32).view(np.int32).astype(np.int64)
+        order = np.argsort((local << (31 + rank_bits)) | (falling << rank_bits) | rank[cols])
     rows, cols, scores = rows[order], cols[order], scores[order]
     best = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left") < count
     return rows[best], cols[best], scores[best]
-
-
-def _average_link(nodes: list[_Node], similar: dict[tuple[int, int], float], threshold: float,
-                  rank: Any) -> list[list[int]]:
-    """Agglomerative clustering over the candidate pairs: the two groups with the highest average similarity (node
-    pairs that are not candidates count as 0; copies weigh as many articles) merge while it is at least
-    `threshold`."""
-    weight = [len(node.members) for node in nodes]
-    members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
-    # Sum of similarity x weights between two clusters, for the pairs of clusters that have any candidate pair.
-    links: dict[int, dict[int, float]] = {i: {} for i in range(len(nodes))}
-    for (i, j), score in similar.items():
-        links[i][j] = links[j][i] = score * weight[i] * weight[j]
-    size = {i: weight[i] for i in range(len(nodes))}
-    # First and last known day of each group: groups whose union would span more than MAX_DAYS_APART never merge,
-    # even through undated articles that resemble both.
-    span = {i: (node.day, node.day) for i, node in enumerate(nodes)}
-
-    def average(a: int, b: int) -> float:
-        (first_a, last_a), (first_b, last_b) = span[a], span[b]
-        days = [d for d in (first_a, last_a, first_b, last_b) if d is not None]
-        if days and max(days) - min(days) > MAX_DAYS_APART:
-            return 0.0
-        return links[a].get(b, 0.0) / (size[a] * size[b])
-
-    def entry(a: int, b: int) -> tuple[float, int, int, int, int]:  # ties go to the pair of lower ranks
-        a, b = (a, b) if rank[a] < rank[b] else (b, a)
-        return -average(a, b), int(rank[a]), int(rank[b]), a, b
-
-    heap = [entry(i, j) for i in links for j in links[i] if i < j]
-    heapq.heapify(heap)
-    while heap:
-        negative, _, _, a, b = heapq.heappop(heap)
-        if a not in members or b not in members or -negative != average(a, b):
-            continue  # a stale entry: one side has merged since
-        if -negative < threshold:
-            break
-        # Merge b into a; the links of the merged group are sums of both sides'.
-        members[a] += members.pop(b)
-        size[a] += size.pop(b)
-        days = [d for d in (*span[a], *span.pop(b)) if d is not None]
-        span[a] = (min(days), max(days)) if days else (None, None)
-        for other, total in links.pop(b).items():
-            if other == a:
-                continue
-            links[other].pop(b)
-            links[a][other] = links[other][a] = links[a].get(other, 0.0) + total
-        links[a].pop(b, None)
-        for other in links[a]:
-            heapq.heappush(heap, entry(a, other))
-    return sorted(members.values())
 
 
 def group_stage(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[Article]:
