@@ -27,3 +27,10 @@ def test_newlines_always_separate_and_blank_lines_vanish() -> None:
 def test_syllables_are_unicode_and_nfc() -> None:
     assert syllables("Đảng ủy TP.HCM") == ["đảng", "ủy", "tp", "hcm"]
     assert syllables(unicodedata.normalize("NFD", "Đảng ủy")) == ["đảng", "ủy"]
+
+
+def test_tone_folding_leaves_a_vowel_with_its_own_mark_alone() -> None:
+    """"hoặc" is not an open "oa" syllable (its a carries a breve), even in a text that has one (hoà) to fold."""
+    from vnsumm.text import fold_tones
+
+    assert fold_tones("Hoà hoặc khoẻ, xoè hoạt") == "Hòa hoặc khỏe, xòe hoạt"

@@ -15,8 +15,9 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 # Policy: the "traditional" placement used by most Vietnamese news sites (hòa, thủy, khóa), i.e. the tone sits
 # on the first vowel of an open oa/oe/uy syllable. "qu" is a consonant, so quý keeps its mark on y.
-_OPEN_OA_OE = re.compile(rf"(?<![qQ])([oO])([aAeE])([{_TONES}])(?![^\W\d_])")
-_OPEN_UY = re.compile(rf"(?<![qQ])([uU])([yY])([{_TONES}])(?![^\W\d_])")
+# The syllable must end after the tone: a vowel mark after it (the breve of "ặ" in "hoặc") is another vowel.
+_OPEN_OA_OE = re.compile(rf"(?<![qQ])([oO])([aAeE])([{_TONES}])(?![^\W\d_]|[\u0300-\u036f])")
+_OPEN_UY = re.compile(rf"(?<![qQ])([uU])([yY])([{_TONES}])(?![^\W\d_]|[\u0300-\u036f])")
 
 def normalize(text: str) -> str:
     """NFC: Windows-1258 and NFD sources store tone marks as separate combining characters."""
