@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 from vnsumm.clean import clean_articles
-from vnsumm.io import load_jsonl, read_inputs
+from vnsumm.jsonl import load_jsonl
+from vnsumm.readers import read_inputs
 from vnsumm.text import fold_tones, normalize
 
 

@@ -12,10 +12,10 @@ from vnsumm.errors import ConfigError, ModelUnavailable
 from vnsumm.evaluate import EvalSet, dataset_set, evaluate, seed_set
 from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer
 from vnsumm.factcheck import check, check_article, check_stage
-from vnsumm.io import Fields, read_inputs
 from vnsumm.models import Seq2SeqEngine, build_input, encode_inputs, plan_batches, postprocess
 from vnsumm.options import Device, EngineName, Lang, OutputFormat, RunOptions, RunReport
 from vnsumm.pipeline import run
+from vnsumm.readers import Fields, read_inputs
 from vnsumm.records import Article
 from vnsumm.registry import ModelSpec, Registry, load_registry
 from vnsumm.scoring import score, score_files

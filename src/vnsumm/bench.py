@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vnsumm.evaluate import seed_set
-from vnsumm.io import load_jsonl
+from vnsumm.jsonl import load_jsonl
 from vnsumm.models.transformers_backend import model_dtype
 
 VIT5_BASE_SHAPE: dict[str, Any] = dict(  # VietAI/vit5-base: T5 v1.1 layout, 36,096-token vocabulary, ~226M parameters

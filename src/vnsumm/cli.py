@@ -14,9 +14,9 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from vnsumm.errors import ConfigError
-from vnsumm.io import Fields
 from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat, Unsupported
 from vnsumm.progress import RichProgress
+from vnsumm.readers import Fields
 from vnsumm.registry import load_registry
 
 
@@ -123,7 +123,8 @@ def run(
         err.print(f"interrupted while reading the inputs; {out_dir} was not touched", markup=False)
     elif report.interrupted:
         err.print(f"interrupted: {done} articles done and saved in {report.outputs[0]} ({report.total} read); "
-                  "run the same command again to resume", markup=False)
+                  "run the same command again to resume: the next run finishes the articles, the stories and the digests",
+                  markup=False)
     else:
         reused = f" ({report.reused} reused from an earlier run)" if report.reused else ""
         failed = f", {len(report.failed)} failed" if report.failed else ""
@@ -143,7 +144,7 @@ def clean(
 ) -> None:
     """Only the reading and cleaning stages: id, source, title, date, text (one paragraph per line)."""
     from vnsumm.clean import clean_stream, write_cleaned
-    from vnsumm.io import iter_inputs
+    from vnsumm.readers import iter_inputs
 
     count, failed = write_cleaned(clean_stream(iter_inputs(inputs, Fields(text=text_field, id=id_field,
                                                                           title=title_field))), output)

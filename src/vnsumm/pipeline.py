@@ -17,12 +17,12 @@ from vnsumm.clean import sample_common
 from vnsumm.digest import digest_name, render, shown
 from vnsumm.errors import ConfigError
 from vnsumm.factcheck import check_article
-from vnsumm.io import count_inputs, expand_inputs, iter_inputs
 from vnsumm.local_engine import Engine, ProgressSink, local_groups
 from vnsumm.options import EngineName, Lang, RunOptions, RunReport
+from vnsumm.readers import count_inputs, expand_inputs, iter_inputs
 from vnsumm.records import Article
 from vnsumm.registry import ModelSpec, load_registry
-from vnsumm.store import Done, OutputStore, write_text_atomic
+from vnsumm.store import Done, OutputStore, stored_source, write_text_atomic
 from vnsumm.stories import story_ids
 from vnsumm.summarize import with_length
 from vnsumm.version import __version__
@@ -116,11 +116,11 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
     translator_spec = registry.translator(options.translator) if options.lang == Lang.en else None
     settings = settings_key(summarizer_spec, translator_spec, options.lang, options.unsupported.value)
 
-    paths = expand_inputs(inputs)
+    paths = expand_inputs(inputs, exclude=[options.out])
     report = RunReport()
+    stream = iter_inputs(paths, options.fields, exclude=[options.out], stored=stored_source(options.out))
     try:
-        common, articles = sample_common(replace(a, content_hash=a.fingerprint())
-                                         for a in iter_inputs(paths, options.fields))
+        common, articles = sample_common(replace(a, content_hash=a.fingerprint()) for a in stream)
         first = next(articles, None)
     except KeyboardInterrupt:
         report.interrupted = True
@@ -131,6 +131,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
     seen: set[str] = set()
     with store.open():
         index = store.index()
+        report.warnings.update(store.notices)
         previous = {} if options.force else index
 
         def pending() -> Iterator[Article]:
@@ -163,6 +164,13 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None,
                 report.count_warnings(group)
         except KeyboardInterrupt:
             report.interrupted = True
+        if report.interrupted:  # exit at once: compaction, grouping and digests wait for the next run
+            report.outputs = [store.path]
+            return report
+        if options.prune and stream.incomplete:  # their stored records stay: they were not read this time
+            report.warnings[f"--prune skipped: not every input was read completely ({stream.incomplete[0]})"] += \
+                len(stream.incomplete)
+            options = replace(options, prune=False)
         try:
             report.outputs = [store.path, *finish(store, options, report, seen, index)]
         except KeyboardInterrupt:  # the records are saved; compaction, grouping and digests wait for the next run
@@ -175,10 +183,11 @@ def finish(store: OutputStore, options: RunOptions, report: RunReport, seen: set
            index: dict[str, Done]) -> list[Path]:
     """After the articles: compact the store (dropping ids not `seen` with --prune), regroup its stories, and
     rebuild the digests; each step only when the store changed. Returns the digests' main files."""
+    store.note_failures()  # also checks that the file is still the one opened
     prune = options.prune and not report.interrupted
     if store.repeats or prune:  # otherwise every id is in the file once already
         report.pruned = store.compact((lambda key: key in seen) if prune else None)
-    changed = report.summarized or report.failed or report.pruned or \
+    changed = store.changed or report.pruned or \
         any(done.ok and not done.grouped for done in index.values())
     if options.group and changed:  # over the whole store: today's articles may continue yesterday's stories
         regroup(store)
