@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -189,7 +190,10 @@ def test_dates_are_parsed_at_reading_or_dropped_and_never_name_files(tmp_path: P
     out = tmp_path / "deep" / "out"
     assert run(str(tmp_path / "feed.jsonl"), "--out", str(out)).exit_code == 0
     assert not list(tmp_path.glob("**/pwn1*"))
-    assert {r["date"] for r in stored(out).values()} == {None, "2020-01-02", "2020-05-28"}
+    records = stored(out)
+    assert records["d1"]["date"] == "2020-01-02" and records["d1"]["date_source"] == "meta"
+    assert all(r["date"] is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["date"]) for r in records.values())
+    assert all(r["date_source"] != "meta" for key, r in records.items() if key not in ("d1", "d7"))
 
 
 def test_fifo_device_links_and_loops_among_inputs_cost_one_record_each(tmp_path: Path) -> None:
