@@ -19,7 +19,7 @@ from typing import IO
 from vnsumm.errors import ConfigError
 
 LOCK_NAME = ".vnsumm.lock"  # marks an output folder (store.LOCK_FILE; not imported: store imports the readers)
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class UnreadableInput(ValueError):
