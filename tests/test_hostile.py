@@ -82,7 +82,7 @@ def test_prune_keeps_the_records_of_an_input_that_failed_to_read(tmp_path: Path)
 
 def test_a_bad_byte_costs_its_line_and_a_bad_csv_row_its_row(tmp_path: Path) -> None:
     lines = feed(tmp_path / "feed.jsonl", 50).read_bytes().split(b"\n")
-    lines[9] = lines[9].replace("Tin".encode(), b"T\xffn", 1)
+    lines[9] = lines[9].replace(b"Tin", b"T\xffn", 1)
     (tmp_path / "feed.jsonl").write_bytes(b"\n".join(lines))
     articles = read_inputs([tmp_path / "feed.jsonl"])
     assert len(articles) == 50 and [a.ok for a in articles].count(False) == 1
@@ -293,4 +293,4 @@ def test_jsonl_helpers_take_only_objects(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
     path.write_bytes(b'42\n[1, 2]\n{"id": "ok"}\n{"id": "\xff"}\n"s"\n')
     assert load_jsonl(path) == [{"id": "ok"}]
-    assert list(iter_inputs([str(path)]))[0].error == f"{path}:1: row is int, not an object"
+    assert next(iter_inputs([str(path)])).error == f"{path}:1: row is int, not an object"

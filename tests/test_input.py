@@ -180,7 +180,8 @@ def test_clean_command_and_stdin(tmp_path: Path) -> None:
     again = vnsumm("clean", "-", "--out", str(tmp_path / "again.jsonl"), stdin=SEED.encode("utf-8"))
     other = vnsumm("clean", "-", "--out", str(tmp_path / "other.jsonl"), stdin=SEED[200:].encode("utf-8"))
     assert again.returncode == other.returncode == 0
-    assert read_jsonl(tmp_path / "again.jsonl")[0]["id"] == record["id"] != read_jsonl(tmp_path / "other.jsonl")[0]["id"]
+    assert read_jsonl(tmp_path / "again.jsonl")[0]["id"] == record["id"]
+    assert read_jsonl(tmp_path / "other.jsonl")[0]["id"] != record["id"]
 
 
 def test_non_vietnamese_text_is_flagged(tmp_path: Path) -> None:

@@ -123,8 +123,8 @@ def run(
         err.print(f"interrupted while reading the inputs; {out_dir} was not touched", markup=False)
     elif report.interrupted:
         err.print(f"interrupted: {done} articles done and saved in {report.outputs[0]} ({report.total} read); "
-                  "run the same command again to resume: the next run finishes the articles, the stories and the digests",
-                  markup=False)
+                  "run the same command again to resume: the next run finishes the articles, the stories and the "
+                  "digests", markup=False)
     else:
         reused = f" ({report.reused} reused from an earlier run)" if report.reused else ""
         failed = f", {len(report.failed)} failed" if report.failed else ""

@@ -89,7 +89,7 @@ class OutputStore:
         self._handle: Any = None
         self._index: dict[str, Done] | None = None
         self._identity: tuple[int, int] | None = None  # the file this run opened (device, inode)
-        self._failures: dict[str, str] = {}  # ids with a finished record whose input failed this run
+        self._failures: dict[str, str] = {}  # id -> this run's failure, for ids with a finished record
         self.repeats = False  # whether the file holds an id twice (set by index, and by appends over known ids)
         self.changed = False  # whether this run wrote or rewrote anything
         self.notices: Counter[str] = Counter()  # warnings for the run's report, with how many records each
@@ -131,10 +131,9 @@ class OutputStore:
             lock.release()
 
     def _owner(self) -> str:
-        try:
+        with contextlib.suppress(OSError):
             return (self.folder / OWNER_FILE).read_text(encoding="utf-8").strip() or "owner unknown"
-        except OSError:
-            return "owner unknown"
+        return "owner unknown"
 
     def _scan(self) -> None:
         """Index the file; lines that cannot be records move to QUARANTINE_FILE (with why), so that nothing later
@@ -158,7 +157,7 @@ class OutputStore:
         self._index, self.repeats = index, lines > len(index)
         self._remember()
 
-    def _remember(self) -> None:
+    def _remember(self) -> None:  # which file this is, to notice when it is replaced
         with contextlib.suppress(FileNotFoundError):
             info = os.stat(self.path)
             self._identity = (info.st_dev, info.st_ino)
@@ -177,8 +176,7 @@ class OutputStore:
             raise ConfigError(f"{self.path} was deleted, moved or replaced during this run; stopped (the records "
                               "written before are in the file that was moved, if it was); run again to redo them")
 
-    def records(self) -> dict[str, Article]:
-        """Every record, one per id, the newest (last written) winning."""
+    def records(self) -> dict[str, Article]:  # every record, one per id, the newest (last written) winning
         return {a.id: a for a in self.iter_records()}
 
     def iter_records(self) -> Iterator[Article]:
@@ -186,12 +184,10 @@ class OutputStore:
         for _, _, record in _records(self.path):
             yield Article.from_record(record)
 
-    def index(self) -> dict[str, Done]:
-        """What reuse needs of each id's newest record, without holding the records."""
+    def index(self) -> dict[str, Done]:  # what reuse needs of each id's newest record, not the records
         if self._index is None:
             self._scan()
-        assert self._index is not None
-        return self._index
+        return self._index or {}
 
     def append(self, records: Iterable[Article], known: Mapping[str, Done] | None = None) -> None:
         """Whole lines or nothing: a failed write (disk full) is cut back to the last whole record. `known`: the
@@ -229,8 +225,7 @@ class OutputStore:
                     self._handle.truncate(start)
             raise write_failure(self.path, exc) from None
 
-    def _close(self) -> None:
-        """Close the append handle: the file is about to be replaced, and the handle would point at the old one."""
+    def _close(self) -> None:  # before the file is replaced: the handle would point at the old one
         if self._handle is not None:
             self._handle.close()
             self._handle = None
