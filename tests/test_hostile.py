@@ -294,3 +294,23 @@ def test_jsonl_helpers_take_only_objects(tmp_path: Path) -> None:
     path.write_bytes(b'42\n[1, 2]\n{"id": "ok"}\n{"id": "\xff"}\n"s"\n')
     assert load_jsonl(path) == [{"id": "ok"}]
     assert next(iter_inputs([str(path)])).error == f"{path}:1: row is int, not an object"
+
+
+def test_a_read_only_mount_is_one_line_and_costs_nothing(tmp_path: Path) -> None:
+    """A real read-only file system (root ignores permission bits, so chmod cannot stand in for it)."""
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True,
+                      check=False).returncode != 0:
+        pytest.skip("this machine does not allow mounting a file system")
+    try:
+        out = mount / "out"
+        assert run(str(feed(tmp_path / "feed.jsonl", 2)), "--out", str(out)).exit_code == 0
+        before = (out / "summaries.jsonl").read_bytes()
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        done = run(str(feed(tmp_path / "feed.jsonl", 3)), "--out", str(out))
+        assert done.exit_code == 2 and "Read-only file system" in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.output
+        assert (out / "summaries.jsonl").read_bytes() == before
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
