@@ -314,3 +314,11 @@ def test_a_read_only_mount_is_one_line_and_costs_nothing(tmp_path: Path) -> None
         assert (out / "summaries.jsonl").read_bytes() == before
     finally:
         subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_score_skips_lines_that_are_not_records(tmp_path: Path) -> None:
+    predictions, references = tmp_path / "p.jsonl", tmp_path / "g.jsonl"
+    predictions.write_text('42\n[1, 2]\n{"id": "a", "summary_vi": "Hà Nội khai mạc hội nghị"}\n', encoding="utf-8")
+    references.write_text('{"id": "a", "summary": "Hà Nội khai mạc"}\n"x"\n', encoding="utf-8")
+    done = runner.invoke(app, ["score", str(predictions), str(references), "--json"])
+    assert done.exit_code == 0 and json.loads(done.stdout)["rouge1"]["r"] == 100.0
