@@ -71,7 +71,7 @@ def test_format_option_picks_outputs(tmp_path: Path) -> None:
                   "--format", "html")
     assert done.returncode == 0, done.stderr
     visible = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
-    assert visible == ["digest.html", "summaries.jsonl"]
+    assert visible == ["digest.html", "stories.jsonl", "summaries.jsonl"]
     bad = vnsumm("run", "seeds/", "--summarizer", "extractive", "--out", str(tmp_path), "--format", "pdf")
     assert bad.returncode == 2 and "pdf" in bad.stderr
 
@@ -138,16 +138,16 @@ def test_a_100000_article_digest_opens_in_seconds(tmp_path: Path) -> None:
 
     from selenium.webdriver.common.by import By
 
-    from vnsumm.digest import MARKDOWN_STORIES, PAGE_STORIES
-    from vnsumm.options import RunOptions
-    from vnsumm.pipeline import write_digests
+    from vnsumm import OutputFormat, write_digests
+    from vnsumm.output.digest.html import PAGE_STORIES
+    from vnsumm.output.digest.markdown import MARKDOWN_STORIES
 
     generated = [Article(id=f"a{i}", source=f"feed.jsonl:{i}", title=f"Tin số {i}", title_en=f"News {i}",
                          date=f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", publisher=f"Báo {i % 7}",
                          summary_vi="Sáng nay, hội nghị bàn về việc làm cho người lao động.",
                          summary_en="This morning the conference discussed jobs.", story=f"a{i - i % 3}")
                  for i in range(100_000)]
-    write_digests(generated, RunOptions(out=tmp_path, lang="en"))
+    write_digests(generated, tmp_path, [OutputFormat.md, OutputFormat.html], "en")
     pages = sorted((tmp_path / "digest").glob("*.html"))
     assert len(pages) > 1 and (tmp_path / "digest.en.md").stat().st_size < 2_000_000
     assert (tmp_path / "digest.en.md").read_text(encoding="utf-8").count("\n## ") == MARKDOWN_STORIES
@@ -166,3 +166,12 @@ def test_a_100000_article_digest_opens_in_seconds(tmp_path: Path) -> None:
         assert len(links) == len(pages)  # the index reaches every page
     finally:
         driver.quit()
+
+
+def test_flagged_facts_are_labelled_in_the_digests_language() -> None:
+    record = Article(id="a", source="a.txt", title="Tin", summary_vi="Có 99 người.",
+                     unsupported=[{"field": "summary_vi", "kind": "number", "text": "99"}])
+    vietnamese = render_html([record], "vi")
+    assert '<mark class="unsupported" title="không có trong bài gốc">99</mark>' in vietnamese
+    assert "not found in the source" not in vietnamese
+    assert "Sự kiện có số liệu, ngày tháng hoặc tên không có trong bài gốc: 1" in render_markdown([record], "vi")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from helpers import ROOT, read_jsonl, vnsumm
 
-from vnsumm import Article, ExtractiveSummarizer, read_inputs, render_html, render_markdown, summarize_stage
+from vnsumm import Article, ExtractiveSummarizer, read_inputs, render_html, render_markdown, summarize_articles
 from vnsumm.clean import clean_articles
-from vnsumm.factcheck import Source, check_article, unsupported
+from vnsumm.factcheck import Source, unsupported
 
 SOURCE = ("Ngày 23/10/2020, UBND TP Hà Nội cho biết thành phố đã chi 2,8 tỷ đồng cho 5.000 hộ dân, "
           "tăng 45% so với năm trước. Bà Nguyễn Thị Thuỷ, Giám đốc Sở, nói 140 ngàn người được hỗ trợ. "
@@ -70,32 +69,10 @@ def test_extractive_summaries_are_never_flagged() -> None:
         articles = [a for a in clean_articles(read_inputs([source])) if a.ok]
         for length in (20, 120):
             summarizer.params = summarizer.params.model_copy(update={"target_syllables": length, "max_sentences": 7})
-            for article in summarize_stage(articles, summarizer):
+            for article in summarize_articles(articles, summarizer):
                 # The check stage skips extractive summaries on this ground: checked here in full.
                 source = Source.of(f"{article.title or ''}\n{article.text}")
                 assert unsupported(article.summary_vi or "", source) == [], (article.id, article.summary_vi)
-
-
-class Inventing:
-    """A summarizer that states a figure its article lacks (as abstractive models do)."""
-
-    def identity(self) -> dict[str, object]:
-        return {"name": "inventing", "backend": "test", "model": None, "revision": None}
-
-    def summarize(self, texts: Sequence[str], titles: object = None, progress: object = None) -> list[str]:
-        return ["Tăng trưởng GDP đạt 6,8 % – 7,0 % trong năm nay." for _ in texts]
-
-
-def test_fallback_replaces_an_unsupported_summary_with_the_extractive_one_and_says_so() -> None:
-    [article] = clean_articles(read_inputs([ROOT / "seeds" / "001_90ddfd1562c07cf7.txt"]))
-    [flagged] = summarize_stage([article], Inventing())
-    found = [(f["kind"], f["text"]) for f in check_article(flagged).unsupported]
-    assert ("percent", "6,8 %") in found and ("name", "GDP") in found  # (the article has a 7 of its own)
-    [replaced] = summarize_stage([article], Inventing(), fallback=ExtractiveSummarizer())
-    assert replaced.summarizer and replaced.summarizer["name"] == "extractive"
-    assert replaced.summary_vi and all(line in article.text for line in replaced.summary_vi.splitlines())
-    assert any("inventing summary stated what the article does not (6,8 %" in w for w in replaced.warnings)
-    assert check_article(replaced).unsupported == []
 
 
 def test_digests_mark_flagged_facts_escaped() -> None:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import vnsumm
 from vnsumm import ConfigError, ExtractiveParams, ExtractiveSummarizer, RunOptions, load_registry
 from vnsumm.cli import app
-from vnsumm.pipeline import settings_key
+from vnsumm.plan import settings_key
 from vnsumm.text import split_sentences, syllables
 
 SEEDS = ROOT / "seeds"
@@ -38,7 +38,7 @@ def test_loading_a_model_changes_nothing_process_wide(tiny_registry: Path) -> No
     import torch
 
     threads, level = torch.get_num_threads(), logging.getLogger("transformers").level
-    vnsumm.Seq2SeqEngine(load_registry(tiny_registry).summarizer("tiny-vit5"), device="cpu")
+    vnsumm.Seq2SeqGenerator(load_registry(tiny_registry).summarizer("tiny-vit5"), vnsumm.Runtime("cpu"))
     assert torch.get_num_threads() == threads and logging.getLogger("transformers").level == level
 
 
@@ -90,12 +90,10 @@ def test_extractive_summarizer_takes_sentences_of_the_article_in_order() -> None
 
 
 def test_length_option_reaches_both_kinds_of_summarizer(tiny_registry: Path, tmp_path: Path) -> None:
-    from vnsumm.summarize import with_length
-
     registry = load_registry(tiny_registry)
-    seq2seq = with_length(registry.summarizer("tiny-vit5"), "long")
+    seq2seq = registry.summarizer("tiny-vit5").with_length(vnsumm.Length.long)
     assert (seq2seq.generate["min_new_tokens"], seq2seq.generate["max_new_tokens"]) == (96, 256)
-    assert with_length(registry.summarizer("tiny-vit5"), None) == registry.summarizer("tiny-vit5")
+    assert registry.summarizer("tiny-vit5").with_length(None) == registry.summarizer("tiny-vit5")
     lengths = {}
     for length in ("short", "long"):
         out = tmp_path / length

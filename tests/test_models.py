@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from vnsumm import ModelUnavailable, Seq2SeqEngine, build_input, load_registry, plan_batches, postprocess
-from vnsumm.models.ctranslate2_backend import ct2_options
+from vnsumm import ModelUnavailable, Runtime, Seq2SeqGenerator, build_input, load_registry, plan_batches, postprocess
+from vnsumm.backends import CTranslate2Spec, TransformersSpec
+from vnsumm.models.ctranslate2_generator import ct2_options
 from vnsumm.models.weights import locate_model
-from vnsumm.registry import ModelSpec
 from vnsumm.text import split_sentences
 
 VIETNAMESE = "Sáng 28/5/2020, tại TP. Hà Nội, Đảng ủy Khối tổ chức Hội nghị quán triệt Nghị quyết."
 
 
 def test_prompt_and_output_conventions() -> None:
-    spec = ModelSpec(name="envit5", backend="transformers", model="x", prefix="vi: ", strip_prefix="en: ")
+    spec = TransformersSpec(name="envit5", backend="transformers", model="x", prefix="vi: ", strip_prefix="en: ")
     assert build_input(spec, "  Xin chào.  ") == "vi: Xin chào."
     assert postprocess(spec, "en: Hello there.") == "Hello there."
     assert postprocess(spec, "en:Hello.") == "Hello."
@@ -26,37 +26,37 @@ def test_prompt_and_output_conventions() -> None:
 
 
 def test_vit5_input_ids_have_prefix_and_exactly_one_end_token(tiny_registry: Path) -> None:
-    engine = Seq2SeqEngine(load_registry(tiny_registry).summarizer("tiny-vit5"), device="cpu")
-    [ids] = engine.encode([VIETNAMESE])
-    eos = engine.tokenizer.eos_token_id
+    generator = Seq2SeqGenerator(load_registry(tiny_registry).summarizer("tiny-vit5"), Runtime("cpu"))
+    [ids] = generator.encode([VIETNAMESE])
+    eos = generator.tokenizer.eos_token_id
     assert ids[-1] == eos and ids.count(eos) == 1  # the card's hand-written " </s>" would make two
-    prefix = engine.tokenizer("vietnews:", add_special_tokens=False)["input_ids"]
+    prefix = generator.tokenizer("vietnews:", add_special_tokens=False)["input_ids"]
     assert ids[: len(prefix)] == prefix
     # Tokenizer round trip on Vietnamese text (a broken tokenizer maps every word to <unk>).
-    assert engine.tokenizer.unk_token_id not in ids
-    assert engine.tokenizer.decode(ids, skip_special_tokens=True) == "vietnews: " + VIETNAMESE
+    assert generator.tokenizer.unk_token_id not in ids
+    assert generator.tokenizer.decode(ids, skip_special_tokens=True) == "vietnews: " + VIETNAMESE
 
 
 def test_inputs_are_truncated_to_the_window(tiny_registry: Path) -> None:
-    engine = Seq2SeqEngine(load_registry(tiny_registry).summarizer("tiny-vit5"), device="cpu")
-    [ids] = engine.encode([VIETNAMESE * 40])
-    assert len(ids) == 256 and ids[-1] == engine.tokenizer.eos_token_id
+    generator = Seq2SeqGenerator(load_registry(tiny_registry).summarizer("tiny-vit5"), Runtime("cpu"))
+    [ids] = generator.encode([VIETNAMESE * 40])
+    assert len(ids) == 256 and ids[-1] == generator.tokenizer.eos_token_id
 
 
 def test_generation_is_batched_and_keeps_input_order(tiny_registry: Path) -> None:
-    engine = Seq2SeqEngine(load_registry(tiny_registry).summarizer("tiny-vit5"), device="cpu", token_budget=300)
+    generator = Seq2SeqGenerator(load_registry(tiny_registry).summarizer("tiny-vit5"), Runtime("cpu", batch_tokens=300))
     texts = [VIETNAMESE * n for n in (1, 5, 2, 9, 3)]
     seen: list[int] = []
-    batched = engine.generate(texts, progress=seen.append)
+    batched = generator.generate(texts, progress=seen.append)
     assert len(seen) > 1 and sum(seen) == len(texts)  # several batches under a small token budget
-    one_by_one = [engine.generate([t])[0] for t in texts]
+    one_by_one = [generator.generate([t])[0] for t in texts]
     assert batched == one_by_one  # padding and sorting change nothing
 
 
 @pytest.mark.parametrize("name", ["tiny-envit5", "tiny-opus"])
 def test_translators_of_both_architectures_load_and_generate(tiny_registry: Path, name: str) -> None:
-    engine = Seq2SeqEngine(load_registry(tiny_registry).translator(name), device="cpu")
-    outputs = engine.generate(["Đảng ủy họp.", "Hội nghị diễn ra tại Hà Nội."])
+    generator = Seq2SeqGenerator(load_registry(tiny_registry).translator(name), Runtime("cpu"))
+    outputs = generator.generate(["Đảng ủy họp.", "Hội nghị diễn ra tại Hà Nội."])
     assert len(outputs) == 2 and all(isinstance(o, str) for o in outputs)
     assert not any(o.startswith("en:") for o in outputs)
 
@@ -85,51 +85,51 @@ def test_hub_cache_snapshot_is_found_offline_and_its_commit_recorded(
     import huggingface_hub.constants
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
-    spec = ModelSpec(name="vit5-base", backend="transformers", model="VietAI/vit5-base-vietnews-summarization",
+    spec = TransformersSpec(name="vit5-base", backend="transformers", model="VietAI/vit5-base-vietnews-summarization",
                      revision="main", prefix="vietnews: ", max_input_tokens=64, generate={"max_new_tokens": 3})
     assert locate_model(spec, download=False).name == commit
-    engine = Seq2SeqEngine(spec, device="cpu")
-    assert engine.identity()["revision"] == commit
-    assert engine.identity()["model"] == "VietAI/vit5-base-vietnews-summarization"
+    generator = Seq2SeqGenerator(spec, Runtime("cpu"))
+    assert generator.identity().revision == commit
+    assert generator.identity().model == "VietAI/vit5-base-vietnews-summarization"
 
 
 def test_missing_weights_offline_is_a_one_line_error() -> None:
-    spec = ModelSpec(name="vit5-large", backend="transformers", model="VietAI/no-such-model", revision="main")
+    spec = TransformersSpec(name="vit5-large", backend="transformers", model="VietAI/no-such-model", revision="main")
     with pytest.raises(ModelUnavailable) as info:
-        Seq2SeqEngine(spec, device="cpu")
+        Seq2SeqGenerator(spec, Runtime("cpu"))
     message = str(info.value)
     assert "\n" not in message and "VietAI/no-such-model" in message and "vnsumm models pull vit5-large" in message
 
 
 def test_ct2_option_mapping() -> None:
-    spec = ModelSpec(name="m", backend="ctranslate2", model="x", generate={
+    spec = CTranslate2Spec(name="m", backend="ctranslate2", model="x", generate={
         "num_beams": 4, "max_new_tokens": 64, "min_new_tokens": 10, "no_repeat_ngram_size": 3,
         "length_penalty": 1.2, "repetition_penalty": 1.1, "early_stopping": True})
     assert ct2_options(spec) == {"beam_size": 4, "max_decoding_length": 64, "min_decoding_length": 10,
                                  "no_repeat_ngram_size": 3, "length_penalty": 1.2, "repetition_penalty": 1.1}
     with pytest.raises(ValidationError, match="temperature"):  # the registry refuses what a backend cannot do
-        ModelSpec(name="m", backend="ctranslate2", model="x", generate={"temperature": 0.7})
+        CTranslate2Spec(name="m", backend="ctranslate2", model="x", generate={"temperature": 0.7})
 
 
 def test_long_articles_are_chunked_on_sentences_and_reduced(tiny_registry: Path) -> None:
-    from vnsumm.summarize import Seq2SeqSummarizer
+    from vnsumm.models.seq2seq import Seq2SeqSummarizer
 
-    summarizer = Seq2SeqSummarizer(Seq2SeqEngine(load_registry(tiny_registry).summarizer("tiny-vit5-chunked"),
-                                                 device="cpu"))
+    summarizer = Seq2SeqSummarizer(Seq2SeqGenerator(load_registry(tiny_registry).summarizer("tiny-vit5-chunked"),
+                                                    Runtime("cpu")))
     long_text = (Path(__file__).parents[1] / "seeds" / "001_90ddfd1562c07cf7.txt").read_text(encoding="utf-8")
     chunks = summarizer.chunks(long_text)
     assert len(chunks) > 2
-    assert all(len(ids) <= 128 and ids[-1] == summarizer.engine.tokenizer.eos_token_id
-               for ids in summarizer.engine.encode(chunks))
+    assert all(len(ids) <= 128 and ids[-1] == summarizer.generator.tokenizer.eos_token_id
+               for ids in summarizer.generator.encode(chunks))
     assert " ".join(chunks).split() == " ".join(split_sentences(long_text)).split()  # nothing lost or reordered
     calls: list[int] = []
-    original = summarizer.engine.generate
+    original = summarizer.generator.generate
 
     def counting(texts, progress=None):  # type: ignore[no-untyped-def]
         calls.append(len(texts))
         return original(texts, progress)
 
-    summarizer.engine.generate = counting  # type: ignore[method-assign]
+    summarizer.generator.generate = counting  # type: ignore[method-assign]
     summaries = summarizer.summarize([long_text, "Hội nghị diễn ra tại Hà Nội."])
     assert len(summaries) == 2 and calls == [len(chunks) + 1, 1]  # map over all chunks, then one reduce
 
@@ -137,22 +137,22 @@ def test_long_articles_are_chunked_on_sentences_and_reduced(tiny_registry: Path)
 def test_dtype_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
-    from vnsumm.models import transformers_backend
+    from vnsumm.models import transformers_generator
 
-    monkeypatch.setattr(transformers_backend, "cpu_has_native_bf16", lambda: True)
-    assert transformers_backend.model_dtype("cpu") == torch.bfloat16
-    assert transformers_backend.model_dtype("mps") == torch.float32
-    assert transformers_backend.model_dtype("cpu", "float32") == torch.float32
-    monkeypatch.setattr(transformers_backend, "cpu_has_native_bf16", lambda: False)  # emulated bf16: slower than fp32
-    assert transformers_backend.model_dtype("cpu") == torch.float32
-    assert transformers_backend.model_dtype("cpu", "bfloat16") == torch.bfloat16
+    monkeypatch.setattr(transformers_generator, "cpu_has_native_bf16", lambda: True)
+    assert transformers_generator.model_dtype("cpu") == torch.bfloat16
+    assert transformers_generator.model_dtype("mps") == torch.float32
+    assert transformers_generator.model_dtype("cpu", "float32") == torch.float32
+    monkeypatch.setattr(transformers_generator, "cpu_has_native_bf16", lambda: False)  # emulated bf16: slower than fp32
+    assert transformers_generator.model_dtype("cpu") == torch.float32
+    assert transformers_generator.model_dtype("cpu", "bfloat16") == torch.bfloat16
 
 
 def test_native_bf16_detection_agrees_with_the_cpu_flags(monkeypatch: pytest.MonkeyPatch) -> None:
     """torch's checks are private: if they vanish, the answer must come from the CPU flags, not silently be 'no'."""
     import torch
 
-    from vnsumm.models.transformers_backend import cpu_flags, cpu_has_native_bf16
+    from vnsumm.models.transformers_generator import cpu_flags, cpu_has_native_bf16
 
     flags = cpu_flags()
     if not flags:
@@ -172,7 +172,7 @@ def test_cast_on_load_reads_the_same_weights_as_from_pretrained(tiny_registry: P
     import torch
     from transformers import AutoModelForSeq2SeqLM
 
-    from vnsumm.models.transformers_backend import load_seq2seq_model
+    from vnsumm.models.transformers_generator import load_seq2seq_model
 
     path = Path(shutil.copytree(tiny_registry.parent / folder, tmp_path / folder))
     (path / "generation_config.json").write_text(json.dumps({**json.loads(
@@ -203,8 +203,8 @@ def test_ctranslate2_runs_keep_the_tokenizer_beside_the_conversion(tiny_registry
 
     monkeypatch.setenv("VNSUMM_CACHE", str(tmp_path))
     spec = load_registry(tiny_registry).summarizer("tiny-vit5-ct2")
-    first = Seq2SeqEngine(spec, device="cpu")
-    second = Seq2SeqEngine(spec, device="cpu")
+    first = Seq2SeqGenerator(spec, Runtime("cpu"))
+    second = Seq2SeqGenerator(spec, Runtime("cpu"))
     assert not isinstance(first.tokenizer, SavedTokenizer) and isinstance(second.tokenizer, SavedTokenizer)
     seeds = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))]
     texts = [*seeds, VIETNAMESE, "Giá vàng tăng , còn USD giảm ."]
@@ -216,7 +216,8 @@ def test_ctranslate2_runs_keep_the_tokenizer_beside_the_conversion(tiny_registry
         ids, skip_special_tokens=True)
     assert first.tokenizer.convert_ids_to_tokens(ids[1]) == second.tokenizer.convert_ids_to_tokens(ids[1])
     assert first.generate(texts) == second.generate(texts)
-    check = ("import sys; from vnsumm import Seq2SeqEngine, load_registry; "
-             f"e = Seq2SeqEngine(load_registry({str(tiny_registry)!r}).summarizer('tiny-vit5-ct2'), device='cpu'); "
+    check = ("import sys; from vnsumm import Runtime, Seq2SeqGenerator, load_registry; "
+             f"e = Seq2SeqGenerator(load_registry({str(tiny_registry)!r}).summarizer('tiny-vit5-ct2'), "
+             "Runtime('cpu')); "
              "e.generate(['Xin chào.']); assert 'transformers' not in sys.modules and 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", check], check=True)

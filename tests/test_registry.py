@@ -8,12 +8,12 @@ import pytest
 from helpers import ROOT
 from typer.testing import CliRunner
 
-from vnsumm import encode_inputs, load_registry
+from vnsumm import Runtime, encode_inputs, load_registry
+from vnsumm.backends import CTranslate2Spec
 from vnsumm.cli import app
 from vnsumm.errors import ConfigError
-from vnsumm.models.ctranslate2_backend import ct2_compute_type
+from vnsumm.models.ctranslate2_generator import ct2_compute_type
 from vnsumm.models.tokenizer import load_tokenizer
-from vnsumm.registry import ModelSpec
 
 SHIPPED = ROOT / "models.yaml"
 SENTENCE = "Sáng 28/5/2020, tại TP. Hà Nội, Đảng ủy Khối tổ chức Hội nghị quán triệt Nghị quyết."
@@ -60,22 +60,22 @@ def test_token_ids_each_shipped_entry_builds(tiny_registry: Path, name: str, fol
 
 
 def test_t5_never_runs_in_fp16_on_cuda() -> None:
-    t5 = ModelSpec(name="vit5", backend="ctranslate2", model="m")
+    t5 = CTranslate2Spec(name="vit5", backend="ctranslate2", model="m")
     with_bf16 = {"int8", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32"}
     assert ct2_compute_type(t5, "cuda", "t5", with_bf16) == "int8_bfloat16"
     assert ct2_compute_type(t5, "cuda", "t5", {"int8", "int8_float16", "float16", "float32"}) == "float32"
     assert ct2_compute_type(t5, "cpu", "t5") == "int8"
-    marian = ModelSpec(name="opus", backend="ctranslate2", model="m")
+    marian = CTranslate2Spec(name="opus", backend="ctranslate2", model="m")
     assert ct2_compute_type(marian, "cuda", "marian", with_bf16) == "int8_float16"
     with pytest.raises(ConfigError, match="not safe"):
-        ct2_compute_type(ModelSpec(name="v", backend="ctranslate2", model="m", quantization="int8_float16"),
+        ct2_compute_type(CTranslate2Spec(name="v", backend="ctranslate2", model="m", quantization="int8_float16"),
                          "cuda", "t5", with_bf16)
 
 
 def test_transformers_t5_on_a_gpu_without_bf16_runs_in_fp32(monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
-    from vnsumm.models.transformers_backend import model_dtype
+    from vnsumm.models.transformers_generator import model_dtype
 
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
     assert model_dtype("cuda", family="t5") == torch.float32
@@ -83,11 +83,11 @@ def test_transformers_t5_on_a_gpu_without_bf16_runs_in_fp32(monkeypatch: pytest.
 
 
 def test_compute_type_is_in_the_records_model_identity(tiny_registry: Path) -> None:
-    from vnsumm import Seq2SeqEngine
+    from vnsumm import Seq2SeqGenerator
 
     registry = load_registry(tiny_registry)
-    assert Seq2SeqEngine(registry.summarizer("tiny-vit5-ct2"), device="cpu").identity()["compute_type"] == "int8"
-    assert Seq2SeqEngine(registry.summarizer("tiny-vit5"), device="cpu").identity()["compute_type"] in (
+    assert Seq2SeqGenerator(registry.summarizer("tiny-vit5-ct2"), Runtime("cpu")).identity().compute_type == "int8"
+    assert Seq2SeqGenerator(registry.summarizer("tiny-vit5"), Runtime("cpu")).identity().compute_type in (
         "float32", "bfloat16")
 
 

@@ -140,19 +140,19 @@ def test_missing_text_field_names_the_fields_there_are(tmp_path: Path) -> None:
 
 
 def test_a_damaged_conversion_is_rebuilt(tiny_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from vnsumm import Seq2SeqEngine, load_registry
+    from vnsumm import Runtime, Seq2SeqGenerator, load_registry
     from vnsumm.models.convert import MARKER
 
     monkeypatch.setenv("VNSUMM_CACHE", str(tmp_path / "cache"))
     spec = load_registry(tiny_registry).summarizer("tiny-vit5-ct2")
-    expected = Seq2SeqEngine(spec, device="cpu").generate(["Hội nghị diễn ra tại Hà Nội."])
+    expected = Seq2SeqGenerator(spec, Runtime("cpu")).generate(["Hội nghị diễn ra tại Hà Nội."])
     [converted] = (tmp_path / "cache" / "ct2").iterdir()
     assert (converted / MARKER).is_file()
     model = converted / "model.bin"
     model.write_bytes(model.read_bytes()[: model.stat().st_size // 2])  # a truncated copy
-    assert Seq2SeqEngine(spec, device="cpu").generate(["Hội nghị diễn ra tại Hà Nội."]) == expected
+    assert Seq2SeqGenerator(spec, Runtime("cpu")).generate(["Hội nghị diễn ra tại Hà Nội."]) == expected
     (converted / MARKER).unlink()  # an unsealed folder (a conversion from before markers, or cut short)
-    assert Seq2SeqEngine(spec, device="cpu").generate(["Hội nghị diễn ra tại Hà Nội."]) == expected
+    assert Seq2SeqGenerator(spec, Runtime("cpu")).generate(["Hội nghị diễn ra tại Hà Nội."]) == expected
     assert (converted / MARKER).is_file()
 
 

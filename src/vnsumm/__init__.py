@@ -1,56 +1,77 @@
 """vnsumm: summarize and translate Vietnamese news in bulk.
 
-The library and the CLI are the same thing: `vnsumm run` is `vnsumm.run`, `vnsumm clean` is
-`vnsumm.clean_articles(vnsumm.read_inputs(...))` then `vnsumm.write_cleaned`, `vnsumm score` is
-`vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`, `vnsumm check` is `vnsumm.check`
-(stage: `vnsumm.factcheck`), `vnsumm group` is `vnsumm.group` (stage: `vnsumm.stories`).
+The library and the CLI are the same thing: `vnsumm run` is `vnsumm.run` (its stages planned by
+`vnsumm.plan_run`), `vnsumm clean` is `vnsumm.clean_articles(vnsumm.read_inputs(...))` then `vnsumm.write_cleaned`,
+`vnsumm score` is `vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`, `vnsumm check` is `vnsumm.check`,
+`vnsumm group` is `vnsumm.group`, `vnsumm summarize-stories` is `vnsumm.summarize_stories`.
 """
 
+from vnsumm.backends import ExtractiveSpec, ModelSpecBase, Seq2SeqSpec
 from vnsumm.clean import clean_article, clean_articles, clean_text, write_cleaned
-from vnsumm.digest import render_html, render_markdown
 from vnsumm.errors import ConfigError, ModelUnavailable
 from vnsumm.evaluate import EvalSet, dataset_set, evaluate, seed_set
 from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer
-from vnsumm.factcheck import check, check_article, check_stage
-from vnsumm.models import Seq2SeqEngine, build_input, encode_inputs, plan_batches, postprocess
-from vnsumm.options import Device, EngineName, Lang, OutputFormat, RunOptions, RunReport
+from vnsumm.factcheck import check, check_article
+from vnsumm.models.generator import Seq2SeqGenerator, build_input, encode_inputs, plan_batches, postprocess
+from vnsumm.models.seq2seq import Seq2SeqSummarizer, Translator
+from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat, RunOptions, RunReport, Unsupported
+from vnsumm.output.digest import render_html, render_markdown, write_digests
 from vnsumm.pipeline import run
+from vnsumm.plan import RunPlan, plan_run
 from vnsumm.readers import Fields, read_inputs
-from vnsumm.records import Article
-from vnsumm.registry import ModelSpec, Registry, load_registry
+from vnsumm.records import Article, ModelIdentity
+from vnsumm.registry import Registry, load_registry
+from vnsumm.runtime import Runtime
 from vnsumm.scoring import score, score_files
-from vnsumm.stories import group, group_stage, story_ids
-from vnsumm.summarize import Seq2SeqSummarizer, Summarizer, load_summarizer, summarize_stage
+from vnsumm.stages.base import Stage
+from vnsumm.stages.check import CheckStage
+from vnsumm.stages.clean import CleanStage
+from vnsumm.stages.summarize import SummarizeStage, summarize_articles
+from vnsumm.stages.translate import TranslateStage, translate_articles
+from vnsumm.stories import group, story_ids
+from vnsumm.story_summaries import StorySummary, summarize_stories
+from vnsumm.summarizer import Summarizer
 from vnsumm.text import normalize, split_sentences, syllables
-from vnsumm.translate import Translator, load_translator, translate_stage
 from vnsumm.tuning import tune_process
 from vnsumm.version import __version__
 
 __all__ = [
     "Article",
+    "CheckStage",
+    "CleanStage",
     "ConfigError",
     "Device",
     "EngineName",
     "EvalSet",
     "ExtractiveParams",
+    "ExtractiveSpec",
     "ExtractiveSummarizer",
     "Fields",
     "Lang",
-    "ModelSpec",
+    "Length",
+    "ModelIdentity",
+    "ModelSpecBase",
     "ModelUnavailable",
     "OutputFormat",
     "Registry",
     "RunOptions",
+    "RunPlan",
     "RunReport",
-    "Seq2SeqEngine",
+    "Runtime",
+    "Seq2SeqGenerator",
+    "Seq2SeqSpec",
     "Seq2SeqSummarizer",
+    "Stage",
+    "StorySummary",
+    "SummarizeStage",
     "Summarizer",
+    "TranslateStage",
     "Translator",
+    "Unsupported",
     "__version__",
     "build_input",
     "check",
     "check_article",
-    "check_stage",
     "clean_article",
     "clean_articles",
     "clean_text",
@@ -58,12 +79,10 @@ __all__ = [
     "encode_inputs",
     "evaluate",
     "group",
-    "group_stage",
     "load_registry",
-    "load_summarizer",
-    "load_translator",
     "normalize",
     "plan_batches",
+    "plan_run",
     "postprocess",
     "read_inputs",
     "render_html",
@@ -74,9 +93,11 @@ __all__ = [
     "seed_set",
     "split_sentences",
     "story_ids",
-    "summarize_stage",
+    "summarize_articles",
+    "summarize_stories",
     "syllables",
-    "translate_stage",
+    "translate_articles",
     "tune_process",
     "write_cleaned",
+    "write_digests",
 ]

@@ -1,5 +1,5 @@
 """`python -m vnsumm` is the `vnsumm` command."""
 
-from vnsumm.cli import main
+from vnsumm.commands import main
 
 main()

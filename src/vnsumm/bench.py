@@ -19,7 +19,8 @@ from typing import Any
 
 from vnsumm.evaluate import seed_set
 from vnsumm.jsonl import load_jsonl
-from vnsumm.models.transformers_backend import model_dtype
+from vnsumm.models.transformers_generator import model_dtype
+from vnsumm.runtime import cache_root
 
 VIT5_BASE_SHAPE: dict[str, Any] = dict(  # VietAI/vit5-base: T5 v1.1 layout, 36,096-token vocabulary, ~226M parameters
     vocab_size=36096, d_model=768, d_kv=64, d_ff=2048, num_layers=12, num_decoder_layers=12, num_heads=12,
@@ -155,7 +156,7 @@ def timed(command: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, 
 def run_bench(articles: int = 16, new_tokens: int = 64, dataset: Path | None = None,
               workdir: Path | None = None) -> tuple[list[BenchRow], float]:
     """Rows for the model-card loop and each vnsumm backend, and the model's size on disk in MB."""
-    workdir = workdir or Path(os.environ.get("VNSUMM_CACHE", Path.home() / ".cache" / "vnsumm")) / "bench"
+    workdir = workdir or cache_root() / "bench"
     source = dataset if dataset and dataset.is_file() else None
     texts = [r["text"] for r in load_jsonl(source)] if source else \
         [p.read_text(encoding="utf-8") for p in sorted(Path(seed_set().inputs[0]).glob("*.txt"))]

@@ -7,10 +7,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from vnsumm.records import ModelIdentity
 from vnsumm.text import split_sentences, syllables
 
 Progress = Callable[[int], None] | None
@@ -108,8 +109,8 @@ class ExtractiveSummarizer:
         self.weights = [float(weights[feature]) for feature in FEATURES]
         self.name = name
 
-    def identity(self) -> dict[str, Any]:
-        return {"name": self.name, "backend": "extractive", "model": None, "revision": None}
+    def identity(self) -> ModelIdentity:
+        return ModelIdentity(self.name, "extractive")
 
     def select(self, sentences: Sequence[str], title: str | None = None) -> list[int]:
         """Indices, in article order, of the sentences that make the summary."""

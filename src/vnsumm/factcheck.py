@@ -273,25 +273,23 @@ CHECKS = {"summary_vi": ("vi", ("title", "text")), "summary_en": ("en", ("title"
           "title_en": ("en", ("title", "summary_vi"))}
 
 
-def check_article(article: Article) -> Article:
-    """A new record whose `unsupported` lists, per output field it has, the facts its source lacks."""
+def check_article(article: Article, fields: Iterable[str] = tuple(CHECKS)) -> Article:
+    """A new record whose `unsupported` lists, per output field of `fields` it has, the facts its source lacks
+    (what earlier checks found for other fields is kept)."""
     if not article.ok:
         return article
-    found = []
+    found = [f for f in article.unsupported if f["field"] not in fields]
     sources: dict[tuple[str, ...], Source] = {}
-    for field, (lang, source_fields) in CHECKS.items():
+    for field in fields:
+        lang, source_fields = CHECKS[field]
         output = getattr(article, field)
-        if not output or (field == "summary_vi" and (article.summarizer or {}).get("backend") == "extractive"):
-            continue  # an extractive summary is sentences of its article: it states nothing the article does not
+        if not output:
+            continue
         if source_fields not in sources:
             sources[source_fields] = Source.of("\n".join(getattr(article, f) or "" for f in source_fields))
         found += [{"field": field, "kind": f.kind, "text": f.text}
                   for f in unsupported(output, sources[source_fields], lang)]
     return replace(article, unsupported=found)
-
-
-def check_stage(articles: Iterable[Article]) -> list[Article]:
-    return [check_article(a) for a in articles]
 
 
 def check(path: Path, source_field: str, output_field: str, lang: str, out: Path) -> Counter[str]:

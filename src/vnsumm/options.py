@@ -12,6 +12,7 @@ from typing import Any
 from vnsumm.errors import ConfigError
 from vnsumm.readers import Fields
 from vnsumm.records import Article
+from vnsumm.runtime import Runtime
 
 
 class Lang(str, Enum):
@@ -65,7 +66,7 @@ class RunOptions:
     models: Path | None = None
     device: Device = Device.auto
     batch_size: int | None = None  # most sequences in one batch; the token budget bounds it too
-    token_budget: int | None = None  # padded input tokens per batch; default by device
+    batch_tokens: int | None = None  # padded input tokens per batch; default by backend and device
     length: Length | None = None  # summary length; None: the registry entry's own setting
     unsupported: Unsupported = Unsupported.flag
     force: bool = False  # redo every article (`vnsumm models clear-conversions` redoes conversions)
@@ -89,9 +90,15 @@ class RunOptions:
         self.out = Path(self.out)
         if self.write_every < 1:
             raise ConfigError("write_every must be at least 1")
-        for name in ("batch_size", "token_budget", "ray_workers"):
+        for name in ("batch_size", "batch_tokens", "ray_workers"):
             if (value := getattr(self, name)) is not None and value < 1:
                 raise ConfigError(f"{name} must be at least 1, not {value}")
+
+
+    @property
+    def runtime(self) -> Runtime:
+        """Where and how this run's models run, as one frozen value."""
+        return Runtime(self.device.value, self.batch_tokens, self.batch_size)
 
 
 @dataclass

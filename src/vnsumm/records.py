@@ -5,8 +5,34 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class ModelIdentity:
+    """What a record says about the model that made it. `revision` is the commit actually loaded where known."""
+
+    name: str
+    backend: str
+    model: str | None = None
+    revision: str | None = None
+    compute_type: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        record = asdict(self)
+        if self.compute_type is None:  # the embedded summarizer has none; its records never carried the key
+            record.pop("compute_type")
+        return record
+
+    @classmethod
+    def from_json(cls, value: Any) -> ModelIdentity | None:
+        if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+            return None
+        def text(key: str) -> str | None:
+            return None if value.get(key) is None else str(value[key])
+
+        return cls(value["name"], text("backend") or "", text("model"), text("revision"), text("compute_type"))
 
 
 @dataclass
@@ -23,14 +49,16 @@ class Article:
     summary_vi: str | None = None
     summary_en: str | None = None
     title_en: str | None = None
-    summarizer: dict[str, Any] | None = None
-    translator: dict[str, Any] | None = None
+    summarizer: ModelIdentity | None = None
+    translator: ModelIdentity | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     # Facts an output states that its source lacks: {"field", "kind", "text"} (see factcheck.py); empty when all are.
     unsupported: list[dict[str, str]] = field(default_factory=list)
     lead: str | None = None  # the opening of the cleaned text (clean.opening): kept for grouping and display
     story: str | None = None  # articles reporting the same story share it (see stories.py)
+    # The first sentences of the cleaned text: what its story's summary is drawn from (see story_summaries.py).
+    first_sentences: list[str] = field(default_factory=list)
     content_hash: str | None = None  # what the input said (see fingerprint)
     settings: str | None = None  # which models and options made the summary (see pipeline.settings_key)
 
@@ -50,6 +78,9 @@ class Article:
     def to_record(self, *, with_text: bool = False) -> dict[str, Any]:
         # Shallow: asdict deep-copies every nested value, and the record is serialized at once anyway.
         record = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        for name in ("summarizer", "translator"):
+            if record[name] is not None:
+                record[name] = record[name].to_json()
         if not with_text:
             record.pop("text")
         return record
@@ -57,6 +88,9 @@ class Article:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Article:
         known = {k: v for k, v in record.items() if k in cls.__dataclass_fields__}
+        for name in ("summarizer", "translator"):
+            if name in known:
+                known[name] = ModelIdentity.from_json(known[name])
         return cls(**known)
 
 
@@ -83,9 +117,11 @@ def record_problem(record: Any) -> str | None:
     for name in ("summarizer", "translator"):
         if record.get(name) is not None and not isinstance(record[name], dict):
             return f"{name} is not an object"
-    warnings, unsupported = record.get("warnings", []), record.get("unsupported", [])
-    if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
-        return "warnings is not a list of text"
+    unsupported = record.get("unsupported", [])
+    for name in ("warnings", "first_sentences"):
+        items = record.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            return f"{name} is not a list of text"
     if not isinstance(unsupported, list) or not all(isinstance(u, dict) for u in unsupported):
         return "unsupported is not a list of objects"
     if any(_SURROGATE.search(value) for value in _strings(record)):

@@ -1,7 +1,7 @@
 """Scoring: ROUGE that is correct for Vietnamese, plus chrF and BLEU for English, each with a signature.
 
-rouge-score's default tokenizer keeps only [a-z0-9], so `Đảng` becomes `ng` and Vietnamese scores inflate
-(GUIDE section 4). Here ROUGE runs rouge-score's own n-gram, LCS and bootstrap code over Unicode syllables of
+rouge-score's default tokenizer keeps only [a-z0-9], so `Đảng` becomes `ng` and Vietnamese scores inflate (README,
+"Evaluation"). Here ROUGE runs rouge-score's own n-gram, LCS and bootstrap code over Unicode syllables of
 NFC, lowercased text; `compat=True` reproduces the default tokenizer for comparison with published figures.
 """
 

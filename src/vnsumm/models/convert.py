@@ -13,16 +13,16 @@ import re
 import shutil
 from pathlib import Path
 
+from vnsumm.backends.seq2seq import Seq2SeqSpec
 from vnsumm.errors import ModelUnavailable
 from vnsumm.models.weights import snapshot_commit
-from vnsumm.registry import ModelSpec
+from vnsumm.runtime import cache_root
 
 MARKER = "vnsumm-conversion.json"
 
 
 def ct2_cache_dir() -> Path:
-    root = os.environ.get("VNSUMM_CACHE") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "vnsumm"
-    return Path(root) / "ct2"
+    return cache_root() / "ct2"
 
 
 def _folder_fingerprint(path: Path) -> str:
@@ -55,13 +55,13 @@ def is_sealed(folder: Path, required: tuple[str, ...] = ("model.bin", "config.js
     return True
 
 
-def conversion_dir(spec: ModelSpec, path: Path, quantization: str) -> Path:
+def conversion_dir(spec: Seq2SeqSpec, path: Path, quantization: str) -> Path:
     revision = snapshot_commit(path) or _folder_fingerprint(path)
     slug = re.sub(r"[^\w.-]+", "--", str(spec.model)).strip("-")[-80:]
     return ct2_cache_dir() / f"{slug}--{revision}--{quantization}"
 
 
-def convert_to_ct2(spec: ModelSpec, path: Path, quantization: str, *, force: bool = False) -> Path:
+def convert_to_ct2(spec: Seq2SeqSpec, path: Path, quantization: str, *, force: bool = False) -> Path:
     """Convert a transformers checkpoint once; a damaged conversion (or any, with `force`) is rebuilt."""
     target = conversion_dir(spec, path, quantization)
     if not force and is_sealed(target):

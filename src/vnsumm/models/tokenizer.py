@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from vnsumm.registry import ModelSpec
+from vnsumm.backends.seq2seq import Seq2SeqSpec
 
 
 def load_tokenizer(path: Path) -> Any:
@@ -68,7 +68,7 @@ class SavedTokenizer:
         return [self._tokenizer.token_to_id(t) or 0 for t in tokens]
 
 
-def load_ct2_tokenizer(spec: ModelSpec, path: Path, converted: Path) -> Any:
+def load_ct2_tokenizer(spec: Seq2SeqSpec, path: Path, converted: Path) -> Any:
     """The tokenizer saved with the conversion; else transformers', saved there for the next run where it can be."""
     if spec.src_lang is None and (converted / SavedTokenizer.FILE).is_file() \
             and (converted / SavedTokenizer.SETTINGS).is_file():

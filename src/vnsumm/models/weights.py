@@ -9,8 +9,8 @@ import os
 import re
 from pathlib import Path
 
+from vnsumm.backends.seq2seq import Seq2SeqSpec
 from vnsumm.errors import ModelUnavailable
-from vnsumm.registry import ModelSpec
 
 WEIGHT_PATTERNS = ["*.json", "*.model", "*.spm", "*.txt", "sentencepiece*", "*.safetensors"]
 T5_FAMILY = frozenset({"t5", "mt5", "umt5", "longt5"})  # trained in bf16: overflows in fp16
@@ -21,7 +21,7 @@ def snapshot_commit(path: Path) -> str | None:
     return path.name if path.parent.name == "snapshots" and re.fullmatch(r"[0-9a-f]{40}", path.name) else None
 
 
-def unavailable(spec: ModelSpec, why: str) -> ModelUnavailable:
+def unavailable(spec: Seq2SeqSpec, why: str) -> ModelUnavailable:
     if spec.is_local:
         return ModelUnavailable(f"model {spec.name}: local folder {spec.model} {why}")
     return ModelUnavailable(
@@ -30,7 +30,7 @@ def unavailable(spec: ModelSpec, why: str) -> ModelUnavailable:
     )
 
 
-def check_folder(spec: ModelSpec, path: Path) -> None:
+def check_folder(spec: Seq2SeqSpec, path: Path) -> None:
     """A model folder needs a config, weights and a tokenizer; say which is missing, not 'pull'."""
     if not (path / "config.json").is_file():
         raise unavailable(spec, "has no config.json (not a transformers model folder)")
@@ -41,7 +41,7 @@ def check_folder(spec: ModelSpec, path: Path) -> None:
         raise unavailable(spec, f"has no tokenizer files (one of {', '.join(tokenizer_files)})")
 
 
-def locate_model(spec: ModelSpec, *, download: bool = True) -> Path:
+def locate_model(spec: Seq2SeqSpec, *, download: bool = True) -> Path:
     """A local folder holding the entry's files: the folder itself, or its snapshot in the Hugging Face cache.
 
     A cached snapshot is used without touching the network (fast, reproducible starts); otherwise, unless

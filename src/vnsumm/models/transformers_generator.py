@@ -1,4 +1,4 @@
-"""The transformers backend: `generate` on a PyTorch model, in bf16 where the hardware runs it natively."""
+"""The transformers token generator: `generate` on a PyTorch model, in bf16 where the hardware runs it natively."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+from vnsumm.backends.transformers import TransformersSpec
 from vnsumm.errors import ConfigError
 from vnsumm.models.weights import T5_FAMILY, model_type
-from vnsumm.registry import ModelSpec
 
 SAFETENSORS_DTYPE_CODES = {"float32": "F32", "bfloat16": "BF16", "float16": "F16"}
 
@@ -71,8 +71,8 @@ def load_seq2seq_model(path: Path, dtype: Any) -> Any:
                                            generation_config=generation)
 
 
-class TransformersBackend:
-    def __init__(self, spec: ModelSpec, path: Path, tokenizer: Any, device: str) -> None:
+class TransformersGenerator:
+    def __init__(self, spec: TransformersSpec, path: Path, tokenizer: Any, device: str) -> None:
         import torch
 
         family = model_type(path)
@@ -83,8 +83,8 @@ class TransformersBackend:
         dtype = model_dtype(device, spec.dtype, family)
         self.compute_type = str(dtype).removeprefix("torch.")
         self.model = load_seq2seq_model(path, dtype).to(device).eval()
-        # CPU, ViT5-base, 16 articles: fp32 in 4 x 1,024-token batches, 51 s at 1.81 GB peak (3 x 1,024: 70 s at
-        # 1.68 GB); bf16 activations are half the size and 8 x 1,024 run 10% faster than 4 (1.4 GB peak).
+        # On CPU four 1,024-token articles a batch in fp32; bf16 activations are half the size, so twice as many
+        # (`vnsumm bench` measures both).
         self.token_budget = 65_536 if device == "cuda" else (4_096 if dtype == torch.float32 else 8_192)
         self.settings = dict(spec.generate)
         if spec.tgt_lang:  # mBART: the decoder starts with the target language code

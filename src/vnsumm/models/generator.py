@@ -1,4 +1,4 @@
-"""One batched seq2seq engine for summarization and translation, over either backend.
+"""One batched seq2seq generator for summarization and translation, over either backend.
 
 Prompts are built and outputs post-processed here and only here (`build_input`, `postprocess`), from the registry
 entry, so both backends and both roles follow the model cards the same way.
@@ -7,18 +7,19 @@ entry, so both backends and both roles follow the model cards the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from vnsumm.backends import Seq2SeqSpec
 from vnsumm.errors import ConfigError
-from vnsumm.models.weights import locate_model, model_type, snapshot_commit, unavailable
-from vnsumm.registry import ModelSpec
+from vnsumm.models.weights import locate_model, snapshot_commit, unavailable
+from vnsumm.options import Device
+from vnsumm.records import ModelIdentity
 
-DEVICES = ("auto", "cpu", "cuda", "mps")
+if TYPE_CHECKING:
+    from vnsumm.runtime import Runtime
 
-
-class Backend(Protocol):
-    """What a backend does: input token ids in, generated token ids out (no decoder start, no padding)."""
+class TokenGenerator(Protocol):
+    """What a backend's generator does: input token ids in, generated token ids out (no decoder start, no padding)."""
 
     token_budget: int  # padded input tokens per batch suited to this backend and device
     compute_type: str  # the numeric format it runs in (int8, bfloat16, float32, ...)
@@ -26,41 +27,12 @@ class Backend(Protocol):
     def generate_ids(self, batch: list[list[int]]) -> list[list[int]]: ...
 
 
-def _transformers(spec: ModelSpec, path: Path, device: str, force: bool) -> tuple[Backend, Any]:
-    from vnsumm.models.tokenizer import load_tokenizer
-    from vnsumm.models.transformers_backend import TransformersBackend
-
-    tokenizer = load_tokenizer(path)
-    return TransformersBackend(spec, path, tokenizer, device), tokenizer
-
-
-def _ctranslate2(spec: ModelSpec, path: Path, device: str, force: bool) -> tuple[Backend, Any]:
-    from vnsumm.models.convert import convert_to_ct2
-    from vnsumm.models.ctranslate2_backend import CTranslate2Backend, ct2_compute_type
-    from vnsumm.models.tokenizer import load_ct2_tokenizer
-
-    if device == "mps":
-        raise ConfigError(f"{spec.name}: CTranslate2 runs on cpu or cuda, not mps")
-    compute_type = ct2_compute_type(spec, device, model_type(path))
-    # Converted at int8 on CPU; on CUDA the weights are converted at the compute type's storage format.
-    converted = convert_to_ct2(spec, path, compute_type, force=force)
-    tokenizer = load_ct2_tokenizer(spec, path, converted)
-    return CTranslate2Backend(spec, converted, tokenizer, device, compute_type), tokenizer
-
-
-# Backend name -> loader (the extractive summarizer needs no engine: see summarize.SUMMARIZERS).
-BACKENDS: dict[str, Callable[[ModelSpec, Path, str, bool], tuple[Backend, Any]]] = {
-    "transformers": _transformers,
-    "ctranslate2": _ctranslate2,
-}
-
-
-def build_input(spec: ModelSpec, text: str) -> str:
+def build_input(spec: Seq2SeqSpec, text: str) -> str:
     """The model's input convention: the registry prefix, no hand-made `</s>` (the tokenizer adds the end token)."""
     return f"{spec.prefix}{text.strip()}"
 
 
-def postprocess(spec: ModelSpec, output: str) -> str:
+def postprocess(spec: Seq2SeqSpec, output: str) -> str:
     """Strip the output-side prefix a model emits (EnViT5 answers `en: ...`)."""
     output = output.strip()
     if spec.strip_prefix and output.startswith(spec.strip_prefix.strip()):
@@ -68,28 +40,21 @@ def postprocess(spec: ModelSpec, output: str) -> str:
     return output.strip()
 
 
-def encode_inputs(spec: ModelSpec, tokenizer: Any, texts: Sequence[str]) -> list[list[int]]:
+def encode_inputs(spec: Seq2SeqSpec, tokenizer: Any, texts: Sequence[str]) -> list[list[int]]:
     """Token ids the model is fed: prefix, text truncated to the window, the tokenizer's single end token."""
     encoded = tokenizer([build_input(spec, t) for t in texts], truncation=True, max_length=spec.max_input_tokens)
     return list(encoded["input_ids"])
 
 
-def resolve_device(device: str = "auto", backend: str = "transformers") -> str:
-    """auto -> cuda, else mps, else cpu, as the backend sees them (CTranslate2 runs without importing torch)."""
-    if device not in DEVICES:
-        raise ConfigError(f"device {device!r} is not one of {', '.join(DEVICES)}")
-    if backend == "ctranslate2":
-        import ctranslate2
-
-        cuda, mps = ctranslate2.get_cuda_device_count() > 0, False
-    else:
-        import torch
-
-        cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
+def resolve_device(spec: Seq2SeqSpec, device: str = "auto") -> str:
+    """auto -> cuda, else mps, else cpu, as the entry's backend sees them."""
+    if device not in {d.value for d in Device}:
+        raise ConfigError(f"device {device!r} is not one of {', '.join(d.value for d in Device)}")
+    cuda, mps = spec.visible_devices()
     if device == "auto":
         return "cuda" if cuda else ("mps" if mps else "cpu")
     if device == "cuda" and not cuda:
-        raise ConfigError(f"device cuda was asked for, but {backend} sees no CUDA GPU")
+        raise ConfigError(f"device cuda was asked for, but {spec.backend} sees no CUDA GPU")
     return device
 
 
@@ -114,18 +79,15 @@ def plan_batches(lengths: Sequence[int], token_budget: int, max_batch: int | Non
     return batches
 
 
-class Seq2SeqEngine:
+class Seq2SeqGenerator:
     """Loads one registry entry and generates for lists of texts in length-sorted, token-budgeted batches."""
 
-    def __init__(self, spec: ModelSpec, device: str = "auto", token_budget: int | None = None,
-                 max_batch: int | None = None, *, force_conversion: bool = False) -> None:
-        if spec.backend not in BACKENDS:
-            raise ConfigError(f"{spec.name}: backend {spec.backend} is not a seq2seq backend")
+    def __init__(self, spec: Seq2SeqSpec, runtime: Runtime) -> None:
         self.spec = spec
-        self.device = resolve_device(device, spec.backend)
+        self.device = resolve_device(spec, runtime.device)
         path = locate_model(spec)
         try:
-            self.backend, self.tokenizer = BACKENDS[spec.backend](spec, path, self.device, force_conversion)
+            self.generator, self.tokenizer = spec.load_generator(path, self.device, runtime.force_conversion)
             if spec.src_lang:
                 self.tokenizer.src_lang = spec.src_lang
         except ConfigError:
@@ -133,12 +95,13 @@ class Seq2SeqEngine:
         except (OSError, ValueError, KeyError) as exc:  # unreadable or inconsistent model files
             raise unavailable(spec, f"could not be loaded from {path} ({' '.join(str(exc).split())[:200]})") from None
         self.revision = snapshot_commit(path) or spec.revision
-        self.token_budget = token_budget or self.backend.token_budget
-        self.max_batch = max_batch
+        self.token_budget = runtime.batch_tokens or self.generator.token_budget
+        self.max_batch = runtime.batch_size
 
-    def identity(self) -> dict[str, Any]:
+    def identity(self) -> ModelIdentity:
         """Name, backend, model, resolved revision (the snapshot's commit from the hub cache), compute type."""
-        return {**self.spec.identity(), "revision": self.revision, "compute_type": self.backend.compute_type}
+        return ModelIdentity(self.spec.name, self.spec.backend, self.spec.model, self.revision,
+                             self.generator.compute_type)
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         return encode_inputs(self.spec, self.tokenizer, texts)
@@ -152,7 +115,7 @@ class Seq2SeqEngine:
         ids = self.encode(texts)
         outputs: list[str] = [""] * len(ids)
         for batch in plan_batches([len(i) for i in ids], self.token_budget, self.max_batch):
-            generated = self.backend.generate_ids([ids[i] for i in batch])
+            generated = self.generator.generate_ids([ids[i] for i in batch])
             decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
             for index, text in zip(batch, decoded, strict=True):
                 outputs[index] = postprocess(self.spec, text)

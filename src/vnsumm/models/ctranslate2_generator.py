@@ -1,13 +1,13 @@
-"""The CTranslate2 backend: a converted model (see `convert`), int8 on CPU, bf16-based on CUDA for T5 models."""
+"""The CTranslate2 token generator: a converted model (see `convert`), int8 on CPU, bf16-based on CUDA for T5."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from vnsumm.backends.ctranslate2 import CTranslate2Spec
 from vnsumm.errors import ConfigError
 from vnsumm.models.weights import T5_FAMILY
-from vnsumm.registry import ModelSpec
 from vnsumm.tuning import usable_cores
 
 CT2_OPTIONS = {  # generate setting -> CTranslate2 translate_batch option
@@ -21,12 +21,12 @@ CT2_OPTIONS = {  # generate setting -> CTranslate2 translate_batch option
 IGNORED_BY_CT2 = {"early_stopping"}  # CTranslate2's beam search always stops when every beam has ended
 
 
-def ct2_options(spec: ModelSpec) -> dict[str, Any]:
+def ct2_options(spec: CTranslate2Spec) -> dict[str, Any]:
     """The entry's `generate` settings as CTranslate2 options, so both backends produce the same lengths."""
     return {CT2_OPTIONS[key]: value for key, value in spec.generate.items() if key not in IGNORED_BY_CT2}
 
 
-def ct2_compute_type(spec: ModelSpec, device: str, family: str | None = None,
+def ct2_compute_type(spec: CTranslate2Spec, device: str, family: str | None = None,
                      supported: set[str] | None = None) -> str:
     """int8 on CPU. On CUDA: T5 models (trained in bf16, NaN in fp16: CTranslate2 issue 1074) get int8_bfloat16 where
     the GPU has bf16, else float32; other models int8_float16. An explicit `quantization` wins, except fp16 for T5."""
@@ -47,17 +47,17 @@ def ct2_compute_type(spec: ModelSpec, device: str, family: str | None = None,
     return "int8_float16" if "int8_float16" in supported else "int8"
 
 
-class CTranslate2Backend:
+class CTranslate2Generator:
     """Runs a converted model; its tokenizer gives and takes token strings."""
 
-    def __init__(self, spec: ModelSpec, converted: Path, tokenizer: Any, device: str, compute_type: str) -> None:
+    def __init__(self, spec: CTranslate2Spec, converted: Path, tokenizer: Any, device: str, compute_type: str) -> None:
         import ctranslate2
 
         self.tokenizer = tokenizer
         self.compute_type = compute_type
         cores = usable_cores()
         # On CPU, several single- or few-threaded workers decoding separate sub-batches beat one wide worker
-        # (measured on 2 cores: 1.22 s against 1.54 s per 1,024-token article). Weights are shared between them.
+        # (`vnsumm bench` measures it). Weights are shared between them.
         inter, intra = (cores, 1) if cores <= 4 else (cores // 4, 4)
         if device == "cuda":
             inter, intra = 1, 0

@@ -1,0 +1,101 @@
+"""`vnsumm run`: the whole job."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from vnsumm.commands import IdField, Inputs, ModelsOpt, TextField, TitleField, app, err
+from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat, RunOptions, Unsupported
+from vnsumm.progress import RichProgress
+from vnsumm.readers import Fields
+
+DEFAULTS = RunOptions()  # the library's defaults are the command's
+
+
+def _formats(value: str) -> tuple[OutputFormat, ...]:
+    try:
+        return tuple(OutputFormat(f.strip()) for f in value.split(",") if f.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value!r}: choose from md, html (summaries.jsonl is always written)") from None
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@app.command()
+def run(
+    inputs: Inputs,
+    lang: Annotated[Lang, typer.Option(help="Digest language: en (translate) or vi.")] = DEFAULTS.lang,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder (a store: records accumulate).")] = DEFAULTS.out,
+    summarizer: Annotated[str | None, typer.Option(help="Registry name (default: defaults.summarizer).")] = None,
+    translator: Annotated[str | None, typer.Option(help="Registry name (default: defaults.translator).")] = None,
+    models: ModelsOpt = None,
+    device: Annotated[Device, typer.Option(help="Where models run.")] = DEFAULTS.device,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Most sequences per batch.")] = None,
+    batch_tokens: Annotated[int | None, typer.Option(min=1, help="Padded input tokens per batch.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="Digests: md,html (summaries.jsonl always).")] =
+        ",".join(f.value for f in DEFAULTS.formats),
+    length: Annotated[Length | None, typer.Option(help="Summary length (default: the model's own).")] = None,
+    unsupported: Annotated[Unsupported, typer.Option(
+        help="A model summary stating facts its article lacks: flag it, or fall back to the extractive one.")] =
+        DEFAULTS.unsupported,
+    force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = DEFAULTS.force,
+    prune: Annotated[bool, typer.Option(help="Drop stored records of articles not among these inputs.")] = \
+        DEFAULTS.prune,
+    group: Annotated[bool, typer.Option(help="Group articles that report the same story.")] = DEFAULTS.group,
+    write_every: Annotated[int, typer.Option(min=1, help="Save records every N articles.")] = DEFAULTS.write_every,
+    engine: Annotated[EngineName, typer.Option(help=escape("ray needs pip install 'vnsumm[ray]'."))] =
+        DEFAULTS.engine,
+    ray_address: Annotated[str | None, typer.Option(help="Ray cluster address (default: start a local one).")] = None,
+    ray_workers: Annotated[int | None, typer.Option(min=1, help="Model actors per stage on Ray.")] = None,
+    text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
+) -> None:
+    """Clean, summarize and translate articles; add their records to summaries.jsonl and write the digest."""
+    from vnsumm.pipeline import run as run_pipeline
+    from vnsumm.plan import plan_run
+    from vnsumm.registry import load_registry
+    from vnsumm.tuning import tune_process
+
+    options = RunOptions(
+        lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
+        batch_size=batch_size, batch_tokens=batch_tokens, length=length, unsupported=unsupported, force=force,
+        prune=prune, group=group,
+        write_every=write_every,
+        engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
+        fields=Fields(text=text_field, id=id_field, title=title_field),
+    )
+    registry = load_registry(models)
+    # This process is a batch run of its own: the allocator is tuned for model batches only when it loads a model.
+    tune_process(device.value, models=plan_run(options, registry).needs_models)
+    progress = RichProgress("summarizing", err)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        report = run_pipeline(inputs, options, progress, registry)
+    finally:
+        progress.stop()
+    for article in report.failed:
+        err.print(f"failed: {article.error}", markup=False)
+    done = report.summarized + report.reused
+    if report.interrupted and not report.outputs:
+        err.print(f"interrupted while reading the inputs; {out_dir} was not touched", markup=False)
+    elif report.interrupted:
+        err.print(f"interrupted: {done} articles done and saved in {report.outputs[0]} ({report.total} read); "
+                  "run the same command again to resume: the next run finishes the articles, the stories and the "
+                  "digests", markup=False)
+    else:
+        reused = f" ({report.reused} reused from an earlier run)" if report.reused else ""
+        failed = f", {len(report.failed)} failed" if report.failed else ""
+        pruned = f"; dropped {report.pruned} stored records not among these inputs" if report.pruned else ""
+        err.print(f"{done} of {report.total} articles summarized{reused}{failed}{pruned}; wrote "
+                  + ", ".join(str(p) for p in report.outputs), markup=False)
+    for warning, count in report.warnings.most_common():
+        err.print(f"warning: {count} article{'s' if count > 1 else ''}: {warning}", markup=False)
+    raise typer.Exit(report.exit_code)
+
+

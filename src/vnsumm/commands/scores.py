@@ -1,0 +1,119 @@
+"""Commands that measure: `score`, `eval`, `bench`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from vnsumm.commands import ModelsOpt, app, err, fail, out
+from vnsumm.options import Device, Lang
+
+
+def _score_table(title: str, scores: dict[str, Any]) -> Table:
+    table = Table(title=title, caption=scores["signature"])
+    for column in ("metric", "P", "R", "F", "95% CI (F)"):
+        table.add_column(column, justify="right" if column != "metric" else "left")
+    for metric in ("rouge1", "rouge2", "rougeL", "rougeLsum"):
+        figure = scores[metric]
+        table.add_row(metric, f"{figure['p']:.2f}", f"{figure['r']:.2f}", f"{figure['f']:.2f}",
+                      f"{figure['ci'][0]:.2f}-{figure['ci'][1]:.2f}")
+    for metric in ("chrf", "bleu"):
+        if metric in scores:
+            table.add_row(metric, "", "", f"{scores[metric]['score']:.2f}", "")
+    return table
+
+
+@app.command()
+def score(
+    predictions: Annotated[Path, typer.Argument(help="JSONL of predictions with `id`.")],
+    references: Annotated[Path, typer.Argument(help="JSONL of references with `id`.")],
+    pred_field: Annotated[str | None, typer.Option(help="Default: summary_<lang>.")] = None,
+    gold_field: Annotated[str | None, typer.Option(help="Default: summary_<lang>, else summary.")] = None,
+    lang: Annotated[Lang, typer.Option(help="vi (syllable ROUGE) or en (ROUGE, chrF, BLEU).")] = Lang.vi,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    compat: Annotated[bool, typer.Option(help="rouge-score's default tokenizer, for published figures.")] = False,
+) -> None:
+    """Score predictions against references, joined on `id`."""
+    from vnsumm.scoring import score_files
+
+    result = score_files(predictions, references, lang=lang.value, pred_field=pred_field, gold_field=gold_field,
+                         compat=compat)
+    for side, absent in result["missing"].items():
+        if absent:
+            err.print(f"warning: {len(absent)} ids have no {side[:-1]}: {', '.join(absent[:5])}"
+                      + (" ..." if len(absent) > 5 else ""), markup=False)
+    if as_json:
+        out.print(json.dumps(result, ensure_ascii=False), markup=False)
+    else:
+        out.print(_score_table(f"{predictions} vs {references}", result))
+        err.print(f"fields: {result['pred_field']} against {result['gold_field']}", markup=False)
+
+
+@app.command("eval")
+def evaluate(
+    summarizer: Annotated[str | None, typer.Option(help="Registry name.")] = None,
+    translator: Annotated[str | None, typer.Option(help="Registry name (with --lang en).")] = None,
+    lang: Annotated[Lang, typer.Option(help="vi: score Vietnamese; en: also translate and score English.")] = Lang.vi,
+    refs: Annotated[Path | None, typer.Option(help="References (default: eval/references.jsonl).")] = None,
+    dataset: Annotated[Path | None, typer.Option(help="JSONL with id, title, text, summary (VietNews shape).")] = None,
+    models: ModelsOpt = None,
+    device: Annotated[Device, typer.Option(help="Where models run.")] = Device.auto,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where records and eval_report.json go.")] = Path("out/eval"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+    compat: Annotated[bool, typer.Option(help="rouge-score's default tokenizer, for published figures.")] = False,
+) -> None:
+    """Summarize the seeds (or a dataset) and score against references; writes eval_report.json."""
+    from vnsumm.evaluate import dataset_set, seed_set
+    from vnsumm.evaluate import evaluate as run_eval
+    from vnsumm.pipeline import RunOptions
+    from vnsumm.tuning import tune_process
+
+    if dataset is not None and not dataset.is_file():
+        raise fail(f"{dataset}: no such file")
+    eval_set = dataset_set(dataset) if dataset else seed_set()
+    options = RunOptions(lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models,
+                         device=device)
+    tune_process(device.value)
+    report = run_eval(eval_set, options, compat=compat, references=refs)
+    if as_json:
+        out.print(json.dumps(report, ensure_ascii=False), markup=False)
+    else:
+        for lang_code, scores in report["scores"].items():
+            if len(scores["per_article"]) <= 50:
+                table = Table(title=f"per article ({lang_code})")
+                for column in ("id", "R1", "R2", "RL", "RLsum"):
+                    table.add_column(column)
+                for item in scores["per_article"]:
+                    table.add_row(item["id"], *(f"{item[k]:.2f}" for k in ("rouge1", "rouge2", "rougeL",
+                                                                            "rougeLsum")))
+                out.print(table)
+            out.print(_score_table(f"{lang_code}: {scores['n']} articles", scores))
+        err.print(f"wrote {out_dir / 'eval_report.json'}", markup=False)
+    raise typer.Exit(1 if report["failed"] else 0)
+
+
+@app.command()
+def bench(
+    articles: Annotated[int, typer.Option(min=1, help="Articles to summarize.")] = 16,
+    new_tokens: Annotated[int, typer.Option(min=1, help="Output tokens forced per article.")] = 64,
+    dataset: Annotated[Path | None, typer.Option(help="JSONL of articles (text field) to draw inputs from.")] = None,
+    workdir: Annotated[Path | None, typer.Option(help="Where the model and inputs are built (cached).")] = None,
+) -> None:
+    """Time the model card's per-article loop against vnsumm's backends on a ViT5-base-shaped random T5."""
+    from vnsumm.bench import run_bench
+
+    rows, size_mb = run_bench(articles, new_tokens, dataset, workdir)
+    table = Table(title=f"{articles} articles, {new_tokens} forced output tokens, 1,024 input tokens, greedy",
+                  caption=f"model on disk: {size_mb:.0f} MB; whole processes (start-up and loading included)")
+    for column in ("engine", "wall s", "articles/s", "speed-up", "peak RSS MB"):
+        table.add_column(column, justify="left" if column == "engine" else "right")
+    for row in rows:
+        table.add_row(row.name, f"{row.seconds:.1f}", f"{row.articles_per_second:.2f}", f"{row.speedup:.2f}x",
+                      f"{row.peak_rss_mb:.0f}")
+    out.print(table)
+
+

@@ -1,0 +1,1 @@
+"""Where finished work goes: the store of records and the digests made from it."""

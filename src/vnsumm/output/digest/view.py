@@ -1,0 +1,165 @@
+"""What a digest shows, whatever its format: the finished records as stories (the clearest article first, then the
+other outlets), newest first, then larger first; failures; counts; labels in the digest's language. The Markdown
+and HTML templates both render this view."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from vnsumm.output.digest.labels import LANGUAGES, labels_for
+from vnsumm.records import Article
+
+if TYPE_CHECKING:
+    from vnsumm.story_summaries import StorySummary
+
+ALSO_SHOWN = 10  # other articles listed per story; the rest are counted
+FAILED_SHOWN = 100  # failed inputs listed; the rest are counted (summaries.jsonl has them all)
+DERIVED_TITLE_WORDS = 14
+
+
+@dataclass
+class Story:
+    """Articles reporting one story: the one shown first, and the others."""
+
+    id: str
+    first: Article
+    others: list[Article] = field(default_factory=list)
+    summary: StorySummary | None = None  # drawn from all its articles (stories of two or more)
+
+    @property
+    def date(self) -> str | None:
+        return max((a.date for a in (self.first, *self.others) if a.date), default=None)
+
+    @property
+    def size(self) -> int:
+        return 1 + len(self.others)
+
+    @property
+    def flagged(self) -> bool:
+        """Whether an article of the story states a fact its source lacks."""
+        return any(a.unsupported for a in (self.first, *self.others)) or bool(self.summary and self.summary.unsupported)
+
+    @property
+    def articles(self) -> dict[str, Article]:
+        return {a.id: a for a in (self.first, *self.others)}
+
+
+def _clearness(article: Article) -> tuple[bool, bool, int, str]:
+    """What makes an article the one to show: no flagged facts, a headline, a fuller summary; then its id."""
+    return (bool(article.unsupported), article.title is None, -len(article.summary_vi or ""), article.id)
+
+
+def stories(records: Sequence[Article], summaries: Mapping[str, StorySummary] | None = None) -> list[Story]:
+    """The finished records as stories, newest first, then larger first; an article without a story id is its
+    own story. `summaries`: story summaries by story id, shown for stories of two or more articles."""
+    by_story: dict[str, list[Article]] = {}
+    for record in records:
+        if record.ok:
+            by_story.setdefault(record.story or record.id, []).append(record)
+    found = []
+    for story_id, members in by_story.items():
+        first, *others = sorted(members, key=_clearness)
+        summary = (summaries or {}).get(story_id) if others else None
+        found.append(Story(story_id, first, sorted(others, key=lambda a: (a.date or "", a.id)), summary))
+    found.sort(key=lambda s: (-s.size, s.id))
+    # Stable: within a date, larger stories first; undated ones ("") sort last.
+    found.sort(key=lambda s: s.date or "", reverse=True)
+    return found
+
+
+def shown(record: Article) -> Article:
+    """What the digest reads of a record, and no more (it holds every record of the store at once)."""
+    lead = " ".join((record.lead or "").split()[:DERIVED_TITLE_WORDS + 1]) or None
+    return Article(id=record.id, source=record.source, title=record.title, date=record.date,
+                   publisher=record.publisher, summary_vi=record.summary_vi, summary_en=record.summary_en,
+                   title_en=record.title_en, error=record.error, unsupported=record.unsupported, lead=lead,
+                   story=record.story)
+
+
+def segments(record: Article | StorySummary, field_name: str, text: str | None = None) -> list[tuple[str, bool]]:
+    """The field's text (or `text`, a part of it) cut into (piece, flagged) around the facts the check found
+    unsupported in it."""
+    text = text if text is not None else getattr(record, field_name) or ""
+    flagged = sorted({u["text"] for u in record.unsupported if u.get("field") == field_name and u.get("text")},
+                     key=len, reverse=True)
+    if not flagged:
+        return [(text, False)] if text else []
+    pattern = re.compile("|".join(map(re.escape, flagged)))
+    pieces, start = [], 0
+    for match in pattern.finditer(text):
+        pieces += [(text[start:match.start()], False), (match.group(0), True)]
+        start = match.end()
+    pieces.append((text[start:], False))
+    return [(piece, bad) for piece, bad in pieces if piece]
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """Where a sentence of a story summary comes from: the publisher (else the source) and a link when the source
+    is a web address."""
+
+    name: str
+    link: str | None
+
+
+@dataclass
+class DigestView:
+    lang: str
+    stories: list[Story]
+    failed: list[Article]  # the first FAILED_SHOWN failures
+    failed_count: int
+
+    @property
+    def language(self) -> str:
+        return LANGUAGES.get(self.lang, self.lang)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return labels_for(self.lang)
+
+    @property
+    def article_count(self) -> int:
+        return sum(s.size for s in self.stories)
+
+    @property
+    def flagged(self) -> int:
+        return sum(s.flagged for s in self.stories)
+
+    def title(self, article: Article) -> tuple[str, bool]:
+        """The title to show and whether it was derived: the English title in an English digest, else the headline,
+        else the first words of the article's opening (the record's title stays empty)."""
+        if self.lang == "en" and article.title_en:
+            return article.title_en, False
+        if article.title:
+            return article.title, False
+        words = (article.lead or article.summary_vi or article.id).split()
+        return " ".join(words[:DERIVED_TITLE_WORDS]) + ("…" if len(words) > DERIVED_TITLE_WORDS else ""), True
+
+    def original_title(self, article: Article) -> str | None:
+        """The Vietnamese headline, where the digest shows a translated one."""
+        return article.title if self.title(article)[0] != article.title else None
+
+    def cited(self, story: Story) -> list[tuple[str, list[Outlet]]]:
+        """The story summary's Vietnamese sentences, each with the outlets it comes from."""
+        if story.summary is None:
+            return []
+        articles = story.articles
+        lines = []
+        for sentence, sources in zip(story.summary.sentences, story.summary.sources, strict=False):
+            outlets = [Outlet(a.publisher or a.source, a.source if a.source.startswith(("http://", "https://"))
+                              else None) for a in (articles[i] for i in sources if i in articles)]
+            lines.append((sentence, list(dict.fromkeys(outlets))))
+        return lines
+
+    def byline(self, article: Article) -> list[str]:
+        return [article.date or self.labels["date_unknown"], *([article.publisher] if article.publisher else []),
+                article.source]
+
+
+def digest_view(records: Sequence[Article], lang: str,
+                summaries: Mapping[str, StorySummary] | None = None) -> DigestView:
+    failed = [r for r in records if not r.ok]
+    return DigestView(lang, stories(records, summaries), failed[:FAILED_SHOWN], len(failed))

@@ -1,0 +1,71 @@
+"""What a run does, in order, decided in one place from the options and the registry.
+
+Per batch of articles (`RunPlan.stages`, run by a runner where it decides):
+  clean -> summarize -> check the Vietnamese summary (with --unsupported fallback: re-summarize what it flags)
+  -> translate (--lang en) -> check the English summary and title.
+Then over the whole store (`RunPlan.store_steps`, in this process):
+  compact -> group stories and summarize each from all its articles (--group) -> write the digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from vnsumm.backends import ModelSpecBase, fallback_spec
+from vnsumm.options import Lang, RunOptions, Unsupported
+from vnsumm.registry import Registry
+from vnsumm.stages.base import Stage
+from vnsumm.stages.check import CheckStage
+from vnsumm.stages.clean import CleanStage
+from vnsumm.stages.finish import CompactStore, StoreStep, WriteDigests
+from vnsumm.stages.stories import GroupStories, SummarizeStories
+from vnsumm.stages.summarize import SummarizeStage
+from vnsumm.stages.translate import TranslateStage
+from vnsumm.version import __version__
+
+
+def settings_key(summarizer: ModelSpecBase, translator: ModelSpecBase | None, lang: Lang | str,
+                 unsupported: Unsupported | str = Unsupported.flag) -> str:
+    """A short hash of what shapes a summary (vnsumm version, the entries' settings, language): a change redoes it.
+    Licence and source notes do not shape outputs and are left out."""
+    specs = [summarizer.shaping(), translator.shaping() if translator else None]
+    policy = [] if Unsupported(unsupported) == Unsupported.flag else [Unsupported(unsupported).value]
+    payload = json.dumps([__version__, *specs, Lang(lang).value, *policy], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    stages: list[Stage]
+    store_steps: list[StoreStep]
+    settings: str  # what a stored record must carry to be reused by this run
+    summarizer: ModelSpecBase
+    translator: ModelSpecBase | None
+
+    @property
+    def needs_models(self) -> bool:
+        return any(stage.needs_model for stage in self.stages)
+
+
+def plan_run(options: RunOptions, registry: Registry, common: frozenset[str] = frozenset()) -> RunPlan:
+    """The run's stages for `options`. `common`: lines repeated across the run's first articles (site furniture)."""
+    runtime = options.runtime
+    summarizer = registry.summarizer(options.summarizer).with_length(options.length)
+    translator = registry.translator(options.translator) if options.lang == Lang.en else None
+    fallback = fallback_spec(options.length) if options.unsupported == Unsupported.fallback else None
+    summarize = SummarizeStage(summarizer, runtime)
+    translate = TranslateStage(translator, runtime) if translator is not None else None
+    # Story summaries select among the articles' first sentences: the clean stage keeps them.
+    stages: list[Stage] = [CleanStage(common, CleanStage.first_sentences if options.group else 0), summarize]
+    if not summarizer.copies_source:  # sentences of the article state nothing it does not
+        stages.append(CheckStage(("summary_vi",), fallback))
+    if translate is not None:
+        stages += [translate, CheckStage(("summary_en", "title_en"))]
+    store_steps: list[StoreStep] = [CompactStore()]
+    if options.group:
+        store_steps += [GroupStories(), SummarizeStories(summarize, translate, options.length)]
+    store_steps.append(WriteDigests())
+    return RunPlan(stages, store_steps, settings_key(summarizer, translator, options.lang, options.unsupported),
+                   summarizer, translator)

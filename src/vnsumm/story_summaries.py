@@ -1,0 +1,293 @@
+"""Story summaries: one summary per story, drawn from all its articles, each sentence citing where it comes from.
+
+`summarize_stories(articles)` groups articles by `Article.story` and writes one `StorySummary` per story: with the
+embedded default, sentences picked across the articles (multidoc.py); with a seq2seq summarizer, the model over
+the articles' openings joined. A one-article story's summary is its article's. The Vietnamese summary is checked
+against all the story's articles (factcheck.unsupported) and, with a translator, put into English. Each summary
+carries a key hashed from its articles' ids and content hashes and the settings, so a story whose articles and
+settings did not change is not summarized again (`reuse=`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from vnsumm.errors import ConfigError
+from vnsumm.factcheck import Source, unsupported
+from vnsumm.jsonl import jsonl_values
+from vnsumm.multidoc import Doc, MultiDocParams, leading_sentences, select
+from vnsumm.readers import Fields
+from vnsumm.readers.rows import row_article as _row_article
+from vnsumm.records import Article, ModelIdentity
+from vnsumm.store import write_output as write_lines_atomic
+from vnsumm.summarizer import Summarizer
+from vnsumm.text import split_sentences, syllables
+
+# --length scales MultiDocParams.target_syllables, the medium length (the human story summaries run about 180).
+LENGTHS = {"short": 0.5, "medium": 1.0, "long": 2.0}
+OPENING_SYLLABLES = 600  # what a seq2seq model reads of a story: about its 1024-token window, shared out
+STORIES_FILE = "stories.jsonl"  # in a run's output folder
+EMBEDDED = ModelIdentity("multidoc-extractive", "extractive")
+
+
+class StoryTranslator(Protocol):
+    """What the story stage asks of a translator (translate.Translator is one)."""
+
+    def identity(self) -> ModelIdentity: ...
+
+    def translate(self, texts: Sequence[str | None]) -> list[str | None]: ...
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """One story's summary. `sources[i]` lists the ids of the articles the i-th line of `summary_vi` comes from."""
+
+    story: str
+    articles: tuple[str, ...]
+    title: str | None
+    summary_vi: str
+    summary_en: str | None
+    sources: tuple[tuple[str, ...], ...]
+    unsupported: tuple[dict[str, str], ...]
+    summarizer: ModelIdentity
+    translator: ModelIdentity | None
+    key: str  # hash of the articles' ids and content hashes and the settings: equal key, same summary
+
+    @property
+    def sentences(self) -> list[str]:
+        return self.summary_vi.split("\n") if self.summary_vi else []
+
+    def to_record(self) -> dict[str, Any]:
+        record = asdict(self)
+        record.update(articles=list(self.articles), sources=[list(s) for s in self.sources],
+                      unsupported=list(self.unsupported), summarizer=self.summarizer.to_json(),
+                      translator=self.translator.to_json() if self.translator else None)
+        return record
+
+    def to_json(self) -> str:
+        """One JSON line (no newline)."""
+        return json.dumps(self.to_record(), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, data: str | Mapping[str, Any]) -> StorySummary:
+        record = json.loads(data) if isinstance(data, str) else dict(data)
+        return cls(story=str(record["story"]), articles=tuple(record["articles"]), title=record.get("title"),
+                   summary_vi=record["summary_vi"], summary_en=record.get("summary_en"),
+                   sources=tuple(tuple(s) for s in record["sources"]),
+                   unsupported=tuple(record.get("unsupported") or ()),
+                   summarizer=ModelIdentity.from_json(record["summarizer"]) or EMBEDDED,
+                   translator=ModelIdentity.from_json(record.get("translator")),
+                   key=record["key"])
+
+
+def read_story_summaries(path: Path) -> Iterator[StorySummary]:
+    """The summaries of a stories file; lines that do not hold one are skipped (they are made again)."""
+    if not path.is_file():
+        return
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            try:
+                yield StorySummary.from_json(line)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+
+
+def stories_of(articles: Iterable[Article]) -> dict[str, list[Article]]:
+    """Articles by story, in order of first appearance; an article without a story is a story of its own (keyed by
+    its id). Failed articles belong to no story."""
+    stories: dict[str, list[Article]] = {}
+    for article in articles:
+        if article.ok:
+            stories.setdefault(article.story if article.story is not None else article.id, []).append(article)
+    return stories
+
+
+def story_key(articles: Sequence[Article], settings: Mapping[str, Any]) -> str:
+    """What a story's summary depends on: its articles (ids and what they say) and the settings that made it."""
+    rows: list[list[str | None]] = [[a.id, a.content_hash or a.fingerprint()] for a in articles]
+    if len(articles) == 1:  # a one-article story's summary is its article's, made before this stage
+        rows[0] += [articles[0].summary_vi, articles[0].summary_en]
+    payload = json.dumps([*rows, dict(settings)],
+                         ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def _citations(sentences: Sequence[str], articles: Sequence[Article]) -> list[tuple[str, list[str]]]:
+    """Each sentence with the ids of the articles that print it; for a sentence none prints (a model's), the
+    articles sharing most of its syllable bigrams (what it is most likely drawn from)."""
+    flat = {a.id: " ".join(a.text.split()) for a in articles}
+    bigrams = {a.id: set(itertools.pairwise(syllables(a.text))) for a in articles}
+    cited = []
+    for sentence in sentences:
+        printed = [i for i, text in flat.items() if sentence in text]
+        if not printed:
+            grams = set(itertools.pairwise(syllables(sentence)))
+            overlap = {i: len(grams & words) for i, words in bigrams.items()}
+            best = max(overlap.values())
+            printed = [i for i, n in overlap.items() if n == best] if best else [articles[0].id]
+        cited.append((sentence, printed))
+    return cited
+
+
+def _title(articles: Sequence[Article], sources: Sequence[Sequence[str]]) -> str | None:
+    """The headline of the article the summary opens with (else the first that has one)."""
+    titled = {a.id: a.title for a in articles if a.title}
+    for cited in sources:
+        for article_id in cited:
+            if article_id in titled:
+                return titled[article_id]
+    return next(iter(titled.values()), None)
+
+
+class StorySummarizer:
+    """Summarizes stories one at a time with the settings of one call, resolved once."""
+
+    def __init__(self, summarizer: Summarizer | None, translator: StoryTranslator | None, length: str,
+                 params: MultiDocParams | None) -> None:
+        if length not in LENGTHS:
+            raise ValueError(f"unknown length {length!r} (choose from {', '.join(LENGTHS)})")
+        self.summarizer, self.translator, self.length = summarizer, translator, length
+        self.embedded = summarizer is None
+        params = params or MultiDocParams()
+        self.params = replace(params, target_syllables=round(params.target_syllables * LENGTHS[length]))
+        self.identity = EMBEDDED if summarizer is None else summarizer.identity()
+        self.translator_identity = translator.identity() if translator else None
+        self.settings = {"summarizer": self.identity.to_json(), "length": length,
+                         "params": asdict(self.params) if self.embedded else None,
+                         "translator": self.translator_identity and self.translator_identity.to_json()}
+
+    def key(self, articles: Sequence[Article]) -> str:
+        return story_key(articles, self.settings)
+
+    def single(self, article: Article) -> tuple[str, ModelIdentity]:
+        """A one-article story: its article's summary, made here when the article has none yet."""
+        if article.summary_vi:  # the run summarized it already
+            return article.summary_vi, article.summarizer or self.identity
+        if self.summarizer is None:
+            from vnsumm.backends import fallback_spec
+            from vnsumm.options import Length
+
+            summarizer = fallback_spec(Length(self.length)).load_summarizer()
+        else:
+            summarizer = self.summarizer
+        [summary] = summarizer.summarize([article.text], [article.title])
+        return summary, summarizer.identity()
+
+    def multi(self, articles: Sequence[Article]) -> list[tuple[str, list[str]]]:
+        if self.embedded:
+            return select([Doc(a.id, a.text, a.title) for a in articles], self.params)
+        assert self.summarizer is not None
+        share = OPENING_SYLLABLES // len(articles)
+        openings = []
+        for a in articles:
+            taken: list[str] = []
+            size = 0
+            for sentence in leading_sentences(a.text, 50):
+                if taken and size + len(syllables(sentence)) > share:
+                    break
+                taken.append(sentence)
+                size += len(syllables(sentence))
+            openings.append(" ".join(taken))
+        [summary] = self.summarizer.summarize(["\n".join(openings)], [articles[0].title])
+        return _citations(split_sentences(summary), articles)
+
+    def summarize(self, story: str, articles: Sequence[Article], key: str) -> StorySummary:
+        if len(articles) == 1:
+            summary, identity = self.single(articles[0])
+            picked = [(s, [articles[0].id]) for s in split_sentences(summary)]
+        else:
+            picked, identity = self.multi(articles), self.identity
+        if not picked:  # a model that said nothing: the embedded selection stands in, and the record says so
+            picked, identity = select([Doc(a.id, a.text, a.title) for a in articles], self.params), EMBEDDED
+        summary_vi = "\n".join(s for s, _ in picked)
+        sources = tuple(tuple(cited) for _, cited in picked)
+        # Extractive sentences are the articles' own: they state nothing the articles do not (as check_article).
+        found = [] if identity == EMBEDDED else \
+            unsupported(summary_vi, Source.of("\n".join(f"{a.title or ''}\n{a.text}" for a in articles)))
+        # A one-article story translated already in the run keeps that translation.
+        english = articles[0].summary_en if len(articles) == 1 and articles[0].summary_vi == summary_vi \
+            and self.translator_identity and articles[0].translator == self.translator_identity else None
+        return StorySummary(
+            story=story, articles=tuple(a.id for a in articles), title=_title(articles, sources),
+            summary_vi=summary_vi, summary_en=english, sources=sources,
+            unsupported=tuple({"field": "summary_vi", "kind": f.kind, "text": f.text} for f in found),
+            summarizer=identity, translator=self.translator_identity, key=key)
+
+
+def summarize_stories(articles: Iterable[Article], *, summarizer: Summarizer | None = None,
+                      translator: StoryTranslator | None = None, length: str = "medium",
+                      params: MultiDocParams | None = None,
+                      reuse: Iterable[StorySummary] = ()) -> list[StorySummary]:
+    """One `StorySummary` per story of `articles` (grouped by `Article.story`), in order of first appearance.
+
+    `summarizer=None` is the embedded multi-document method, as is any extractive summarizer; another (seq2seq)
+    summarizer reads the articles' openings joined. With a `translator`, `summary_en` is the summary in English.
+    A summary in `reuse` whose key matches (same articles, same content, same settings) is returned as it is.
+    """
+    stage = StorySummarizer(summarizer, translator, length, params)
+    known = {s.key: s for s in reuse}
+    done: list[StorySummary] = []
+    fresh: list[int] = []
+    for story, members in stories_of(articles).items():
+        key = stage.key(members)
+        if key in known:
+            done.append(known[key])
+            continue
+        summary = stage.summarize(story, members, key)
+        if summary.summary_en is None:
+            fresh.append(len(done))
+        done.append(summary)
+    if translator is not None and fresh:
+        english = translator.translate([done[i].summary_vi for i in fresh])
+        for i, summary_en in zip(fresh, english, strict=True):
+            done[i] = replace(done[i], summary_en=summary_en)
+    return done
+
+
+def summarize_stories_file(path: Path, out: Path, story_field: str = "story", text_field: str = "text",
+                           lang: str = "vi", summarizer: Summarizer | None = None,
+                           translator: StoryTranslator | None = None, length: str = "medium",
+                           fields: Fields | None = None) -> tuple[int, int, int]:
+    """`vnsumm summarize-stories`: the JSONL articles of `path`, grouped by their `story_field` (no grouping is
+    done here), summarized story by story into `out`, one record per story; returns how many articles, stories and
+    failed lines. A line that cannot be read (malformed JSON, not an object, no text, no story) becomes an `error`
+    record (after the stories) naming the file and line; `lang="en"` needs a translator."""
+    if lang not in ("vi", "en"):
+        raise ConfigError(f"unknown language {lang!r} (choose vi or en)")
+    if lang == "en" and translator is None:
+        raise ConfigError("--lang en needs a translator")
+    if not Path(path).is_file():
+        raise ConfigError(f"{path}: no such file")
+    fields = fields or Fields(text=text_field)
+    articles: list[Article] = []
+    errors: list[str] = []
+    named: set[str] = set()
+    for lineno, record, problem in jsonl_values(Path(path)):
+        where = f"{path}:{lineno}"
+        article = _row_article(record, where, f"{Path(path).stem}:{lineno}", fields) if problem is None \
+            else Article(id=f"{Path(path).stem}:{lineno}", source=where).fail(f"{where}: {problem}")
+        if isinstance(record, dict):
+            named.update(map(str, record))
+            story = record.get(story_field)
+            if story in (None, "") and article.ok:
+                article.fail(f"{where}: no story in field {story_field!r}")
+            article.story = str(story) if story not in (None, "") else None
+        if article.ok:
+            article.content_hash = article.fingerprint()
+            articles.append(article)
+        else:
+            errors.append(article.error or "")
+    if not articles and errors and story_field not in named:
+        raise ConfigError(f"{path}: no field {story_field!r} (fields: {', '.join(sorted(named)[:12]) or 'none'}); "
+                          "choose one with --story-field")
+    summaries = summarize_stories(articles, summarizer=summarizer, translator=translator if lang == "en" else None,
+                                  length=length)
+    lines = [json.dumps({"error": e}, ensure_ascii=False) + "\n" for e in errors]
+    write_lines_atomic(Path(out), [s.to_json() + "\n" for s in summaries] + lines)
+    return len(articles), len(summaries), len(errors)
