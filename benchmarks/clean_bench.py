@@ -90,7 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     rows = [json.loads(line) for line in Path(args.dataset).read_text(encoding="utf-8").splitlines()]
-    body_total = body_kept = boiler_total = boiler_dropped = titles = 0
+    body_total = body_kept = boiler_total = boiler_dropped = titles = lost = kept_whole = 0
     with tempfile.TemporaryDirectory() as folder:
         truth = {}
         for row in rows:
@@ -108,9 +108,12 @@ def main() -> None:
             boiler_total += len(boiler)
             boiler_dropped += sum(line not in kept for line in boiler)
             titles += article.title == title
+            lost += not article.ok
+            kept_whole += any("boilerplate" in w for w in article.warnings)
     print(f"{len(rows)} pages: body lines kept {100 * body_kept / body_total:.1f}% ({body_kept}/{body_total}), "
           f"boilerplate dropped {100 * boiler_dropped / boiler_total:.1f}% ({boiler_dropped}/{boiler_total}), "
-          f"titles exact {100 * titles / len(rows):.1f}% ({titles}/{len(rows)})")
+          f"titles exact {100 * titles / len(rows):.1f}% ({titles}/{len(rows)}), articles lost {lost}, "
+          f"kept whole by the never-drop rule (a warning) {kept_whole}")
 
 
 if __name__ == "__main__":

@@ -7,26 +7,34 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import ROOT
+from helpers import ROOT, read_jsonl, vnsumm
 
 from vnsumm import Article, clean_articles, read_inputs, render_html, render_markdown
+from vnsumm.dates import DateSource, visible_date
 from vnsumm.pages import strip_site_suffix, url_date
 
 BODY = "".join(f"<p>Đoạn {i}: Cục Hàng không Việt Nam vừa quyết định tăng thêm 32 chuyến bay mỗi ngày tại sân bay "
                f"Tân Sơn Nhất trong dịp Tết, tương đương khoảng 6.000 ghế.</p>" for i in range(1, 6))
 
 
-def page(head: str, article: str) -> str:
+def page(head: str, article: str, footer: str = "© Báo điện tử Dân Trí") -> str:
     return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">{head}</head><body>'
             '<nav><a href="/">Trang chủ</a> <a href="/xa-hoi.htm">Xã hội</a></nav>'
-            f'<main><article>{article}</article></main><footer>© Báo điện tử Dân Trí</footer></body></html>')
+            f'<main><article>{article}</article></main><footer>{footer}</footer></body></html>')
 
 
-def read(tmp_path: Path, html: str) -> Article:
-    path = tmp_path / "page.html"
+def read(tmp_path: Path, html: str, name: str = "page") -> Article:
+    path = tmp_path / f"{name}.html"
     path.write_text(html, encoding="utf-8")
     [article] = clean_articles(read_inputs([path]))
     return article
+
+
+HEADLINE = "Công an TP.HCM bắt nghi phạm cướp ngân hàng ở quận Tân Bình sau 12 giờ truy xét"
+COMMENTS = ('<div class="box-comment"><p class="comment-date">Thứ bảy, 05/01/2013, 10:00</p>'
+            "<p>Bạn đọc Minh Anh: Cảm ơn các chiến sĩ công an đã vất vả truy bắt kẻ cướp nhanh như vậy.</p></div>")
+RELATED = ('<div class="related-news"><h3>Tin liên quan</h3><ul><li><a href="/a.htm">Triệt phá băng nhóm trộm xe '
+           'máy liên tỉnh ở miền Tây</a> <span>15/11/2012</span></li></ul></div>')
 
 
 def test_image_paths_never_date_a_page_and_the_canonical_url_does(tmp_path: Path) -> None:
@@ -60,6 +68,110 @@ def test_json_ld_date_site_suffix_and_the_lead_a_page_keeps_apart(tmp_path: Path
     assert (article.date, article.date_source) == ("2023-11-02", "meta")
     assert article.title == "Sẽ nâng mức giảm trừ gia cảnh" and article.publisher == "VnExpress"
     assert article.text.startswith(lead)
+
+
+def test_a_date_only_the_byline_carries_not_a_comments_or_a_related_items(tmp_path: Path) -> None:
+    """An empty published-time tag, no date in the URL: the visible byline under the headline dates the page."""
+    html = page('<meta property="article:published_time" content=""><link rel="canonical" '
+                'href="https://nld.com.vn/thoi-su/cong-an-bat-nghi-pham.htm">',
+                f'<h1>{HEADLINE}</h1><div class="meta">Thứ năm, 20/12/2012, 08:00 GMT+7</div>'
+                + BODY + RELATED + COMMENTS)
+    article = read(tmp_path, html)
+    assert (article.date, article.date_source) == ("2012-12-20", DateSource.BYLINE.value)
+    assert "Bạn đọc Minh Anh" not in article.text and "Triệt phá băng nhóm" not in article.text
+    unsigned = read(tmp_path, html.replace("Thứ năm, 20/12/2012, 08:00 GMT+7", "Nguyễn Văn An"), "unsigned")
+    assert unsigned.date is None  # never the comment's date, nor the related item's
+
+
+def test_two_digit_years_and_a_date_line_above_the_headline(tmp_path: Path) -> None:
+    html = page("", f'<div class="time">24/12/12 11:05 tối</div><h1>{HEADLINE}</h1>' + BODY)
+    assert (read(tmp_path, html).date, read(tmp_path, html).date_source) == ("2012-12-24", "byline")
+    assert visible_date("Cập nhật 24/12/12 11:05 tối") == "2012-12-24"
+    assert visible_date("24/12/99 08:00") == "1999-12-24"  # not a year to come
+    assert visible_date("Thứ hai, 18/2/2019, 17:34 (GMT+7)", latest="2019-01-01") is None  # after the page was saved
+
+
+def test_htmldate_heuristics_answer_last_and_never_after_the_save(tmp_path: Path) -> None:
+    """No metadata, no headline element: htmldate's text heuristics date the page (`text`); a browser's saved HTTP
+    `Date` header caps every step."""
+    html = page("", f'<div class="title-news">{HEADLINE}</div><span class="post-date">Đăng ngày 05/03/2019</span>'
+                + BODY)
+    article = read(tmp_path, html)
+    assert (article.date, article.date_source) == ("2019-03-05", DateSource.TEXT.value)
+    saved = html.replace("</html>", "</html>\n<!--\nHTTP/1.1 200 OK\nDate: Fri, 01 Mar 2019 10:00:00 GMT\n-->")
+    assert read(tmp_path, saved, "saved").date is None
+
+
+def test_a_section_label_and_a_cut_og_title_are_not_the_headline(tmp_path: Path) -> None:
+    """The only `<h1>` is a section label linking to its section; og:title is cut; `<title>` holds it whole."""
+    html = page(f'<title>{HEADLINE} - Báo Người Lao Động</title><meta property="og:title" content="{HEADLINE[:60]}...">'
+                '<meta property="og:site_name" content="Người Lao Động">',
+                '<h1 class="cat"><a href="/thoi-su/chuyen-vu-an.htm">XH - CHUYỆN VỤ ÁN</a></h1>' + BODY)
+    assert read(tmp_path, html).title == HEADLINE
+    whole = page(f'<meta property="og:title" content="{HEADLINE[:60]}">', f"<h1>{HEADLINE}</h1>" + BODY)
+    assert read(tmp_path, whole, "cut").title == HEADLINE  # the h1 that og:title was cut from
+
+
+def test_a_slogan_that_names_the_site_and_titles_a_site_repeats(tmp_path: Path) -> None:
+    slogan = "Trang thông tin dành cho giới trẻ - VnExpress iOne"
+    html = page(f'<title>{slogan}</title><meta property="og:site_name" content="VnExpress iOne">',
+                f"<h1>{HEADLINE}</h1>" + BODY)
+    assert read(tmp_path, html).title == HEADLINE
+    # Two different articles of one site whose only title is the same slogan: it heads neither.
+    for i in range(2):
+        body = BODY.replace("Đoạn", f"Bài {i} đoạn")
+        (tmp_path / f"ione{i}.html").write_text(page("<title>Trang thông tin dành cho giới trẻ</title>", body),
+                                                encoding="utf-8")
+    articles = clean_articles(read_inputs([tmp_path / "ione0.html", tmp_path / "ione1.html"]))
+    assert [a.title for a in articles] == [None, None]
+
+
+def test_publishers_that_are_not_names_give_way(tmp_path: Path) -> None:
+    """A copyright line, a URL, a company or the headline is no publisher's name: the copyright notice of the page
+    names it, else its domain does."""
+    cases = {"2003-2011, Báo Thanh Niên": "Báo Thanh Niên", "https://nld.com.vn": "Báo Người Lao Động",
+             "Công ty cổ phần Truyền Thông Việt Nam - Vccorp": "Báo Người Lao Động", HEADLINE: "Báo Người Lao Động",
+             "": "Báo Người Lao Động"}
+    for i, (site_name, expected) in enumerate(cases.items()):
+        html = page(f'<meta property="og:site_name" content="{site_name}"><link rel="canonical" '
+                    f'href="https://nld.com.vn/thoi-su/bai-{i}.htm">', f"<h1>{HEADLINE}</h1>" + BODY,
+                    footer="© 2003-2024 Báo Người Lao Động. All rights reserved.")
+        assert read(tmp_path, html, f"p{i}").publisher == expected, site_name
+    bare = page('<meta property="og:site_name" content="https://nld.com.vn">', f"<h1>{HEADLINE}</h1>"
+                '<a href="https://nld.com.vn/thoi-su.htm">Thời sự</a><a href="https://nld.com.vn/">NLĐ</a>' + BODY,
+                footer="")
+    assert read(tmp_path, bare, "bare").publisher == "nld.com.vn"  # no name anywhere, no address: its links'
+
+
+def test_a_lead_styled_apart_without_a_lead_class(tmp_path: Path) -> None:
+    """No description meta, no sapo class: the bold first paragraph under the headline is the lead."""
+    lead = ("Sau 12 giờ truy xét, Công an TP.HCM đã bắt giữ nghi phạm dùng súng giả cướp ngân hàng tại quận Tân "
+            "Bình, thu hồi toàn bộ số tiền bị cướp.")
+    html = page("", f'<h1>{HEADLINE}</h1><p><strong>{lead}</strong></p>' + BODY)
+    assert read(tmp_path, html).text.startswith(lead)
+
+
+def test_text_articles_are_never_dropped_whole(tmp_path: Path) -> None:
+    """A paragraph opening with a related-news run keeps its sentences; a text that is furniture through and
+    through keeps its longest paragraph, with a warning, instead of becoming an error record."""
+    sentences = ("Trước đó, lực lượng cứu hộ thông báo đã tìm thấy tín hiệu hộp đen của chiếc máy bay. Dòng chảy "
+                 "xiết của sông khiến họ chưa thể tìm ra vị trí chính xác của nó. Việc kiểm tra DNA để nhận diện "
+                 "nạn nhân có thể phải kéo dài thêm 10 ngày nữa. Tất cả 49 người trên máy bay đều thiệt mạng.")
+    rows = [{"id": "run", "text": "TIN LIÊN QUAN Bộ trưởng gửi thư chia buồn vụ máy bay rơi Lỗi do phi công? "
+             + sentences},
+            {"id": "credit", "text": "Ảnh: TTXVN " + sentences},
+            {"id": "furniture", "text": "Xem thêm: Bảng giá vàng hôm nay\nBình luận\nChia sẻ"}]
+    source = tmp_path / "rows.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    done = vnsumm("clean", str(source), "--out", str(tmp_path / "clean.jsonl"))
+    assert done.returncode == 0, done.stderr
+    records = {r["id"]: r for r in read_jsonl(tmp_path / "clean.jsonl")}
+    assert all(r["error"] is None for r in records.values())
+    kept = records["run"]["text"]
+    assert kept.endswith(sentences.split(". ", 1)[1]) and "TIN LIÊN QUAN" not in kept
+    assert records["credit"]["text"] == sentences
+    assert records["furniture"]["text"] == "Xem thêm: Bảng giá vàng hôm nay"
+    assert any("boilerplate" in w for w in records["furniture"]["warnings"])
 
 
 def test_a_photo_story_keeps_its_captions_as_text(tmp_path: Path) -> None:

@@ -11,15 +11,19 @@ Three kinds of evidence, because no list of patterns covers every site:
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 
+from vnsumm.clean_writer import CLEANED_FIELDS, write_cleaned
+from vnsumm.dates import COUNTER_PREFIX, DATE_LINE, text_date
+from vnsumm.page_meta import repeated_titles, title_key
 from vnsumm.records import Article
 from vnsumm.text import fold_tones, normalize, split_sentences
+
+__all__ = ["CLEANED_FIELDS", "CleanResult", "clean_article", "clean_articles", "clean_stream", "clean_text",
+           "common_lines", "looks_vietnamese", "opening", "rejoin_wrapped", "sample_common", "write_cleaned"]
 
 _I = re.IGNORECASE
 
@@ -59,28 +63,11 @@ RELATED_HEADING = re.compile(
 )
 _TIME_AGO = re.compile(r"\(?\d+\s*(giây|phút|giờ|ngày|tuần|tháng|năm)\s*trước\)?\s*$", _I)
 _BULLET = re.compile(r"^[•●▪►▸■◦·»*]\s*")
-_PHOTO_CREDIT = re.compile(r"(?:^|(?<=[\s.]))(?:ảnh|ảnh minh họa|nguồn ảnh|photo)\s*:\s*[^.!?]{0,60}$", _I)
+_PHOTO_CREDIT = re.compile(r"(?:^|(?<=[\s.]))(?:ảnh|ảnh minh họa|nguồn ảnh|photo|video|clip)\s*:\s*[^.!?]{0,60}$", _I)
 _MEDIA_MARKER = re.compile(r"^(img[_-]?[\w-]*|video( không hợp lệ)?\.?|\S*\.(jpe?g|png|gif|webp))$", _I)
 _NAV = re.compile(r"^[^|]{1,40}(\s[|»>/]\s[^|]{1,40}){1,}$")
 _TERMINAL = re.compile(r"[.!?…:;\"”’)\]»]$")
 
-# Date and view counter, possibly glued to the first body sentence: "28/05/2020 | 1165Sáng 28/5/2020, ..."
-_COUNTER_PREFIX = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})(\s*[-–,]?\s*\d{1,2}:\d{2})?\s*\|\s*\d+(?=\D|$)\s*")
-_DATE_LINE = re.compile(
-    r"^((thứ\s*(\d|hai|ba|tư|năm|sáu|bảy)|chủ nhật)\s*,?\s*)?(ngày\s*)?"
-    r"\d{1,2}[/-]\d{1,2}[/-]\d{4}(\s*[-–,|]?\s*\d{1,2}[:h]\d{2}(\s*(AM|PM))?)?(\s*\(?GMT\s*\+\s*7\)?)?"
-    r"(\s*\|\s*\d+)?$",
-    _I,
-)
-_DATE = re.compile(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?!\d)")
-# A lead that opens with its own date ("Sáng 28/5/2020, ..."); other dates in the body are about other things.
-_LEAD_DATE = re.compile(r"^(sáng|chiều|tối|trưa|đêm|ngày|hôm)?\s*(ngày|nay|qua)?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}", _I)
-# A lede sentence that opens with a day and month but no year ("Chiều 12/11, ...", "- Ngày 1-7, ...").
-_LEDE_DAY_MONTH = re.compile(r"^[-–—]?\s*(?:(?:sáng|chiều|tối|trưa|đêm|hôm)\s+(?:nay\s+|qua\s+)?(?:ngày\s+)?|ngày\s+)"
-                             r"(\d{1,2})[/-](\d{1,2})(?![/-]?\d)", _I)
-_YEAR_WORDS = re.compile(r"(?<!\d)năm (\d{4})(?!\d)", _I)
-LEDE_SENTENCES = 4
-_DATE_WORDS = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})", _I)
 # Source tags opening the lead: "(Baonghean.vn) -", "TTO -", "VOV.VN -", "(Dân trí) -", "HÀ NỘI -".
 _SOURCE_TAG = re.compile(
     r"^(\((?P<paren>[^()]{2,30})\)|(?P<caps>[A-ZĐ][A-ZĐ.\s]{1,20}(\.(VN|vn|com))?|[\w.]+\.(vn|com|net)))"
@@ -105,30 +92,14 @@ class CleanResult:
     lines: list[str]
     title: str | None = None
     date: str | None = None
-    date_source: str | None = None  # "byline" (a date line or counter of the page), "lede" (the first sentences)
+    date_source: str | None = None  # DateSource.BYLINE (a date line or counter of the page) or LEDE
     publisher: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def _key(line: str) -> str:
     """What two lines are compared by: case, spacing and tone-mark placement do not count."""
     return " ".join(fold_tones(line).lower().split())
-
-
-def iso_date(day: str, month: str, year: str, *, earliest: int = 1900) -> str | None:
-    """Day, month and year as ISO 8601, or None when they cannot be a date (of `earliest` to 2100)."""
-    d, m, y = int(day), int(month), int(year)
-    if 1 <= d <= 31 and 1 <= m <= 12 and earliest <= y <= 2100:
-        return f"{y:04d}-{m:02d}-{d:02d}"
-    return None
-
-
-def find_date(text: str) -> str | None:
-    """First plausible date in `text` as ISO 8601 (dd/mm/yyyy, dd-mm-yyyy, 'ngày d tháng m năm y')."""
-    for pattern in (_DATE, _DATE_WORDS):
-        for match in pattern.finditer(text):
-            if iso := iso_date(*match.groups()):
-                return iso
-    return None
 
 
 def looks_vietnamese(text: str) -> bool:
@@ -152,9 +123,29 @@ def _boilerplate_reason(line: str, key: str, common: frozenset[str]) -> str | No
         return "link list"  # a long paragraph that opens with a bullet mark is article text
     if _NAV.match(line) and not _TERMINAL.search(line) and len(line.split()) <= 20:
         return "navigation"
-    if _DATE_LINE.match(line):
+    if DATE_LINE.match(line):
         return "date line"
     return None
+
+
+SALVAGE_MIN_WORDS = 40  # a paragraph this long that only opens with furniture keeps its article sentences
+_PHOTO_LABEL = re.compile(r"^(ảnh|ảnh minh họa|nguồn ảnh|photo)\s*:\s*((?:[A-ZĐ0-9][A-ZĐ0-9./&-]*\s+)*)", _I)
+
+
+def salvage(line: str) -> str | None:
+    """The article sentences of a long paragraph that opens with page furniture: a related-news run glued to the
+    text (`TIN LIÊN QUAN headline headline ... Trước đó, ...`), a photo credit (`Ảnh: TTXVN Ông từ trần ...`).
+    None for a line that is furniture through and through."""
+    if len(line.split()) < SALVAGE_MIN_WORDS:
+        return None
+    label = _PHOTO_LABEL.match(line)
+    if label and label.group(2) and label.group(2).strip().isupper():
+        rest = line[label.end():]  # the credit is the label and the capitals after it
+    else:
+        rest = " ".join(split_sentences(line)[1:])  # the opening sentence holds the furniture
+    if len(rest.split()) < SALVAGE_MIN_WORDS // 2 or len(split_sentences(rest)) < 2:
+        return None
+    return rest
 
 
 def rejoin_wrapped(lines: list[str]) -> list[str]:
@@ -179,9 +170,10 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
     seen: set[str] = set()
     after_media = False  # the line after an image id or a video box is its caption
     dropped_caption = False
+    dated: str | None = None  # the first date line or counter: the page's byline
     for line in raw:
-        if match := _COUNTER_PREFIX.match(line):
-            result.date = result.date or find_date(match.group(1))
+        if match := COUNTER_PREFIX.match(line):
+            dated = dated or match.group(1)
             line = line[match.end():].strip()
             if not line:
                 continue
@@ -189,6 +181,8 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
             break
         key = _key(line)
         reason = _boilerplate_reason(line, key, common)
+        if reason == "pattern" and (rest := salvage(line)):
+            line, key, reason = rest, _key(rest), None  # a paragraph that only opens with furniture
         if reason is None and key in seen:
             reason = "repeated paragraph"
         if reason is None and after_media and len(split_sentences(line)) == 1 and len(line.split()) <= 12:
@@ -208,8 +202,8 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
         after_media = bool(_MEDIA_MARKER.match(line))
         dropped_caption = reason == "caption"
         if reason is not None:
-            if result.date is None and reason == "date line":
-                result.date = find_date(line)
+            if reason == "date line":
+                dated = dated or line
             continue
         if len(kept) <= 1 and (tag := _SOURCE_TAG.match(line)) and len(line) > tag.end() + 20:
             result.publisher = (tag.group("paren") or tag.group(0).rstrip(" -–—")).strip()
@@ -229,47 +223,28 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
     # The title opens the page: a short line that is not a sentence of the body.
     if len(kept) > 1 and not kept[0].endswith(".") and len(kept[0].split()) <= 35:
         result.title = kept.pop(0)
+    if not kept and (paragraphs := [line for line in raw if re.search(r"[^\W\d_]", line)]):
+        # Dropping a real article whole is worse than keeping some furniture.
+        kept = [max(paragraphs, key=len)]
+        result.warnings.append("every line looked like page boilerplate; kept the longest paragraph")
     result.lines = kept
-    if result.date is not None:
-        result.date_source = "byline"
-    elif kept and (lead := _LEAD_DATE.match(kept[0])):
-        result.date, result.date_source = find_date(lead.group(0)), "lede"
-    elif kept and (lede := lede_date(kept)):
-        result.date, result.date_source = lede, "lede"
+    date, source = text_date(kept, dated)
+    result.date, result.date_source = date, source.value if source else None
     return result
 
 
-def lede_date(lines: list[str]) -> str | None:
-    """The date a lede opens with when it names only day and month ("Chiều 12/11, ..."), in the year of the
-    article's own latest full date (or "năm 2020" it states); the year after when that would put the event before
-    a date the article already refers to. None when the article states no year."""
-    sentences = [s for line in lines[:LEDE_SENTENCES] for s in split_sentences(line)][:LEDE_SENTENCES]
-    match = next((m for m in map(_LEDE_DAY_MONTH.match, sentences) if m), None)
-    if match is None:
-        return None
-    text = "\n".join(lines)
-    full = [iso for m in _DATE.finditer(text) if (iso := iso_date(*m.groups()))]
-    years = [int(iso[:4]) for iso in full] or [int(y) for y in _YEAR_WORDS.findall(text)]
-    if not years:
-        return None
-    year = max(years)
-    day, month = match.group(1), match.group(2)
-    date = iso_date(day, month, str(year))
-    if date is not None and full and date < max(full) and (later := iso_date(day, month, str(year + 1))):
-        return later
-    return date
-
-
 def common_lines(articles: Iterable[Article], min_share: float = 0.2) -> frozenset[str]:
-    """Short lines found in at least `min_share` of the run's articles (and in two or more): site furniture."""
-    texts = [a.text for a in articles if a.ok]
+    """Short lines found in at least `min_share` of the run's articles (and in two or more): site furniture; and
+    titles that two different articles carry (title_key)."""
+    kept = [a for a in articles if a.ok]
+    texts, titles = [a.text for a in kept], repeated_titles(kept)  # marked apart from lines: not dropped from text
     if len(texts) < 3:
-        return frozenset()
+        return titles
     counts = Counter(
         key for text in texts for key in {_key(line) for line in text.splitlines()} if 0 < len(key.split()) <= 12
     )
     threshold = max(2, int(min_share * len(texts) + 0.999))
-    return frozenset(key for key, n in counts.items() if n >= threshold)
+    return titles | {key for key, n in counts.items() if n >= threshold}
 
 
 def clean_article(article: Article, common: frozenset[str] = frozenset()) -> Article:
@@ -280,11 +255,12 @@ def clean_article(article: Article, common: frozenset[str] = frozenset()) -> Art
     if not result.lines:
         return replace(article).fail(f"{article.source}: no article text left after removing page boilerplate")
     text = "\n".join(result.lines)
-    warnings = list(article.warnings)
+    warnings = [*article.warnings, *result.warnings]
     if not looks_vietnamese(text):
         warnings.append("text does not look Vietnamese; summaries may be poor")
     date_source = article.date_source if article.date else result.date_source
-    return replace(article, text=text, title=article.title or result.title, date=article.date or result.date,
+    title = article.title if article.title and title_key(article.title) not in common else result.title
+    return replace(article, text=text, title=title, date=article.date or result.date,
                    date_source=date_source or "none",
                    publisher=article.publisher or result.publisher, warnings=warnings, lead=opening(text))
 
@@ -320,26 +296,3 @@ def clean_stream(articles: Iterable[Article]) -> Iterator[Article]:
     """clean_articles over a stream of any length, read as needed."""
     common, stream = sample_common(articles)
     return (clean_article(a, common) for a in stream)
-
-
-CLEANED_FIELDS = ("id", "source", "title", "date", "date_source", "publisher", "text", "error", "warnings")
-
-
-def write_cleaned(articles: Iterable[Article], path: Path) -> tuple[int, list[Article]]:
-    """`vnsumm clean`'s output: one JSON line per article with CLEANED_FIELDS, streamed into a temporary file that
-    replaces `path` when complete. Returns how many were written, and the failed ones."""
-    from vnsumm.store import write_output as write_lines_atomic
-
-    count, failed = 0, []
-
-    def lines() -> Iterator[str]:
-        nonlocal count
-        for article in articles:
-            count += 1
-            if not article.ok:
-                failed.append(article)
-            record = article.to_record(with_text=True)
-            yield json.dumps({k: record[k] for k in CLEANED_FIELDS}, ensure_ascii=False) + "\n"
-
-    write_lines_atomic(path, lines())
-    return count, failed

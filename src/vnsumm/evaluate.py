@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from vnsumm.options import Lang, OutputFormat, RunOptions
 from vnsumm.pipeline import run
-from vnsumm.scoring import score_files
+from vnsumm.scoring import ScoreReport, score_files
 from vnsumm.store import RECORDS_FILE, write_text_atomic
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # seeds/ and eval/ of a source checkout
@@ -37,17 +37,31 @@ def dataset_set(path: Path, references: Path | None = None) -> EvalSet:
     return EvalSet([str(path)], references or path, {"vi": "summary"})
 
 
+@dataclass
+class EvalReport:
+    """`vnsumm eval`: which summarizer, how many articles failed, the scores per language scored."""
+
+    summarizer: str | None
+    failed: int
+    scores: dict[str, ScoreReport] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"summarizer": self.summarizer, "failed": self.failed,
+                "scores": {lang: report.to_json() for lang, report in self.scores.items()}}
+
+
 def evaluate(eval_set: EvalSet, options: RunOptions, compat: bool = False,
-             references: Path | None = None) -> dict[str, Any]:
+             references: Path | None = None) -> EvalReport:
     """Run, score each language the set has references for, write `eval_report.json` beside the records.
     `references` replaces the set's own (their fields are then found as `vnsumm score` finds them)."""
     report = run(eval_set.inputs, replace(options, formats=(OutputFormat.md,)))
-    result: dict[str, Any] = {"summarizer": options.summarizer, "failed": len(report.failed), "scores": {}}
+    result = EvalReport(options.summarizer, len(report.failed))
     languages = ["vi", "en"] if options.lang == Lang.en else ["vi"]
     for lang in languages:
         if lang in eval_set.gold_fields:
-            result["scores"][lang] = score_files(
+            result.scores[lang] = score_files(
                 Path(options.out) / RECORDS_FILE, references or eval_set.references, lang=lang, compat=compat,
                 gold_field=None if references else eval_set.gold_fields[lang])
-    write_text_atomic(Path(options.out) / "eval_report.json", json.dumps(result, ensure_ascii=False, indent=2))
+    write_text_atomic(Path(options.out) / "eval_report.json",
+                      json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     return result

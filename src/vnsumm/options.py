@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,8 @@ class RunOptions:
     batch_tokens: int | None = None  # padded input tokens per batch; default by backend and device
     length: Length | None = None  # summary length; None: the registry entry's own setting
     unsupported: Unsupported = Unsupported.flag
+    since: str | None = None  # URL inputs: only feed and sitemap entries dated on or after this day
+    refetch: bool = False  # URL inputs: fetch pages again even when the output folder has them
     force: bool = False  # redo every article (`vnsumm models clear-conversions` redoes conversions)
     prune: bool = False  # drop stored records of articles that are not among this run's inputs
     group: bool = True  # give articles reporting the same story one `story` id (over the whole store)
@@ -88,6 +91,11 @@ class RunOptions:
         self.unsupported = _choice(Unsupported, self.unsupported, "unsupported")
         self.formats = tuple(_choice(OutputFormat, f, "format") for f in self.formats)
         self.out = Path(self.out)
+        if self.since is not None:
+            try:
+                date.fromisoformat(str(self.since)[:10])
+            except ValueError:
+                raise ConfigError(f"since must be a day as YYYY-MM-DD, not {self.since!r}") from None
         if self.write_every < 1:
             raise ConfigError("write_every must be at least 1")
         for name in ("batch_size", "batch_tokens", "ray_workers"):

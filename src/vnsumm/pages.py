@@ -1,51 +1,39 @@
 """Reading a saved news page: the body through trafilatura, the metadata from the page's own markup.
 
-Structured metadata comes first, text heuristics after: the date from JSON-LD `datePublished` or a published-time
-meta tag, else from the canonical URL where the site encodes it (never from image or asset paths, which hold the
-upload date of a picture); the headline from og:title or JSON-LD, without the site and section names sites append;
-the publisher from JSON-LD, og:site_name or the domain. The lead (sapo), which extractors often drop as
-page furniture, is taken back from the element that holds the page's description; photo stories, whose text lives
-in figure captions, keep their captions.
+The date comes from a cascade of general steps (page_dates.py), the headline and publisher from comparing the
+candidates the markup offers (page_meta.py). The lead (sapo), which extractors often drop as page furniture, is
+taken back: the element that holds the page's description, else the first paragraph the page styles apart (a
+sapo/lead/summary/desc/intro class, or bold). Photo stories, whose text lives in figure captions, keep their
+captions. Comments and related-item boxes inside the article container are pruned before extraction.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
-from vnsumm.clean import iso_date
+from vnsumm.dates import url_date
+from vnsumm.page_dates import ASIDE_XPATH, headline_element, page_date
+from vnsumm.page_meta import folded, headline, publisher, strip_site_suffix
 from vnsumm.records import Article
-from vnsumm.text import fold_tones, normalize
+from vnsumm.text import normalize
 
-_PUBLISHED = ("article:published_time", "datepublished", "pubdate", "publishdate", "dc.date.issued", "dc.date",
-              "date", "og:published_time", "article:published")
-# Dates in a canonical URL: /2022/12/24/, -2022-12-24-, or an article id that starts with a timestamp
-# (dantri.com.vn: ...-20221224152117143.htm).
-_URL_DATES = [re.compile(p) for p in (
-    r"/(20\d{2}|19\d{2})/(\d{1,2})/(\d{1,2})/",
-    r"[-_/](20\d{2})-(\d{2})-(\d{2})(?:[-_/.]|$)",
-    r"-(20\d{2})(\d{2})(\d{2})\d{6,}\.html?$",
-)]
+__all__ = ["parse_html", "read_page", "strip_site_suffix", "url_date"]
+
 # Class names Vietnamese (and other) news sites give the lead: sapo (dantri, tuoitre, vietnamnet), summary (znews),
-# description (vnexpress), lead, intro.
+# description (vnexpress), lead, intro, desc.
 _LEAD_CLASSES = " | ".join(
     f"//body//*[contains(concat(' ', translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_', 'abcdefghijklmnopqrstuvwxyz-'),"
     f" ' '), '{name}')][not(ancestor::nav)][not(ancestor::footer)]"
-    for name in ("sapo", "summary", "description", "lead", "intro"))
-_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+")
-SECTION_WORDS = 4  # a title segment this short after the headline, next to the site's name, is a section name
+    for name in ("sapo", "summary", "desc", "lead", "intro"))
 PHOTO_STORY_CHARS = 1_000  # a body shorter than its captions is a photo story
-
-
-def _iso(year: str, month: str, day: str) -> str | None:
-    return iso_date(day, month, year, earliest=1990)  # older "dates" in a page's markup or URL are other numbers
-
-
-def _iso_prefix(value: Any) -> str | None:
-    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", str(value or ""))
-    return _iso(*match.groups()) if match else None
+LEAD_CHARS = (40, 2_000)  # shorter is a label, longer is the article itself
+BOLD_SHARE = 0.9  # a paragraph this much in bold is styled apart
+SIGNATURE_WORDS = 8  # a closing line set apart and this short is the author's signature
 
 
 def _json_ld(tree: Any) -> list[dict[str, Any]]:
@@ -79,85 +67,57 @@ def _metas(tree: Any) -> dict[str, str]:
     return metas
 
 
-def url_date(url: str | None) -> str | None:
-    """The date a canonical article URL encodes, if it encodes one."""
-    path = urlsplit(url or "").path
-    for pattern in _URL_DATES:
-        if (match := pattern.search(path)) and (iso := _iso(*match.groups())):
-            return iso
-    return None
-
-
-def page_date(ld: list[dict[str, Any]], metas: dict[str, str], url: str | None) -> tuple[str | None, str | None]:
-    """The publication date and where it was read ("meta" or "url")."""
-    for item in ld:
-        if iso := _iso_prefix(item.get("datePublished") or item.get("dateCreated")):
-            return iso, "meta"
-    for name in _PUBLISHED:
-        if iso := _iso_prefix(metas.get(name)):
-            return iso, "meta"
-    if iso := url_date(url):
-        return iso, "url"
-    return None, None
-
-
-def _folded(text: str) -> str:
-    return " ".join(fold_tones(normalize(text)).lower().split())
-
-
-def strip_site_suffix(title: str, site_names: list[str]) -> str:
-    """`Headline - Chính trị - Xã hội - Tuổi Trẻ Online` -> `Headline`: a last segment naming the site goes, and
-    then the short section names before it."""
-    names = [_folded(n) for n in site_names if n and n.strip()]
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2 or not names:
-        return title
-    last = _folded(parts[-1]).replace(" ", "")
-    if not any(name.replace(" ", "") in last or last in name.replace(" ", "") for name in names if len(last) > 2):
-        return title
-    parts.pop()
-    while len(parts) > 1 and len(parts[-1].split()) <= SECTION_WORDS and not re.search(r"[.!?\"”]$", parts[-1]):
-        parts.pop()
-    # Rejoin what is left with its own separators.
-    kept = title[: title.index(parts[-1]) + len(parts[-1])] if parts[-1] in title else " - ".join(parts)
-    return kept.strip()
-
-
-def _publisher(ld: list[dict[str, Any]], metas: dict[str, str], sitename: str | None, url: str | None) -> str | None:
-    for item in ld:
-        publisher = item.get("publisher")
-        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str) and publisher["name"].strip():
-            return normalize(publisher["name"]).strip()
-    for candidate in (metas.get("og:site_name"), sitename):
-        if candidate and candidate.strip() and not candidate.strip().startswith("http"):
-            return normalize(candidate).strip()
-    host = urlsplit(url or "").hostname or ""
-    return host.removeprefix("www.") or None
-
-
 def _element_text(element: Any) -> str:
     return " ".join(element.text_content().split())
 
 
+def _fits(text: str, body: str) -> bool:
+    return LEAD_CHARS[0] <= len(text) <= LEAD_CHARS[1] and folded(text)[:40] not in folded(body)
+
+
+def _bold(element: Any) -> bool:
+    text = _element_text(element)
+    bold = sum(len(_element_text(b)) for b in element.xpath("./b | ./strong | ./*/b | ./*/strong"))
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return bool(text) and (bold >= BOLD_SHARE * len(text) or "font-weight:bold" in style
+                           or "font-weight:700" in style)
+
+
 def _lead(tree: Any, description: str | None, body: str) -> str | None:
-    """The page's lead when the body lacks it: the element whose text begins like the page's description."""
-    if not description or len(description) < 40:
-        return None
-    start = _folded(description)[:40]
-    if start in _folded(body):
-        return None
-    candidates = [_element_text(e) for e in tree.xpath(
-        "//body//*[self::p or self::h2 or self::div or self::span or self::h3]")]
-    candidates = [t for t in candidates if 40 <= len(t) <= 2_000]
-    # The element that holds the description's text; else an element that sites name for their lead.
-    for text in candidates:
-        if _folded(text).startswith(start):
-            return normalize(text)
+    """The page's lead when the body lacks it: the element whose text begins like the page's description, else the
+    first element with a lead class, else the first paragraph in bold after the headline."""
+    if description and len(description) >= LEAD_CHARS[0]:
+        start = folded(description)[:40]
+        if start in folded(body):
+            return None
+        for element in tree.xpath("//body//*[self::p or self::h2 or self::div or self::span or self::h3]"):
+            text = _element_text(element)
+            if LEAD_CHARS[0] <= len(text) <= LEAD_CHARS[1] and folded(text).startswith(start):
+                return normalize(text)
+    asides = set(tree.xpath(ASIDE_XPATH))
     for element in tree.xpath(_LEAD_CLASSES):
-        text = _element_text(element)
-        if 40 <= len(text) <= 2_000 and _folded(text)[:40] not in _folded(body):
+        if not asides.intersection(element.iterancestors()) and _fits(text := _element_text(element), body):
             return normalize(text)
+    heading = headline_element(tree)
+    if heading is not None:
+        following = heading.xpath("following::p")[:3]  # the lead sits right under the headline
+        for element in following:
+            if _bold(element) and _fits(text := _element_text(element), body) and re.search(r"[.!?…”\"]$", text):
+                return normalize(text)
     return None
+
+
+def _without_signature(tree: Any, body: str) -> str:
+    """The body without a closing author line the page sets apart (bold or right-aligned, short, unpunctuated)."""
+    lines = body.splitlines()
+    last = lines[-1] if len(lines) > 1 else ""
+    if not last or len(last.split()) > SIGNATURE_WORDS or re.search(r"[.!?…:;\"”]$", last):
+        return body
+    for element in tree.xpath("//p"):
+        style = (element.get("style") or "").replace(" ", "").lower()
+        if _element_text(element) == last and (_bold(element) or "text-align:right" in style):
+            return "\n".join(lines[:-1])
+    return body
 
 
 def _captions(tree: Any) -> list[str]:
@@ -171,44 +131,93 @@ def _captions(tree: Any) -> list[str]:
     return captions
 
 
+def _prune(tree: Any) -> Any:
+    """A copy of the page without comment and related-item boxes (never an element that holds the headline)."""
+    page = copy.deepcopy(tree)
+    for element in page.xpath(ASIDE_XPATH):
+        if element.getparent() is not None and not element.xpath(".//h1"):
+            element.drop_tree()
+    return page
+
+
+def page_url(html: str, tree: Any, metas: dict[str, str]) -> str | None:
+    """The article's address: canonical link, og:url, or the `saved from url` comment a browser wrote."""
+    saved = re.search(r"<!-- saved from url=\(\d+\)(\S+) -->", html[:2_000])
+    return next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None) or metas.get("og:url") \
+        or (saved[1] if saved else None)
+
+
+def site_host(tree: Any) -> str | None:
+    """The host most of the page's absolute links point to: the site's own navigation."""
+    hosts = Counter(_domain(urlsplit(href).hostname or "") for href in tree.xpath("//a/@href")
+                    if href.startswith("http"))
+    hosts.pop("", None)
+    return f"https://{hosts.most_common(1)[0][0]}/" if hosts else None
+
+
+def _domain(host: str) -> str:
+    """`sangkien.dantri.com.vn` -> `dantri.com.vn`: the registered name, without subdomains."""
+    labels = host.lower().removeprefix("www.").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in {"com", "net", "org", "gov", "edu", "info", "biz"} else 2
+    return ".".join(labels[-keep:]) if len(labels) >= 2 else ""
+
+
+def copyright_line(tree: Any) -> str | None:
+    """The page's copyright notice (`© Báo điện tử Dân Trí`), where the publisher names itself."""
+    for text in tree.xpath("//footer//text() | //*[contains(@class, 'footer')]//text() | //body//text()"):
+        if re.match(r"\s*(©|copyright|bản quyền)", text, re.IGNORECASE) and len(text.split()) <= 15:
+            return " ".join(text.split())
+    return None
+
+
+def parse_html(html: str) -> Any | None:
+    import lxml.html
+
+    try:
+        # A page that declares its encoding (<?xml ... encoding=...?>) is parsed from bytes: lxml refuses the str.
+        return lxml.html.fromstring(html.encode("utf-8") if html.lstrip().startswith("<?xml") else html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+
+
 def read_page(html: str, path: str, stem: str) -> Article:
     """One saved page as an Article: body text, headline, date (with `date_source`) and publisher."""
-    import lxml.html
     import trafilatura
 
     article = Article(id=stem, source=path)
-    document = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True)
+    tree = parse_html(html)
+    options: dict[str, Any] = {"with_metadata": True, "include_comments": False, "include_tables": False,
+                               "favor_precision": True}
+    document = trafilatura.bare_extraction(_prune(tree) if tree is not None else html, **options)
+    if tree is not None and not getattr(document, "text", None):  # pruning took the text: the whole page, then
+        document = trafilatura.bare_extraction(html, **options)
     body = normalize(getattr(document, "text", None) or "")  # None too when trafilatura found no document
-    try:
-        # A page that declares its encoding (<?xml ... encoding=...?>) is parsed from bytes: lxml refuses the str.
-        tree = lxml.html.fromstring(html.encode("utf-8") if html.lstrip().startswith("<?xml") else html)
-    except (ValueError, lxml.etree.ParserError):
-        tree = None
     if tree is None:
         if not body.strip():
             return article.fail(f"{path}: no article text found in the HTML page")
         title = getattr(document, "title", None)
         return Article(id=stem, source=path, text=body, title=normalize(title).strip() if title else None)
     ld, metas = _json_ld(tree), _metas(tree)
-    canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None) or metas.get("og:url") \
-        or getattr(document, "url", None)
+    canonical = page_url(html, tree, metas) or getattr(document, "url", None)
     captions = _captions(tree)
     if len(body) < PHOTO_STORY_CHARS and sum(map(len, captions)) > len(body):
         body = "\n".join([*(line for line in body.splitlines() if line not in captions), *captions])
+    body = _without_signature(tree, body)
     description = metas.get("og:description") or metas.get("description") or getattr(document, "description", None)
     if lead := _lead(tree, description, body):
         body = f"{lead}\n{body}"
     if not body.strip():
         return article.fail(f"{path}: no article text found in the HTML page")
-    publisher = _publisher(ld, metas, getattr(document, "sitename", None), canonical)
-    headline = next((normalize(i["headline"]) for i in ld if isinstance(i.get("headline"), str)), None)
-    title = metas.get("og:title") or headline or getattr(document, "title", None)
-    if title:
-        title = strip_site_suffix(normalize(title).strip(),
-                                  [publisher or "", urlsplit(canonical or "").hostname or "",
-                                   getattr(document, "sitename", None) or ""])
-    date, date_source = page_date(ld, metas, canonical)
-    article.text, article.title, article.date, article.date_source = body, title or None, date, date_source
-    article.publisher = publisher
+    sitename = getattr(document, "sitename", None)
+    site_names = [metas.get("og:site_name") or "", urlsplit(canonical or "").hostname or "", sitename or ""]
+    heading = headline_element(tree)
+    candidates = [("h1", _element_text(heading))] if heading is not None else []
+    candidates += [(f"ld{i}", item["headline"]) for i, item in enumerate(ld) if isinstance(item.get("headline"), str)]
+    candidates += [(name, metas[name]) for name in ("og:title", "twitter:title") if metas.get(name)]
+    candidates += [("title", t) for t in tree.xpath("//head/title/text()")[:1]]
+    title = headline(candidates, site_names, tree, canonical)
+    date, source = page_date(html, tree, ld, metas, canonical)
+    article.text, article.title, article.date = body, title, date
+    article.date_source = source.value if source else None
+    article.publisher = publisher(ld, metas, sitename, canonical or site_host(tree), title, copyright_line(tree))
     return article

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from vnsumm.clean import sample_common
 from vnsumm.errors import ConfigError
+from vnsumm.fetch.urls import is_url
 from vnsumm.options import EngineName, RunOptions, RunReport
 from vnsumm.plan import plan_run
 from vnsumm.readers import count_inputs, expand_inputs, iter_inputs
@@ -38,10 +39,36 @@ def pick_runner(engine: EngineName) -> Runner:
     return run_local
 
 
+PAGES_FOLDER = "pages"  # fetched pages, in the output folder (see vnsumm.fetch)
+
+
+def read_articles(inputs: Sequence[str | Path], options: RunOptions,
+                  fetching: ProgressSink | None = None) -> tuple[list[str], Iterator[Article], list[str]]:
+    """The articles of `inputs`: files, folders, globs and `-` are read as they are; URLs (pages, feeds, sitemaps,
+    home pages) are fetched into the output folder's page cache first. Returns the paths read, for progress, and
+    the inputs not read completely (filled as they are read)."""
+    urls = [str(i) for i in inputs if is_url(str(i))]
+    paths = expand_inputs([i for i in inputs if not is_url(str(i))], exclude=[options.out]) \
+        if len(urls) < len(inputs) else []
+    stream = iter_inputs(paths, options.fields, exclude=[options.out], stored=stored_source(options.out))
+    articles: Iterator[Article] = stream
+    if urls:
+        from vnsumm.fetch.crawl import iter_url_articles  # the HTTP client is imported only by runs that fetch
+
+        # Pages the store has finished are not fetched again (failed ones are tried again), unless --prune must see
+        # them all.
+        known = [] if options.prune or options.refetch else \
+            [key for key, done in OutputStore(options.out).index().items() if done.ok]
+        fetched = iter_url_articles(urls, Path(options.out) / PAGES_FOLDER, since=options.since,
+                                    refetch=options.refetch, known_ids=known, progress=fetching)
+        articles = itertools.chain(fetched, articles)
+    return paths, articles, stream.incomplete
+
+
 def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progress: ProgressSink | None = None,
-        registry: Registry | None = None) -> RunReport:
-    """Run the pipeline over `inputs` (files, folders, globs, `-`) into the store in options.out, then write the
-    digests. A ConfigError (usage, models, output folder) is raised before any record is touched.
+        registry: Registry | None = None, fetching: ProgressSink | None = None) -> RunReport:
+    """Run the pipeline over `inputs` (files, folders, globs, `-`, URLs) into the store in options.out, then write
+    the digests. A ConfigError (usage, models, output folder) is raised before any record is touched.
 
     Articles stream through in batches of `options.write_every`: memory holds a batch, a sample of the first
     clean.COMMON_SAMPLE articles (lines repeated across them are site furniture) and an index of ids, never the
@@ -49,11 +76,10 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
     options = options or RunOptions()
     registry = registry or load_registry(options.models)
     plan_run(options, registry)  # a configuration error surfaces before the inputs are read
-    paths = expand_inputs(inputs, exclude=[options.out])
+    paths, read, incomplete = read_articles(inputs, options, fetching)
     report = RunReport()
-    stream = iter_inputs(paths, options.fields, exclude=[options.out], stored=stored_source(options.out))
     try:
-        common, articles = sample_common(replace(a, content_hash=a.fingerprint()) for a in stream)
+        common, articles = sample_common(replace(a, content_hash=a.fingerprint()) for a in read)
         first = next(articles, None)
     except KeyboardInterrupt:
         report.interrupted = True
@@ -88,7 +114,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
         # Models load (or are found missing) here, before the store is written to.
         batches = pick_runner(options.engine)(plan.stages, pending(), options, progress)
         if progress:
-            progress.start(count_inputs(paths))
+            progress.start(count_inputs(paths) if paths else None)
         try:
             for batch in batches:
                 batch = [replace(a, settings=plan.settings) for a in batch]
@@ -101,9 +127,9 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
         if report.interrupted:  # exit at once: compaction, grouping and digests wait for the next run
             report.outputs = [store.path]
             return report
-        if options.prune and stream.incomplete:  # their stored records stay: they were not read this time
-            report.warnings[f"--prune skipped: not every input was read completely ({stream.incomplete[0]})"] += \
-                len(stream.incomplete)
+        if options.prune and incomplete:  # their stored records stay: they were not read this time
+            report.warnings[f"--prune skipped: not every input was read completely ({incomplete[0]})"] += \
+                len(incomplete)
             options = replace(options, prune=False)
         state = StoreState(store, options, report, seen, index)
         try:

@@ -52,18 +52,60 @@ class Signature:
                 f"version:vnsumm-{__version__}")
 
 
+@dataclass(frozen=True)
+class RougeFigure:
+    """One ROUGE type over a corpus, 0-100: precision, recall, F1 (means over articles), the F1's 95% interval."""
+
+    p: float
+    r: float
+    f: float
+    ci: tuple[float, float]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"p": self.p, "r": self.r, "f": self.f, "ci": list(self.ci)}
+
+
+@dataclass(frozen=True)
+class CorpusMetric:
+    """A sacrebleu figure (chrF, BLEU) with its own signature."""
+
+    score: float
+    signature: str
+
+
 @dataclass
 class Scores:
-    """Corpus figures on a 0-100 scale: per ROUGE type p, r, f (means over articles) and the f confidence
-    interval; per-article F1; chrF and BLEU for English."""
+    """Corpus figures on a 0-100 scale: per ROUGE type, per-article F1, and chrF and BLEU for English."""
 
     signature: Signature
-    rouge: dict[str, dict[str, Any]]
+    rouge: dict[str, RougeFigure]
     per_item: list[dict[str, float]]
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, CorpusMetric] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.rouge, **self.extra, "n": self.signature.n, "signature": str(self.signature)}
+        """The figures as JSON (what `vnsumm score --json` prints)."""
+        return {**{t: f.to_json() for t, f in self.rouge.items()},
+                **{name: {"score": m.score, "signature": m.signature} for name, m in self.extra.items()},
+                "n": self.signature.n, "signature": str(self.signature)}
+
+
+@dataclass
+class ScoreReport:
+    """`vnsumm score`: the scores of two files joined on `id`, the fields compared, the ids either side lacks."""
+
+    scores: Scores
+    pred_field: str
+    gold_field: str
+    missing: dict[str, list[str]]  # "predictions" / "references": ids the other side has and this one lacks
+    ids: list[str]
+
+    def per_article(self) -> list[dict[str, Any]]:
+        return [{"id": i, **{k: round(v, 2) for k, v in item.items()}}
+                for i, item in zip(self.ids, self.scores.per_item, strict=True)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.scores.as_dict(), "missing": self.missing, "pred_field": self.pred_field,
+                "gold_field": self.gold_field, "per_article": self.per_article()}
 
 
 def _scorer(lang: str, compat: bool) -> Any:
@@ -97,7 +139,7 @@ def rouge(predictions: Sequence[str], references: Sequence[str], *, lang: str = 
         for t in ROUGE_TYPES:
             totals[t] += np.array(result[t])
     n = len(predictions)
-    figures: dict[str, dict[str, Any]] = {}
+    figures: dict[str, RougeFigure] = {}
     if n:
         state = np.random.get_state()
         np.random.seed(BOOTSTRAP_SEED)  # rouge-score resamples with numpy's global generator: fixed, restored
@@ -107,12 +149,12 @@ def rouge(predictions: Sequence[str], references: Sequence[str], *, lang: str = 
             np.random.set_state(state)
         for t in ROUGE_TYPES:
             p, r, f = (100 * totals[t] / n).tolist()
-            ci = [round(100 * bounds[t].low.fmeasure, 2), round(100 * bounds[t].high.fmeasure, 2)]
-            figures[t] = {"p": round(p, 2), "r": round(r, 2), "f": round(f, 2), "ci": ci}
+            ci = (round(100 * bounds[t].low.fmeasure, 2), round(100 * bounds[t].high.fmeasure, 2))
+            figures[t] = RougeFigure(round(p, 2), round(r, 2), round(f, 2), ci)
     return Scores(Signature(lang=lang, compat=compat, n=n), figures, per_item)
 
 
-def english_extras(predictions: Sequence[str], references: Sequence[str]) -> dict[str, Any]:
+def english_extras(predictions: Sequence[str], references: Sequence[str]) -> dict[str, CorpusMetric]:
     """chrF and BLEU (sacrebleu, its own signatures) for English outputs."""
     import sacrebleu
 
@@ -121,10 +163,8 @@ def english_extras(predictions: Sequence[str], references: Sequence[str]) -> dic
     refs = [list(references)]
     chrf_score = chrf.corpus_score(list(predictions), refs)
     bleu_score = bleu.corpus_score(list(predictions), refs)
-    return {
-        "chrf": {"score": round(chrf_score.score, 2), "signature": str(chrf.get_signature())},
-        "bleu": {"score": round(bleu_score.score, 2), "signature": str(bleu.get_signature())},
-    }
+    return {"chrf": CorpusMetric(round(chrf_score.score, 2), str(chrf.get_signature())),
+            "bleu": CorpusMetric(round(bleu_score.score, 2), str(bleu.get_signature()))}
 
 
 def score(predictions: Sequence[str], references: Sequence[str], *, lang: str = "vi",
@@ -153,7 +193,7 @@ def gold_field_for(references: Sequence[dict[str, Any]], lang: str) -> str:
 
 
 def score_files(predictions: Path, references: Path, *, lang: str = "vi", pred_field: str | None = None,
-                gold_field: str | None = None, compat: bool = False) -> dict[str, Any]:
+                gold_field: str | None = None, compat: bool = False) -> ScoreReport:
     """`vnsumm score`: two JSONL files joined on `id`; the scores, the fields used and the ids missing either side."""
     for path in (predictions, references):
         if not Path(path).is_file():
@@ -164,7 +204,4 @@ def score_files(predictions: Path, references: Path, *, lang: str = "vi", pred_f
     ids, pred_texts, gold_texts, missing = join_on_id(preds, golds, pred_field, gold_field)
     if not ids:
         raise ConfigError(f"no ids in common between {predictions} and {references} (gold field {gold_field!r})")
-    result = score(pred_texts, gold_texts, lang=lang, compat=compat)
-    return {**result.as_dict(), "missing": missing, "pred_field": pred_field, "gold_field": gold_field,
-            "per_article": [{"id": i, **{k: round(v, 2) for k, v in item.items()}}
-                            for i, item in zip(ids, result.per_item, strict=True)]}
+    return ScoreReport(score(pred_texts, gold_texts, lang=lang, compat=compat), pred_field, gold_field, missing, ids)

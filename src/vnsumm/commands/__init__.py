@@ -36,7 +36,8 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
-Inputs = Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for standard input.")]
+Inputs = Annotated[list[str], typer.Argument(
+    help="Files, folders, globs, - for standard input, or URLs (pages, feeds, sitemaps, home pages).")]
 ModelsOpt = Annotated[Path | None, typer.Option("--models", help="Model registry (default: ./models.yaml).")]
 TextField = Annotated[str, typer.Option("--text-field", help="JSONL/CSV/Parquet field holding the text.")]
 IdField = Annotated[str, typer.Option("--id-field", help="Field holding the article id.")]

@@ -45,6 +45,10 @@ def run(
     unsupported: Annotated[Unsupported, typer.Option(
         help="A model summary stating facts its article lacks: flag it, or fall back to the extractive one.")] =
         DEFAULTS.unsupported,
+    since: Annotated[str | None, typer.Option(
+        help="URL inputs: feed and sitemap entries from this day on (YYYY-MM-DD).")] = DEFAULTS.since,
+    refetch: Annotated[bool, typer.Option(help="URL inputs: fetch pages again, even those already fetched.")] = \
+        DEFAULTS.refetch,
     force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = DEFAULTS.force,
     prune: Annotated[bool, typer.Option(help="Drop stored records of articles not among these inputs.")] = \
         DEFAULTS.prune,
@@ -64,20 +68,20 @@ def run(
 
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
-        batch_size=batch_size, batch_tokens=batch_tokens, length=length, unsupported=unsupported, force=force,
-        prune=prune, group=group,
-        write_every=write_every,
+        batch_size=batch_size, batch_tokens=batch_tokens, length=length, unsupported=unsupported, since=since,
+        refetch=refetch, force=force, prune=prune, group=group, write_every=write_every,
         engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )
     registry = load_registry(models)
     # This process is a batch run of its own: the allocator is tuned for model batches only when it loads a model.
     tune_process(device.value, models=plan_run(options, registry).needs_models)
-    progress = RichProgress("summarizing", err)
+    progress, fetching = RichProgress("summarizing", err), RichProgress("fetching", err)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        report = run_pipeline(inputs, options, progress, registry)
+        report = run_pipeline(inputs, options, progress, registry, fetching)
     finally:
+        fetching.stop()
         progress.stop()
     for article in report.failed:
         err.print(f"failed: {article.error}", markup=False)

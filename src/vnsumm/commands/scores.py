@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,18 +12,19 @@ from rich.table import Table
 from vnsumm.commands import ModelsOpt, app, err, fail, out
 from vnsumm.options import Device, Lang
 
+if TYPE_CHECKING:
+    from vnsumm.scoring import Scores
 
-def _score_table(title: str, scores: dict[str, Any]) -> Table:
-    table = Table(title=title, caption=scores["signature"])
+
+def _score_table(title: str, scores: Scores) -> Table:
+    table = Table(title=title, caption=str(scores.signature))
     for column in ("metric", "P", "R", "F", "95% CI (F)"):
         table.add_column(column, justify="right" if column != "metric" else "left")
-    for metric in ("rouge1", "rouge2", "rougeL", "rougeLsum"):
-        figure = scores[metric]
-        table.add_row(metric, f"{figure['p']:.2f}", f"{figure['r']:.2f}", f"{figure['f']:.2f}",
-                      f"{figure['ci'][0]:.2f}-{figure['ci'][1]:.2f}")
-    for metric in ("chrf", "bleu"):
-        if metric in scores:
-            table.add_row(metric, "", "", f"{scores[metric]['score']:.2f}", "")
+    for metric, figure in scores.rouge.items():
+        table.add_row(metric, f"{figure.p:.2f}", f"{figure.r:.2f}", f"{figure.f:.2f}",
+                      f"{figure.ci[0]:.2f}-{figure.ci[1]:.2f}")
+    for metric, extra in scores.extra.items():
+        table.add_row(metric, "", "", f"{extra.score:.2f}", "")
     return table
 
 
@@ -42,15 +43,15 @@ def score(
 
     result = score_files(predictions, references, lang=lang.value, pred_field=pred_field, gold_field=gold_field,
                          compat=compat)
-    for side, absent in result["missing"].items():
+    for side, absent in result.missing.items():
         if absent:
             err.print(f"warning: {len(absent)} ids have no {side[:-1]}: {', '.join(absent[:5])}"
                       + (" ..." if len(absent) > 5 else ""), markup=False)
     if as_json:
-        out.print(json.dumps(result, ensure_ascii=False), markup=False)
+        out.print(json.dumps(result.to_json(), ensure_ascii=False), markup=False)
     else:
-        out.print(_score_table(f"{predictions} vs {references}", result))
-        err.print(f"fields: {result['pred_field']} against {result['gold_field']}", markup=False)
+        out.print(_score_table(f"{predictions} vs {references}", result.scores))
+        err.print(f"fields: {result.pred_field} against {result.gold_field}", markup=False)
 
 
 @app.command("eval")
@@ -69,7 +70,7 @@ def evaluate(
     """Summarize the seeds (or a dataset) and score against references; writes eval_report.json."""
     from vnsumm.evaluate import dataset_set, seed_set
     from vnsumm.evaluate import evaluate as run_eval
-    from vnsumm.pipeline import RunOptions
+    from vnsumm.options import RunOptions
     from vnsumm.tuning import tune_process
 
     if dataset is not None and not dataset.is_file():
@@ -80,20 +81,20 @@ def evaluate(
     tune_process(device.value)
     report = run_eval(eval_set, options, compat=compat, references=refs)
     if as_json:
-        out.print(json.dumps(report, ensure_ascii=False), markup=False)
+        out.print(json.dumps(report.to_json(), ensure_ascii=False), markup=False)
     else:
-        for lang_code, scores in report["scores"].items():
-            if len(scores["per_article"]) <= 50:
+        for lang_code, scored in report.scores.items():
+            if len(scored.ids) <= 50:
                 table = Table(title=f"per article ({lang_code})")
                 for column in ("id", "R1", "R2", "RL", "RLsum"):
                     table.add_column(column)
-                for item in scores["per_article"]:
+                for item in scored.per_article():
                     table.add_row(item["id"], *(f"{item[k]:.2f}" for k in ("rouge1", "rouge2", "rougeL",
                                                                             "rougeLsum")))
                 out.print(table)
-            out.print(_score_table(f"{lang_code}: {scores['n']} articles", scores))
+            out.print(_score_table(f"{lang_code}: {scored.scores.signature.n} articles", scored.scores))
         err.print(f"wrote {out_dir / 'eval_report.json'}", markup=False)
-    raise typer.Exit(1 if report["failed"] else 0)
+    raise typer.Exit(1 if report.failed else 0)
 
 
 @app.command()

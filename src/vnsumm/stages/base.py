@@ -5,9 +5,14 @@ batch of `Article`s to a batch of `Article`s. Failed articles pass through every
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from dataclasses import dataclass, field, replace
+from typing import ClassVar, Generic, TypeVar
 
+from vnsumm.backends import ModelSpecBase
 from vnsumm.records import Article
+from vnsumm.runtime import Runtime
+
+Model = TypeVar("Model")
 
 
 class Stage(ABC):
@@ -31,3 +36,39 @@ class Stage(ABC):
     @abstractmethod
     def __call__(self, batch: list[Article]) -> list[Article]:
         """New records for the batch, in its order; failed articles untouched."""
+
+
+@dataclass
+class ModelStage(Stage, Generic[Model]):
+    """A stage that runs what a registry entry describes (a summarizer, a translator), loaded once per process."""
+
+    spec: ModelSpecBase
+    runtime: Runtime = field(default_factory=Runtime)
+
+    def __post_init__(self) -> None:
+        self._model: Model | None = None
+
+    @property
+    def needs_model(self) -> bool:
+        return self.spec.needs_weights  # the embedded summarizer needs no pool of its own
+
+    def prepare(self) -> None:
+        self.spec.locate()
+
+    def on_device(self, device: str) -> Stage:
+        return replace(self, runtime=replace(self.runtime, device=device))
+
+    @abstractmethod
+    def load(self) -> Model:
+        """The model this stage runs, loaded from its entry."""
+
+    def setup(self) -> None:
+        if self._model is None:
+            self._model = self.load()
+
+    @property
+    def model(self) -> Model:
+        """The loaded model (loaded now if this process has not yet)."""
+        self.setup()
+        assert self._model is not None
+        return self._model

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from vnsumm.backends import ModelSpecBase
 from vnsumm.records import Article
-from vnsumm.runtime import Runtime
-from vnsumm.stages.base import Stage
+from vnsumm.stages.base import ModelStage
 from vnsumm.summarizer import Summarizer
 
 
@@ -32,34 +30,15 @@ def summarize_articles(articles: list[Article], summarizer: Summarizer) -> list[
 
 
 @dataclass
-class SummarizeStage(Stage):
+class SummarizeStage(ModelStage[Summarizer]):
     name: ClassVar[str] = "summarize"
-    spec: ModelSpecBase
-    runtime: Runtime = field(default_factory=Runtime)
 
-    def __post_init__(self) -> None:
-        self._summarizer: Summarizer | None = None
-
-    @property
-    def needs_model(self) -> bool:
-        return self.spec.needs_weights  # the embedded summarizer needs no pool of its own
-
-    def prepare(self) -> None:
-        self.spec.locate()
-
-    def on_device(self, device: str) -> Stage:
-        return replace(self, runtime=replace(self.runtime, device=device))
-
-    def setup(self) -> None:
-        if self._summarizer is None:
-            self._summarizer = self.spec.load_summarizer(self.runtime)
+    def load(self) -> Summarizer:
+        return self.spec.load_summarizer(self.runtime)
 
     @property
     def summarizer(self) -> Summarizer:
-        """The loaded summarizer (loaded now if this process has not yet)."""
-        self.setup()
-        assert self._summarizer is not None
-        return self._summarizer
+        return self.model
 
     def __call__(self, batch: list[Article]) -> list[Article]:
-        return summarize_articles(batch, self.summarizer)
+        return summarize_articles(batch, self.model)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from vnsumm.backends import ModelSpecBase
 from vnsumm.models.seq2seq import Translator
 from vnsumm.records import Article
-from vnsumm.runtime import Runtime
-from vnsumm.stages.base import Stage
+from vnsumm.stages.base import ModelStage
 
 
 def translate_articles(articles: list[Article], translator: Translator) -> list[Article]:
@@ -30,34 +28,15 @@ def translate_articles(articles: list[Article], translator: Translator) -> list[
 
 
 @dataclass
-class TranslateStage(Stage):
+class TranslateStage(ModelStage[Translator]):
     name: ClassVar[str] = "translate"
-    spec: ModelSpecBase
-    runtime: Runtime = field(default_factory=Runtime)
 
-    def __post_init__(self) -> None:
-        self._translator: Translator | None = None
-
-    @property
-    def needs_model(self) -> bool:
-        return True
-
-    def prepare(self) -> None:
-        self.spec.locate()
-
-    def on_device(self, device: str) -> Stage:
-        return replace(self, runtime=replace(self.runtime, device=device))
-
-    def setup(self) -> None:
-        if self._translator is None:
-            self._translator = self.spec.load_translator(self.runtime)
+    def load(self) -> Translator:
+        return self.spec.load_translator(self.runtime)
 
     @property
     def translator(self) -> Translator:
-        """The loaded translator (loaded now if this process has not yet)."""
-        self.setup()
-        assert self._translator is not None
-        return self._translator
+        return self.model
 
     def __call__(self, batch: list[Article]) -> list[Article]:
-        return translate_articles(batch, self.translator)
+        return translate_articles(batch, self.model)

@@ -1,0 +1,43 @@
+"""What counts as a URL input, its canonical form, and the stable article id made from it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_url(text: str) -> bool:
+    """True for `scheme://...` inputs (a path never has `://`); only http(s) ones are fetched, others are errors."""
+    return bool(_SCHEME.match(str(text)))
+
+
+def normalize_url(url: str) -> str:
+    """One spelling per page: scheme and host lower-cased, default port and fragment dropped, empty path as `/`."""
+    parts = urlsplit(url.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if parts.username:  # credentials stay in the URL that is fetched, never in the id
+        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def url_id(url: str) -> str:
+    """A stable article id: the host, the page's slug (for people) and a hash of the whole URL (for uniqueness),
+    e.g. `vnexpress.net:ten-bai-4729-3f2a9c1d`. The same URL gives the same id in every run."""
+    canonical = normalize_url(url)
+    parts = urlsplit(canonical)
+    host = (parts.hostname or "") + (f"_{parts.port}" if parts.port else "")
+    segments = [s for s in unquote(parts.path).split("/") if s]
+    slug = PurePosixPath(segments[-1]).stem if segments else "index"
+    slug = re.sub(r"[^\w-]+", "-", slug).strip("-")[:60] or "page"
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
+    return f"{host}:{slug}-{digest}"
