@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from vnsumm.io import load_jsonl
+from vnsumm.jsonl import load_jsonl
 from vnsumm.text import split_sentences
 
 

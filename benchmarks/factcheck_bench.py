@@ -24,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from vnsumm.factcheck import Source, check, facts, unsupported
-from vnsumm.io import load_jsonl
+from vnsumm.jsonl import load_jsonl
 from vnsumm.text import normalize, split_sentences
 
 NUMBER = re.compile(r"(?<![\w.,/-])\d+(?:[.,]\d+)*(?![\w/-])")

@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from vnsumm.clean import clean_article, common_lines
-from vnsumm.io import load_jsonl, read_inputs
+from vnsumm.jsonl import load_jsonl
 from vnsumm.page_dates import byline_date, heuristic_date, saved_date
 from vnsumm.page_meta import bare
 from vnsumm.pages import parse_html
+from vnsumm.readers import read_inputs
 from vnsumm.records import Article
 from vnsumm.text import fold_tones, normalize
 

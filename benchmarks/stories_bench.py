@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from vnsumm.clean import clean_articles
-from vnsumm.io import load_jsonl
+from vnsumm.jsonl import load_jsonl
 from vnsumm.records import Article
 from vnsumm.stories import THRESHOLD, pairwise_f1, story_ids
 

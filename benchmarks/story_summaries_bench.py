@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from vnsumm.clean import clean_articles
-from vnsumm.io import load_jsonl
+from vnsumm.jsonl import load_jsonl
 from vnsumm.multidoc import MultiDocParams
 from vnsumm.records import Article
 from vnsumm.scoring import SyllableTokenizer

@@ -23,7 +23,7 @@ from rouge_score import rouge_scorer
 
 from vnsumm import ExtractiveSummarizer, clean_articles, read_inputs, split_sentences, syllables
 from vnsumm.extractive import FEATURES, ExtractiveParams, fitted, sentence_features
-from vnsumm.io import load_jsonl
+from vnsumm.jsonl import load_jsonl
 from vnsumm.scoring import SyllableTokenizer, rouge
 
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vnsumm import clean_articles, clean_text, read_inputs
-from vnsumm.io import Fields, UnreadableInput, decode
+from vnsumm.readers import Fields, UnreadableInput, decode
 from vnsumm.text import fold_tones
 
 SEED = (ROOT / "seeds" / "004_eec55141b9a6cb32.txt").read_text(encoding="utf-8")
@@ -175,7 +175,13 @@ def test_clean_command_and_stdin(tmp_path: Path) -> None:
     piped = vnsumm("clean", "-", "--out", str(tmp_path / "stdin.jsonl"), stdin=SEED.encode("utf-16"))
     assert piped.returncode == 0, piped.stderr
     [record] = read_jsonl(tmp_path / "stdin.jsonl")
-    assert record["id"] == "stdin" and record["title"].startswith("Bám sát hướng dẫn")
+    assert record["id"].startswith("stdin-") and record["title"].startswith("Bám sát hướng dẫn")
+    # named by content: the same text again has the same id, another text another (a daily pipe keeps yesterday's)
+    again = vnsumm("clean", "-", "--out", str(tmp_path / "again.jsonl"), stdin=SEED.encode("utf-8"))
+    other = vnsumm("clean", "-", "--out", str(tmp_path / "other.jsonl"), stdin=SEED[200:].encode("utf-8"))
+    assert again.returncode == other.returncode == 0
+    assert read_jsonl(tmp_path / "again.jsonl")[0]["id"] == record["id"]
+    assert read_jsonl(tmp_path / "other.jsonl")[0]["id"] != record["id"]
 
 
 def test_non_vietnamese_text_is_flagged(tmp_path: Path) -> None:

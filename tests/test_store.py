@@ -186,14 +186,14 @@ def test_ctrl_c_while_reading_keeps_what_is_done_and_says_so(tmp_path: Path,
     """Articles stream from the reader through the stages: an interrupt in the middle of reading keeps the groups
     already finished, and the closing line says how many."""
     import vnsumm.clean
-    import vnsumm.io
+    import vnsumm.readers.jsonl
 
     monkeypatch.setattr(vnsumm.clean, "COMMON_SAMPLE", 8)  # a sample smaller than the run, as in a bulk run
     feed = tmp_path / "feed.jsonl"
     text = (SEEDS / "001_90ddfd1562c07cf7.txt").read_text(encoding="utf-8")
     feed.write_text("".join(json.dumps({"id": f"a{i}", "text": text}, ensure_ascii=False) + "\n"
                             for i in range(40)), encoding="utf-8")
-    real_row = vnsumm.io._row_article
+    real_row = vnsumm.readers.jsonl.row_article
     calls = 0
 
     def row_then_interrupt(*args: object, **kwargs: object) -> object:
@@ -203,7 +203,7 @@ def test_ctrl_c_while_reading_keeps_what_is_done_and_says_so(tmp_path: Path,
             raise KeyboardInterrupt
         return real_row(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(vnsumm.io, "_row_article", row_then_interrupt)
+    monkeypatch.setattr(vnsumm.readers.jsonl, "row_article", row_then_interrupt)
     out = tmp_path / "out"
     done = run(str(feed), "--out", str(out), "--write-every", "4")
     assert done.exit_code == 130

@@ -12,13 +12,13 @@ from vnsumm.errors import ConfigError, ModelUnavailable
 from vnsumm.evaluate import EvalSet, dataset_set, evaluate, seed_set
 from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer
 from vnsumm.factcheck import check, check_article
-from vnsumm.io import Fields, read_inputs
 from vnsumm.models.generator import Seq2SeqGenerator, build_input, encode_inputs, plan_batches, postprocess
 from vnsumm.models.seq2seq import Seq2SeqSummarizer, Translator
 from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat, RunOptions, RunReport, Unsupported
 from vnsumm.output.digest import render_html, render_markdown, write_digests
 from vnsumm.pipeline import run
 from vnsumm.plan import RunPlan, plan_run
+from vnsumm.readers import Fields, read_inputs
 from vnsumm.records import Article, ModelIdentity
 from vnsumm.registry import Registry, load_registry
 from vnsumm.runtime import Runtime

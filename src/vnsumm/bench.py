@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vnsumm.evaluate import seed_set
-from vnsumm.io import load_jsonl
+from vnsumm.jsonl import load_jsonl
 from vnsumm.models.transformers_generator import model_dtype
 from vnsumm.runtime import cache_root
 

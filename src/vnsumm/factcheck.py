@@ -170,8 +170,8 @@ def check(path: Path, source_field: str, output_field: str, lang: str, out: Path
     """`vnsumm check`: each JSONL record of `path` written to `out` with the `unsupported` facts of its
     `output_field` against its `source_field`. A malformed line or a record without a text source gets `error`
     instead (the others go on). Returns counts: `records`, `flagged`, `failed` and one per kind of fact."""
-    from vnsumm.io import jsonl_values
-    from vnsumm.store import write_lines_atomic
+    from vnsumm.jsonl import jsonl_values
+    from vnsumm.store import write_output as write_lines_atomic
 
     counts: Counter[str] = Counter()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from vnsumm.errors import ConfigError
-from vnsumm.io import Fields
+from vnsumm.readers import Fields
 from vnsumm.records import Article
 from vnsumm.runtime import Runtime
 

@@ -14,14 +14,14 @@ from pathlib import Path
 from vnsumm.clean import sample_common
 from vnsumm.errors import ConfigError
 from vnsumm.fetch.urls import is_url
-from vnsumm.io import count_inputs, expand_inputs, iter_inputs
 from vnsumm.options import EngineName, RunOptions, RunReport
 from vnsumm.plan import plan_run
+from vnsumm.readers import count_inputs, expand_inputs, iter_inputs
 from vnsumm.records import Article
 from vnsumm.registry import Registry, load_registry
 from vnsumm.runners import ProgressSink, Runner
 from vnsumm.stages.finish import StoreState
-from vnsumm.store import Done, OutputStore
+from vnsumm.store import Done, OutputStore, stored_source
 
 
 def is_reusable(previous: Done | None, article: Article, settings: str) -> bool:
@@ -43,12 +43,15 @@ PAGES_FOLDER = "pages"  # fetched pages, in the output folder (see vnsumm.fetch)
 
 
 def read_articles(inputs: Sequence[str | Path], options: RunOptions,
-                  fetching: ProgressSink | None = None) -> tuple[list[str], Iterator[Article]]:
+                  fetching: ProgressSink | None = None) -> tuple[list[str], Iterator[Article], list[str]]:
     """The articles of `inputs`: files, folders, globs and `-` are read as they are; URLs (pages, feeds, sitemaps,
-    home pages) are fetched into the output folder's page cache first. Returns the paths read, for progress."""
+    home pages) are fetched into the output folder's page cache first. Returns the paths read, for progress, and
+    the inputs not read completely (filled as they are read)."""
     urls = [str(i) for i in inputs if is_url(str(i))]
-    paths = expand_inputs([i for i in inputs if not is_url(str(i))]) if len(urls) < len(inputs) else []
-    articles: Iterator[Article] = iter_inputs(paths, options.fields) if paths else iter(())
+    paths = expand_inputs([i for i in inputs if not is_url(str(i))], exclude=[options.out]) \
+        if len(urls) < len(inputs) else []
+    stream = iter_inputs(paths, options.fields, exclude=[options.out], stored=stored_source(options.out))
+    articles: Iterator[Article] = stream
     if urls:
         from vnsumm.fetch.crawl import iter_url_articles  # the HTTP client is imported only by runs that fetch
 
@@ -59,7 +62,7 @@ def read_articles(inputs: Sequence[str | Path], options: RunOptions,
         fetched = iter_url_articles(urls, Path(options.out) / PAGES_FOLDER, since=options.since,
                                     refetch=options.refetch, known_ids=known, progress=fetching)
         articles = itertools.chain(fetched, articles)
-    return paths, articles
+    return paths, articles, stream.incomplete
 
 
 def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progress: ProgressSink | None = None,
@@ -73,7 +76,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
     options = options or RunOptions()
     registry = registry or load_registry(options.models)
     plan_run(options, registry)  # a configuration error surfaces before the inputs are read
-    paths, read = read_articles(inputs, options, fetching)
+    paths, read, incomplete = read_articles(inputs, options, fetching)
     report = RunReport()
     try:
         common, articles = sample_common(replace(a, content_hash=a.fingerprint()) for a in read)
@@ -88,6 +91,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
     seen: set[str] = set()
     with store.open():
         index = store.index()
+        report.warnings.update(store.notices)
         previous = {} if options.force else index
 
         def pending() -> Iterator[Article]:
@@ -120,6 +124,13 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
                 report.count_warnings(batch)
         except KeyboardInterrupt:
             report.interrupted = True
+        if report.interrupted:  # exit at once: compaction, grouping and digests wait for the next run
+            report.outputs = [store.path]
+            return report
+        if options.prune and incomplete:  # their stored records stay: they were not read this time
+            report.warnings[f"--prune skipped: not every input was read completely ({incomplete[0]})"] += \
+                len(incomplete)
+            options = replace(options, prune=False)
         state = StoreState(store, options, report, seen, index)
         try:
             for step in plan.store_steps:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -91,3 +92,51 @@ class Article:
             if name in known:
                 known[name] = ModelIdentity.from_json(known[name])
         return cls(**known)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_OPTIONAL_TEXT = ("title", "date_source", "publisher", "summary_vi", "summary_en", "title_en", "error", "lead", "story",
+                  "content_hash", "settings", "text")
+
+
+def record_problem(record: Any) -> str | None:
+    """Why a stored line cannot be an Article (None when it can): the store moves such lines aside instead of
+    failing on them later, so every record read back has the types the rest of the run relies on."""
+    if not isinstance(record, dict):
+        return f"not an object ({type(record).__name__})"
+    if not isinstance(record.get("id"), str) or not record["id"]:
+        return "no id (or an id that is not text)"
+    if not isinstance(record.get("source"), str):
+        return "no source (or a source that is not text)"
+    for name in _OPTIONAL_TEXT:
+        if record.get(name) is not None and not isinstance(record[name], str):
+            return f"{name} is not text"
+    date = record.get("date")
+    if date is not None and not (isinstance(date, str) and _ISO_DATE.fullmatch(date)):
+        return "date is not an ISO date (YYYY-MM-DD)"
+    for name in ("summarizer", "translator"):
+        if record.get(name) is not None and not isinstance(record[name], dict):
+            return f"{name} is not an object"
+    unsupported = record.get("unsupported", [])
+    for name in ("warnings", "first_sentences"):
+        items = record.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            return f"{name} is not a list of text"
+    if not isinstance(unsupported, list) or not all(isinstance(u, dict) for u in unsupported):
+        return "unsupported is not a list of objects"
+    if any(_SURROGATE.search(value) for value in _strings(record)):
+        return "text holds a lone surrogate (not encodable as UTF-8)"
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in (*_strings(key), *_strings(item))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from vnsumm.errors import ConfigError
-from vnsumm.io import load_jsonl
+from vnsumm.jsonl import load_jsonl
 from vnsumm.text import split_sentences, syllables
 from vnsumm.version import __version__
 

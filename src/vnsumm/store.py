@@ -2,72 +2,82 @@
 
 Records are appended as groups finish (flushed and fsynced) and the file is compacted at the end of a run, so an
 interrupted or killed run keeps its finished work and an earlier run's records are never dropped unless asked.
+A finished record is replaced only by a newer finished record of the same id: a failure is noted on it instead.
+Each line read back is validated; one that cannot be used is moved to a quarantine file, never a crash.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import socket
 import time
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from vnsumm.errors import ConfigError
-from vnsumm.records import Article
+from vnsumm.jsonl import dump_line, parse_line, raw_lines
+from vnsumm.outfiles import (  # noqa: F401 (re-exported: the writers callers import from the store)
+    remove_orphans,
+    repair_jsonl,
+    write_failure,
+    write_lines_atomic,
+    write_output,
+    write_text_atomic,
+)
+from vnsumm.records import Article, record_problem
 
 RECORDS_FILE = "summaries.jsonl"
+QUARANTINE_FILE = "summaries.quarantine.jsonl"
 LOCK_FILE = ".vnsumm.lock"
 OWNER_FILE = ".vnsumm.owner"
+FAILURE_NOTE = "a later run could not redo this article; this summary is kept"
 
 
-def write_failure(path: Path, exc: OSError) -> ConfigError:
-    """One line for any write problem: the path and the cause (not a folder, read-only, permission, disk full)."""
-    return ConfigError(f"cannot write {path}: {exc.strerror or exc}")
+class Done(NamedTuple):
+    content_hash: str | None
+    settings: str | None
+    ok: bool
+    grouped: bool  # has a story id
+    error: str | None = None
+    source: str = ""
 
 
-def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
-    """Write a whole file or nothing: a reader never sees half a file; the temporary file is per process and is
-    removed on failure or interruption. `lines` may be a stream: it is written as it comes."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("w", encoding="utf-8") as out:
-            out.writelines(lines)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise write_failure(path, exc) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    write_lines_atomic(path, [text])
-
-
-def repair_jsonl(path: Path) -> int:
-    """Cut a torn last line (no newline at the end: a writer was killed mid-line). Returns bytes removed."""
+def _read_lines(path: Path) -> Iterator[tuple[int, str, dict[str, Any] | None, str | None]]:
+    """(line number, line, record, None) for each usable record line; (line number, line, None, why) for each
+    line that is not one. Blank lines are skipped. Streamed."""
     if not path.exists():
-        return 0
-    data = path.read_bytes()
-    if not data or data.endswith(b"\n"):
-        return 0
-    keep = data.rfind(b"\n") + 1
-    with path.open("r+b") as handle:
-        handle.truncate(keep)
-    return len(data) - keep
+        return
+    with path.open("rb") as handle:
+        for lineno, raw in raw_lines(handle):
+            if raw is not None and not raw.strip():
+                continue
+            value, problem = parse_line(raw)
+            problem = problem or record_problem(value)
+            line = (raw or b"").decode("utf-8", errors="backslashreplace")
+            yield lineno, line if line.endswith("\n") else line + "\n", None if problem else value, problem
 
 
-def _lines(records: Iterable[Article]) -> str:
-    return "".join(json.dumps(r.to_record(), ensure_ascii=False) + "\n" for r in records)
+def _records(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    for lineno, line, record, _ in _read_lines(path):
+        if record is not None:
+            yield lineno, line, record
+
+
+def stored_source(folder: Path) -> Callable[[str], str | None]:
+    """The `source` of an id in the store of `folder`, read (once, unlocked) only when first asked: the readers
+    ask only when they rename a duplicate id."""
+    sources: dict[str, str] | None = None
+
+    def lookup(key: str) -> str | None:
+        nonlocal sources
+        if sources is None:
+            sources = {r["id"]: r["source"] for _, _, r in _records(Path(folder) / RECORDS_FILE)}
+        return sources.get(key)
+
+    return lookup
 
 
 class OutputStore:
@@ -76,13 +86,17 @@ class OutputStore:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.path = self.folder / RECORDS_FILE
-        self._lock: Any = None
         self._handle: Any = None
+        self._index: dict[str, Done] | None = None
+        self._identity: tuple[int, int] | None = None  # the file this run opened (device, inode)
+        self._failures: dict[str, str] = {}  # id -> this run's failure, for ids with a finished record
         self.repeats = False  # whether the file holds an id twice (set by index, and by appends over known ids)
+        self.changed = False  # whether this run wrote or rewrote anything
+        self.notices: Counter[str] = Counter()  # warnings for the run's report, with how many records each
 
     @contextlib.contextmanager
     def open(self) -> Iterator[OutputStore]:
-        """Lock the folder (a busy folder is a one-line error naming the other run) and open the file to append."""
+        """Lock the folder (a busy folder is a one-line error naming the other run), repair and validate the file."""
         from filelock import FileLock, Timeout
 
         if self.folder.exists() and not self.folder.is_dir():
@@ -100,9 +114,14 @@ class OutputStore:
             owner = f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
             (self.folder / OWNER_FILE).write_text(owner, encoding="utf-8")
             repair_jsonl(self.path)
+            remove_orphans(self.folder)
+            self._scan()
         except OSError as exc:
             lock.release()
             raise write_failure(self.path, exc) from None
+        except BaseException:
+            lock.release()
+            raise
         try:
             yield self
         finally:
@@ -112,57 +131,135 @@ class OutputStore:
             lock.release()
 
     def _owner(self) -> str:
-        try:
+        with contextlib.suppress(OSError):
             return (self.folder / OWNER_FILE).read_text(encoding="utf-8").strip() or "owner unknown"
-        except OSError:
-            return "owner unknown"
+        return "owner unknown"
 
-    def records(self) -> dict[str, Article]:
-        """Every record, one per id, the newest (last written) winning."""
+    def _scan(self) -> None:
+        """Index the file; lines that cannot be records move to QUARANTINE_FILE (with why), so that nothing later
+        fails on them."""
+        index: dict[str, Done] = {}
+        lines, bad = 0, []
+        for lineno, line, r, problem in _read_lines(self.path):
+            if r is None:
+                bad.append(dump_line({"line": lineno, "problem": problem, "raw": line.rstrip("\n")}))
+                continue
+            index[r["id"]] = Done(r.get("content_hash"), r.get("settings"), r.get("error") is None,
+                                  r.get("story") is not None, r.get("error"), r["source"])
+            lines += 1
+        if bad:
+            with (self.folder / QUARANTINE_FILE).open("a", encoding="utf-8") as out:
+                out.writelines(bad)
+            write_lines_atomic(self.path, (line for _, line, _ in _records(self.path)))
+            self.notices[f"stored records that could not be used were moved to {self.folder / QUARANTINE_FILE}"] \
+                += len(bad)
+            self.changed = True
+        self._index, self.repeats = index, lines > len(index)
+        self._remember()
+
+    def _remember(self) -> None:  # which file this is, to notice when it is replaced
+        with contextlib.suppress(FileNotFoundError):
+            info = os.stat(self.path)
+            self._identity = (info.st_dev, info.st_ino)
+
+    def _check(self) -> None:
+        """Stop (one line) when the file is no longer the one this run opened: appending to a deleted or moved file
+        would report work as saved that is not in the store."""
+        if self._identity is None:
+            return
+        try:
+            info = os.stat(self.path)
+            same = (info.st_dev, info.st_ino) == self._identity
+        except OSError:
+            same = False
+        if not same:
+            raise ConfigError(f"{self.path} was deleted, moved or replaced during this run; stopped (the records "
+                              "written before are in the file that was moved, if it was); run again to redo them")
+
+    def records(self) -> dict[str, Article]:  # every record, one per id, the newest (last written) winning
         return {a.id: a for a in self.iter_records()}
 
     def iter_records(self) -> Iterator[Article]:
         """Records one at a time, in file order (one per id once compacted), never all in memory."""
-        for _, _, record in _read_lines(self.path):
+        for _, _, record in _records(self.path):
             yield Article.from_record(record)
 
-    def index(self) -> dict[str, Done]:
-        """What reuse needs of each id's newest record, without holding the records. Also notes whether the file
-        holds an id twice (an interrupted run's records), which compaction must then remove."""
-        index, lines = {}, 0
-        for _, _, r in _read_lines(self.path):
-            index[str(r["id"])] = Done(r.get("content_hash"), r.get("settings"), r.get("error") is None,
-                                       r.get("story") is not None)
-            lines += 1
-        self.repeats = lines > len(index)
-        return index
+    def index(self) -> dict[str, Done]:  # what reuse needs of each id's newest record, not the records
+        if self._index is None:
+            self._scan()
+        return self._index or {}
 
-    def append(self, records: Iterable[Article], known: Container[str] = ()) -> None:
-        """Whole lines or nothing: a failed write (disk full) is cut back to the last whole record. `known`: ids
-        the file already holds (an append over one of them leaves a repeat for compaction)."""
-        records = list(records)
-        self.repeats = self.repeats or any(r.id in known for r in records)
-        lines = _lines(records)
+    def append(self, records: Iterable[Article], known: Mapping[str, Done] | None = None) -> None:
+        """Whole lines or nothing: a failed write (disk full) is cut back to the last whole record. `known`: the
+        index. A failure for an id with a finished record is noted on it at the end instead of replacing it; the
+        same failure as the stored one is not written again (a rerun stays a no-op)."""
+        known = known or {}
+        kept = []
+        for record in records:
+            previous = known.get(record.id)
+            if not record.ok and previous is not None:
+                if previous.ok:
+                    self._failures[record.id] = record.error or "failed"
+                    continue
+                if previous.error == record.error:
+                    continue
+            kept.append(record)
+        self.repeats = self.repeats or any(r.id in known for r in kept)
+        lines = "".join(dump_line(r.to_record()) for r in kept)
         if not lines:
             return
+        self._check()
+        start = 0
         try:
             if self._handle is None:  # opened on first write: a run that fails before any result leaves no file
                 self._handle = self.path.open("a", encoding="utf-8")
+                self._remember()
             start = self._handle.tell()
             self._handle.write(lines)
             self._handle.flush()
             os.fsync(self._handle.fileno())
+            self.changed = True
         except OSError as exc:
             if self._handle is not None:
-                with contextlib.suppress(OSError, UnboundLocalError):
+                with contextlib.suppress(OSError):
                     self._handle.truncate(start)
             raise write_failure(self.path, exc) from None
 
-    def _close(self) -> None:
-        """Close the append handle: the file is about to be replaced, and the handle would point at the old one."""
+    def _close(self) -> None:  # before the file is replaced: the handle would point at the old one
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+    def _rewrite(self, lines: Iterable[str]) -> None:
+        self._check()
+        self._close()
+        write_lines_atomic(self.path, lines)
+        self._remember()
+        self.changed = True
+
+    def note_failures(self) -> int:
+        """Note this run's failures on the finished records they left in place (only where the note is new);
+        returns how many records changed. Checks first that the file is still the one opened."""
+        self._check()
+        notes = {key: f"{FAILURE_NOTE} ({error})" for key, error in self._failures.items()}
+        if not notes or all(note in r.get("warnings", []) for _, _, r in _records(self.path)
+                            if (note := notes.get(r["id"]))):
+            return 0
+        changed = 0
+
+        def lines() -> Iterator[str]:
+            nonlocal changed
+            for _, line, r in _records(self.path):
+                note = notes.get(r["id"])
+                if note and note not in r.get("warnings", []):
+                    changed += 1
+                    kept = [w for w in r.get("warnings", []) if not w.startswith(FAILURE_NOTE)]
+                    yield dump_line({**r, "warnings": [*kept, note]})
+                else:
+                    yield line
+
+        self._rewrite(lines())
+        return changed
 
     def compact(self, keep: Callable[[str], bool] | None = None) -> int:
         """Rewrite the file with one record per id, the newest, and only ids `keep` accepts (all by default);
@@ -171,54 +268,32 @@ class OutputStore:
         self._close()
         newest: dict[str, int] = {}
         lines = 0
-        for lineno, _, record in _read_lines(self.path):
-            newest[str(record["id"])] = lineno
+        for lineno, _, record in _records(self.path):
+            newest[record["id"]] = lineno
             lines += 1
         kept = {key: lineno for key, lineno in newest.items() if keep is None or keep(key)}
         if len(kept) == lines:
             return 0
         keep_lines = set(kept.values())
-        write_lines_atomic(self.path, (line if line.endswith("\n") else line + "\n"
-                                       for lineno, line, _ in _read_lines(self.path) if lineno in keep_lines))
+        self._rewrite(line for lineno, line, _ in _records(self.path) if lineno in keep_lines)
         return len(newest) - len(kept)
-
 
     def set_field(self, field: str, values: dict[str, Any]) -> int:
         """Give records `values[id]` as `field` (ids not in `values` keep theirs), in one streamed rewrite of the
-        file (unchanged records are copied as they were); returns how many changed."""
-        self._close()
+        file (unchanged records are copied as they were), only when some change; returns how many changed."""
+        if not any(r["id"] in values and r.get(field) != values[r["id"]] for _, _, r in _records(self.path)):
+            return 0
         changed = 0
 
         def lines() -> Iterator[str]:
             nonlocal changed
-            for _, line, record in _read_lines(self.path):
+            for _, line, record in _records(self.path):
                 key = record["id"]
                 if key in values and record.get(field) != values[key]:
                     changed += 1
-                    yield json.dumps({**record, field: values[key]}, ensure_ascii=False) + "\n"
+                    yield dump_line({**record, field: values[key]})
                 else:
-                    yield line if line.endswith("\n") else line + "\n"
+                    yield line
 
-        write_lines_atomic(self.path, lines())
+        self._rewrite(lines())
         return changed
-
-
-class Done(NamedTuple):
-    content_hash: str | None
-    settings: str | None
-    ok: bool
-    grouped: bool  # has a story id
-
-
-def _read_lines(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
-    """(line number, line, record) for each whole record line with an id; torn or malformed lines are skipped."""
-    if not path.exists():
-        return
-    with path.open(encoding="utf-8", errors="replace", newline="\n") as handle:
-        for lineno, line in enumerate(handle):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record, dict) and "id" in record:
-                yield lineno, line, record

@@ -211,8 +211,8 @@ def group(path: Path, out: Path) -> tuple[int, int, int]:
     """`vnsumm group`: the JSONL records of `path` written to `out` with a `story` id each; returns how many
     articles, stories and failed lines. Records need `id` and `text` (or `lead` or `summary_vi`); `title` and `date`
     help. A malformed line or a record that is not an object is written as an `error` record in its place."""
-    from vnsumm.io import jsonl_values
-    from vnsumm.store import write_lines_atomic
+    from vnsumm.jsonl import jsonl_values
+    from vnsumm.store import write_output as write_lines_atomic
 
     records: list[dict[str, Any]] = []
     failed: set[int] = set()

@@ -20,10 +20,12 @@ from typing import Any, Protocol
 
 from vnsumm.errors import ConfigError
 from vnsumm.factcheck import Source, unsupported
-from vnsumm.io import Fields, _row_article, jsonl_values
+from vnsumm.jsonl import jsonl_values
 from vnsumm.multidoc import Doc, MultiDocParams, leading_sentences, select
+from vnsumm.readers import Fields
+from vnsumm.readers.rows import row_article as _row_article
 from vnsumm.records import Article, ModelIdentity
-from vnsumm.store import write_lines_atomic
+from vnsumm.store import write_output as write_lines_atomic
 from vnsumm.summarizer import Summarizer
 from vnsumm.text import split_sentences, syllables
 

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from vnsumm.commands import IdField, Inputs, ModelsOpt, TextField, TitleField, app, err, fail
-from vnsumm.io import Fields
 from vnsumm.options import Device, Lang, Length
+from vnsumm.readers import Fields
 
 
 @app.command()
@@ -20,7 +20,7 @@ def clean(
 ) -> None:
     """Only the reading and cleaning stages: id, source, title, date, text (one paragraph per line)."""
     from vnsumm.clean import clean_stream, write_cleaned
-    from vnsumm.io import iter_inputs
+    from vnsumm.readers import iter_inputs
 
     count, failed = write_cleaned(clean_stream(iter_inputs(inputs, Fields(text=text_field, id=id_field,
                                                                           title=title_field))), output)

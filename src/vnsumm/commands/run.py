@@ -10,9 +10,9 @@ import typer
 from rich.markup import escape
 
 from vnsumm.commands import IdField, Inputs, ModelsOpt, TextField, TitleField, app, err
-from vnsumm.io import Fields
 from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat, RunOptions, Unsupported
 from vnsumm.progress import RichProgress
+from vnsumm.readers import Fields
 
 DEFAULTS = RunOptions()  # the library's defaults are the command's
 
@@ -90,7 +90,8 @@ def run(
         err.print(f"interrupted while reading the inputs; {out_dir} was not touched", markup=False)
     elif report.interrupted:
         err.print(f"interrupted: {done} articles done and saved in {report.outputs[0]} ({report.total} read); "
-                  "run the same command again to resume", markup=False)
+                  "run the same command again to resume: the next run finishes the articles, the stories and the "
+                  "digests", markup=False)
     else:
         reused = f" ({report.reused} reused from an earlier run)" if report.reused else ""
         failed = f", {len(report.failed)} failed" if report.failed else ""

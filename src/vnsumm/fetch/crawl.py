@@ -18,8 +18,9 @@ from vnsumm.fetch.cache import PageCache
 from vnsumm.fetch.client import Fetcher, FetchError, Politeness, check_scheme, host_key
 from vnsumm.fetch.feeds import Item, Listing, home_feeds, is_newer, parse_listing, robots_sitemaps, since_date
 from vnsumm.fetch.urls import normalize_url, url_id
-from vnsumm.io import UnreadableInput, _cap, decode
 from vnsumm.pages import read_page
+from vnsumm.readers import UnreadableInput, decode
+from vnsumm.readers.rows import make_safe as _cap
 from vnsumm.records import Article
 
 MAX_DEPTH = 3  # home page -> sitemap index -> sitemap -> articles

@@ -33,8 +33,7 @@ class StoreState:
 
     @property
     def changed(self) -> bool:
-        report = self.report
-        return bool(report.summarized or report.failed or report.pruned) or \
+        return bool(self.store.changed or self.report.pruned) or \
             any(done.ok and not done.grouped for done in self.index.values())
 
 
@@ -51,6 +50,7 @@ class CompactStore(StoreStep):
     name = "compact"
 
     def __call__(self, state: StoreState) -> None:
+        state.store.note_failures()  # failures that left a finished record in place; checks the file is the same
         prune = state.options.prune and not state.report.interrupted
         if state.store.repeats or prune:
             state.report.pruned = state.store.compact((lambda key: key in state.seen) if prune else None)

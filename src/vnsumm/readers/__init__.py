@@ -1,0 +1,145 @@
+"""Reading articles from files, folders, globs and stdin, in any encoding, whatever the input.
+
+One reader shape per format (readers/jsonl.py, tabular.py, text.py, html.py): a path in, Articles out, never an
+exception; an input that cannot be read is an Article with `error` set. Every article leaves through
+rows.make_safe, and ids are made unique here (announced on the article's warnings).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from vnsumm.readers.html import HTML_SUFFIXES, looks_like_html, read_html
+from vnsumm.readers.jsonl import read_jsonl
+from vnsumm.readers.paths import UnreadableInput, expand_inputs, open_regular, printable
+from vnsumm.readers.rows import Fields, make_safe, parse_date
+from vnsumm.readers.tabular import TABLE_SUFFIXES, read_table
+from vnsumm.readers.text import MAX_ARTICLE_CHARS, MAX_PAGE_BYTES, decode, read_text
+from vnsumm.records import Article
+
+__all__ = ["MAX_ARTICLE_CHARS", "Fields", "InputStream", "UnreadableInput", "count_inputs", "decode",
+           "expand_inputs", "iter_inputs", "parse_date", "printable", "read_inputs", "read_path"]
+
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+DEFAULT_FIELDS = Fields()
+
+
+def _unreadable(stem: str, shown: str, exc: OSError | UnreadableInput) -> Article:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return Article(id=stem, source=shown).fail(f"{shown}: {reason}")
+
+
+def _read_one(path: str, fields: Fields) -> Iterator[Article]:
+    shown = printable(path)
+    stem = "stdin" if path == "-" else printable(Path(path).stem)
+    suffix = Path(path).suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        yield from read_table(path, shown, stem, fields)
+        return
+    if path == "-":
+        stdin = open_regular("-")
+        if stdin.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):  # type: ignore[attr-defined]
+            yield from read_jsonl(path, shown, stem, fields)
+            return
+    if suffix in JSONL_SUFFIXES and path != "-":
+        try:
+            yield from read_jsonl(path, shown, stem, fields)
+        except (OSError, UnreadableInput) as exc:
+            yield _unreadable(stem, shown, exc)
+        return
+    try:
+        text, cut = read_text(path, MAX_PAGE_BYTES if suffix in HTML_SUFFIXES else 4 * MAX_ARTICLE_CHARS)
+    except (OSError, UnreadableInput) as exc:
+        yield _unreadable(stem, shown, exc)
+        return
+    if path == "-":  # named by content: every text piped in would otherwise be `stdin`, replacing the last one
+        stem = f"stdin-{hashlib.sha256(text.encode('utf-8', 'replace')).hexdigest()[:12]}"
+    article = read_html(text, shown, stem) if suffix in HTML_SUFFIXES or looks_like_html(text) else \
+        Article(id=stem, source=shown, text=text)
+    if cut and article.ok and len(article.text) <= MAX_ARTICLE_CHARS:  # longer: make_safe says it is cut
+        article.warnings.append(f"file too long: only its first {MAX_ARTICLE_CHARS:,} characters are read")
+    yield article
+
+
+def read_path(path: str, fields: Fields = DEFAULT_FIELDS) -> Iterator[Article]:
+    """Articles from one file (or `-`), made safe. Bad input yields an Article with `error` set; it never raises."""
+    try:
+        for article in _read_one(path, fields):
+            yield make_safe(article)
+    except (OSError, UnreadableInput) as exc:  # a file that fails halfway (removed, an I/O error)
+        yield make_safe(_unreadable(printable(Path(path).stem), printable(path), exc))
+
+
+class InputStream(Iterator[Article]):
+    """Every article of every input, in input order, read as needed (never all in memory). Ids are made unique
+    against the run's ids and, for ids the store holds, against the store: a stored id is taken over only by the
+    input it came from (its `source`). `incomplete` names the inputs that could not be read whole."""
+
+    def __init__(self, paths: list[str], fields: Fields,
+                 stored_source: Callable[[str], str | None] = lambda key: None) -> None:
+        self.paths, self.fields, self.stored_source = paths, fields, stored_source
+        self.incomplete: list[str] = []
+        self._taken: set[str] = set()
+        self._articles = self._generate()
+
+    def __next__(self) -> Article:
+        return next(self._articles)
+
+    def _free(self, key: str, source: str) -> bool:
+        owner = self.stored_source(key)
+        return key not in self._taken and (owner is None or owner == source)
+
+    def _generate(self) -> Iterator[Article]:
+        for path in self.paths:
+            failed = False
+            for article in read_path(path, self.fields):
+                failed = failed or not article.ok
+                if article.id in self._taken:
+                    original, number = article.id, 1
+                    while not self._free(f"{original}~{number}", article.source):
+                        number += 1
+                    article.id = f"{original}~{number}"
+                    article.warnings.append(f"duplicate id renamed ({original} to {article.id})")
+                self._taken.add(article.id)
+                yield article
+            if failed:
+                self.incomplete.append(printable(path))
+
+
+def iter_inputs(inputs: Iterable[str | Path], fields: Fields = DEFAULT_FIELDS, *, exclude: Iterable[str | Path] = (),
+                stored: Callable[[str], str | None] | None = None) -> InputStream:
+    """Every article of every input (see InputStream). Paths are expanded (a bad one is a ConfigError) before the
+    first article; folders in `exclude` (the output folder) are never read. `stored`: the store's
+    source of an id."""
+    return InputStream(expand_inputs(inputs, exclude), fields, stored or (lambda key: None))
+
+
+def read_inputs(inputs: Iterable[str | Path], fields: Fields = DEFAULT_FIELDS) -> list[Article]:
+    """Every article of every input, in input order (a list: see iter_inputs for streaming)."""
+    return list(iter_inputs(inputs, fields))
+
+
+def count_inputs(paths: Iterable[str]) -> int | None:
+    """About how many articles `paths` hold, from a light pass (lines of JSONL and CSV, Parquet row counts, one
+    per other file), for progress and time left; None when stdin is among them. Never blocks on a FIFO."""
+    total = 0
+    for path in paths:
+        if path == "-":
+            return None
+        suffix = Path(path).suffix.lower()
+        try:
+            with open_regular(path) as handle:
+                if suffix == ".parquet":
+                    import pyarrow.parquet as pq
+
+                    total += pq.ParquetFile(handle).metadata.num_rows
+                elif suffix in JSONL_SUFFIXES or suffix == ".csv":
+                    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+                    total += max(lines - (suffix == ".csv"), 0)
+                else:
+                    total += 1
+        except (OSError, ValueError):  # an unreadable file is reported when it is read; here it counts as one
+            total += 1
+    return total

@@ -1,0 +1,122 @@
+"""What every reader shares: the fields of a row, and the one pass that makes an article safe to store and show
+(surrogates replaced, NUL and control characters removed, titles and ids capped, dates parsed or dropped)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from vnsumm.readers.text import MAX_ARTICLE_CHARS
+from vnsumm.records import Article
+from vnsumm.text import normalize
+
+MAX_TITLE_CHARS = 300  # a headline is rarely over 150; a longer "title" is a mislabelled field
+MAX_ID_CHARS = 200
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # keeps tab and newline
+_LINE_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # titles and ids are one line
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # explicit embeddings and overrides: they reorder what follows
+_ISO = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])")
+_DMY = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:$|\s)")
+EARLIEST, LATEST = 1900, 2100
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which fields of JSONL/CSV/Parquet rows hold the text, id and title."""
+
+    text: str = "text"
+    id: str = "id"
+    title: str = "title"
+    date: str = "date"
+
+
+def safe_text(value: str) -> str:
+    return _CONTROLS.sub("", _SURROGATES.sub("\ufffd", value))
+
+
+def safe_line(value: str, cap: int) -> str:
+    line = " ".join(_BIDI.sub("", _LINE_CONTROLS.sub(" ", _SURROGATES.sub("\ufffd", value))).split())
+    return line if len(line) <= cap else line[:cap - 1].rstrip() + "…"
+
+
+def parse_date(value: Any) -> str | None:
+    """An ISO date (YYYY-MM-DD) from what a row or page gives: an ISO date or timestamp, dd/mm/yyyy, or a date
+    object (Parquet); None for anything else (a word, a number, a mapping, a boolean)."""
+    if isinstance(value, dt.datetime | dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return day.isoformat() if EARLIEST <= day.year <= LATEST else None
+    if not isinstance(value, str):
+        return None
+    if match := _ISO.match(value):
+        year, month, day_ = match.groups()
+    elif match := _DMY.match(value):
+        day_, month, year = match.groups()
+    else:
+        return None
+    try:
+        parsed = dt.date(int(year), int(month), int(day_))
+    except ValueError:
+        return None
+    return parsed.isoformat() if EARLIEST <= parsed.year <= LATEST else None
+
+
+def _not_a_date(value: Any) -> str:
+    return f"date dropped: not a date ({safe_line(repr(value), 40)})"
+
+
+def make_safe(article: Article) -> Article:
+    """The one pass every article of every reader goes through before it leaves the readers."""
+    article.id = safe_line(article.id, MAX_ID_CHARS) or "unnamed"
+    article.text = safe_text(article.text)
+    if article.title is not None:
+        title = safe_line(article.title, MAX_TITLE_CHARS)
+        if len(article.title) > MAX_TITLE_CHARS and len(title) >= MAX_TITLE_CHARS:
+            article.warnings.append(f"title cut to {MAX_TITLE_CHARS} characters")
+        article.title = title or None
+    if article.publisher is not None:
+        article.publisher = safe_line(article.publisher, MAX_TITLE_CHARS) or None
+    if article.date is not None:
+        date = parse_date(article.date)
+        if date is None:
+            article.warnings.append(_not_a_date(article.date))
+            article.date_source = None
+        article.date = date
+    if article.error is not None:
+        article.error = safe_line(article.error, 2_000)
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        article.warnings.append(f"article too long: only the first {MAX_ARTICLE_CHARS:,} characters are used "
+                                f"(it has {len(article.text):,})")
+        article.text = article.text[:MAX_ARTICLE_CHARS]
+    return article
+
+
+def row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Article:
+    """One JSONL/CSV/Parquet row as an Article; a row that cannot be one is an Article with `error` set."""
+    if not isinstance(row, dict):
+        return Article(id=fallback_id, source=source).fail(
+            f"{source}: row is {type(row).__name__}, not an object")
+    raw_id = row.get(fields.id)
+    usable_id = isinstance(raw_id, str | int) and not isinstance(raw_id, bool) and str(raw_id).strip()
+    article = Article(id=str(raw_id) if usable_id else fallback_id, source=source)
+    text = row.get(fields.text)
+    if not isinstance(text, str) or not text.strip():
+        if fields.text not in row:  # most likely the wrong field name: say which fields there are
+            names = ", ".join(sorted(map(str, row))[:12]) or "none"
+            return article.fail(f"{source}: no field {fields.text!r} (fields: {names}); choose one with --text-field")
+        if text is not None and not isinstance(text, str):
+            return article.fail(f"{source}: field {fields.text!r} holds {type(text).__name__}, not text")
+        return article.fail(f"{source}: no text in field {fields.text!r}")
+    article.text = normalize(safe_text(text))
+    title = row.get(fields.title)
+    article.title = normalize(safe_text(title)).strip() if isinstance(title, str) and title.strip() else None
+    date = row.get(fields.date)
+    if date not in (None, ""):
+        article.date = parse_date(date)
+        if article.date is None:
+            article.warnings.append(_not_a_date(date))
+        else:
+            article.date_source = "meta"
+    return article
