@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from vnsumm.jsonl import load_jsonl
-from vnsumm.text import split_sentences
+from vnsumm.lang.text import split_sentences
 
 
 def build_input(dataset: Path, articles: int, path: Path, mixed: bool) -> None:

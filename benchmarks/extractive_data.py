@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vnsumm.extractive_features import sentence_features
-from vnsumm.text import split_sentences, syllables
+from vnsumm.lang.text import split_sentences, syllables
+from vnsumm.models.extractive_features import sentence_features
 
 _SPACE_BEFORE = re.compile(r" ([,.;:!?…%)\]}”’])")
 _SPACE_AFTER = re.compile(r"([(\[{“‘]) ")

@@ -23,9 +23,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from vnsumm.factcheck import Source, check, facts, unsupported
+from vnsumm.factcheck.check import Source, check, facts, unsupported
 from vnsumm.jsonl import load_jsonl
-from vnsumm.text import normalize, split_sentences
+from vnsumm.lang.text import normalize, split_sentences
 
 NUMBER = re.compile(r"(?<![\w.,/-])\d+(?:[.,]\d+)*(?![\w/-])")
 DATE = re.compile(r"(?<![\w./-])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\w/-])")

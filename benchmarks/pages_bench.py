@@ -25,14 +25,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from vnsumm.clean import clean_article, common_lines
+from vnsumm.cleaning.rules import clean_article, common_lines
 from vnsumm.jsonl import load_jsonl
-from vnsumm.page_dates import byline_date, heuristic_date, saved_date
-from vnsumm.page_meta import bare
-from vnsumm.pages import parse_html
+from vnsumm.lang.text import fold_tones, normalize
 from vnsumm.readers import read_inputs
+from vnsumm.readers.page import parse_html
+from vnsumm.readers.page_dates import byline_date, heuristic_date, saved_date
+from vnsumm.readers.page_meta import bare
 from vnsumm.records import Article
-from vnsumm.text import fold_tones, normalize
 
 METRICS = ("headline", "date", "body lines", "lead", "publisher", "boilerplate leaked", "pages lost")
 LOWER_IS_BETTER = ("boilerplate leaked", "pages lost")

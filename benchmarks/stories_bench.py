@@ -23,10 +23,10 @@ import statistics
 import time
 from pathlib import Path
 
-from vnsumm.clean import clean_articles
+from vnsumm.cleaning.rules import clean_articles
 from vnsumm.jsonl import load_jsonl
 from vnsumm.records import Article
-from vnsumm.stories import THRESHOLD, pairwise_f1, story_ids
+from vnsumm.stories.grouping import THRESHOLD, pairwise_f1, story_ids
 
 GRID = [round(0.04 + 0.01 * i, 2) for i in range(27)]  # 0.04 to 0.30
 

@@ -29,10 +29,10 @@ from scipy.spatial.distance import squareform  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from vnsumm.clean import clean_articles
+from vnsumm.cleaning.rules import clean_articles
 from vnsumm.jsonl import load_jsonl
+from vnsumm.lang.text import fold_tones, syllables
 from vnsumm.records import Article
-from vnsumm.text import fold_tones, syllables
 
 THRESHOLDS = np.round(np.arange(0.03, 0.96, 0.01), 2)
 _NAME = re.compile(r"(?<![\w.!?…:]\s)(?<!^)\b([A-ZĐÀ-Ỹ][\w]*(?:\s+[A-ZĐÀ-Ỹ][\w]*)*)")

@@ -4,12 +4,12 @@ human-vs-human agreement.
     python benchmarks/story_summaries_bench.py ../shared/stories/dev.jsonl ../shared/stories/dev-summaries.jsonl
         [--folds 5] [--repeats 5] [--clean]
 
-Syllable ROUGE-1/2/L F1 (vnsumm.scoring's tokenizer and rouge-score), each summary cut at 190 syllables, scored
-against both references and averaged over the two. The method's knobs (MultiDocParams, length included) are chosen
-on the development stories, so it is also reported cross-validated: k folds over stories, the knobs picked on k-1
-folds by ROUGE-1 + ROUGE-2 over a small grid and scored on the held-out fold, repeated with shuffled folds; the
-spread is the standard deviation over folds. Also: whether every sentence is found in an article it cites, and
-the speed of the stage.
+Syllable ROUGE-1/2/L F1 (vnsumm.evaluation.scoring's tokenizer and rouge-score), each summary cut at 190 syllables,
+scored against both references and averaged over the two. The method's knobs (MultiDocParams, length included) are
+chosen on the development stories, so it is also reported cross-validated: k folds over stories, the knobs picked on
+k-1 folds by ROUGE-1 + ROUGE-2 over a small grid and scored on the held-out fold, repeated with shuffled folds; the
+spread is the standard deviation over folds. Also: whether every sentence is found in an article it cites, and the
+speed of the stage.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from vnsumm.clean import clean_articles
+from vnsumm.cleaning.rules import clean_articles
+from vnsumm.evaluation.scoring import SyllableTokenizer
 from vnsumm.jsonl import load_jsonl
-from vnsumm.multidoc import MultiDocParams
+from vnsumm.lang.text import normalize, split_sentences, syllables
 from vnsumm.records import Article
-from vnsumm.scoring import SyllableTokenizer
-from vnsumm.story_summaries import StorySummary, summarize_stories
-from vnsumm.text import normalize, split_sentences, syllables
+from vnsumm.stories.multidoc import MultiDocParams
+from vnsumm.stories.summaries import StorySummary, summarize_stories
 
 CUT = 190
 GRID = {"target_syllables": (160, 180, 200), "position_weight": (2.0, 4.0), "title_weight": (1.0, 2.0),

@@ -1,10 +1,10 @@
-"""Fit the extractive summarizer on the VietNews train split and write src/vnsumm/extractive_weights.json.
+"""Fit the extractive summarizer on the VietNews train split and write src/vnsumm/models/extractive_weights.json.
 
     git --git-dir=/path/to/ThanhChinhBK/vietnews/.git archive HEAD data/train_tokenized data/val_tokenized \\
         | tar x -C /tmp/vietnews
     python benchmarks/train_extractive.py /tmp/vietnews/data/train_tokenized /tmp/vietnews/data/val_tokenized
 
-1. Every train article's sentences get features (vnsumm.extractive_features) and a label: picked or not by a
+1. Every train article's sentences get features (vnsumm.models.extractive_features) and a label: picked or not by a
    greedy oracle that adds the sentence raising ROUGE-1 + ROUGE-2 F1 against the abstract most, while it rises.
 2. A listwise linear model (softmax over each article's sentences, fitted to a softmax of their own ROUGE by
    L-BFGS from zeros: deterministic) gives the weights; the oracle labels are reported, not fitted.
@@ -32,11 +32,11 @@ import numpy as np
 from extractive_data import Doc, _grams, cleaned, label, read_split, rouge12
 from scipy.optimize import minimize  # type: ignore[import-untyped]
 
-from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer, choose
-from vnsumm.extractive_features import FEATURES
-from vnsumm.text import split_sentences, syllables
+from vnsumm.lang.text import split_sentences, syllables
+from vnsumm.models.extractive import ExtractiveParams, ExtractiveSummarizer, choose
+from vnsumm.models.extractive_features import FEATURES
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "vnsumm" / "extractive_weights.json"
+OUT = Path(__file__).resolve().parents[1] / "src" / "vnsumm" / "models" / "extractive_weights.json"
 TARGETS = (20, 25, 30, 35, 40, 45, 50)
 MAX_SENTENCES = (1, 2, 3)
 REDUNDANCY = (0.3, 0.5)

@@ -2,7 +2,7 @@
 
     python benchmarks/tune_extractive.py ../shared/vietnews/dev.jsonl
 
-The shipped weights (src/vnsumm/extractive_weights.json) were fitted on the VietNews train split by
+The shipped weights (src/vnsumm/models/extractive_weights.json) were fitted on the VietNews train split by
 benchmarks/train_extractive.py, never on this file: their figures here are held-out. Printed beside them: the
 spread over 5 disjoint folds of the articles, the speed (articles a second, one process), a ridge regression
 over the same features fitted on this file itself (2-fold cross-validated: weights fitted on one half, scored
@@ -22,9 +22,9 @@ import numpy as np
 from rouge_score import rouge_scorer
 
 from vnsumm import ExtractiveSummarizer, clean_articles, read_inputs, split_sentences, syllables
-from vnsumm.extractive import FEATURES, ExtractiveParams, fitted, sentence_features
+from vnsumm.evaluation.scoring import SyllableTokenizer, rouge
 from vnsumm.jsonl import load_jsonl
-from vnsumm.scoring import SyllableTokenizer, rouge
+from vnsumm.models.extractive import FEATURES, ExtractiveParams, fitted, sentence_features
 
 
 def sumy_summarizer(name: str) -> Callable[[str], str]:

@@ -14,9 +14,9 @@ from helpers import ROOT
 
 from vnsumm import ExtractiveParams, ExtractiveSummarizer
 from vnsumm.backends.extractive import EXTRACTIVE_LENGTHS
-from vnsumm.extractive import WEIGHTS_FILE, fitted
-from vnsumm.extractive_features import FEATURES
-from vnsumm.text import split_sentences, syllables
+from vnsumm.lang.text import split_sentences, syllables
+from vnsumm.models.extractive import WEIGHTS_FILE, fitted
+from vnsumm.models.extractive_features import FEATURES
 
 TITLE = "Hà Nội khởi công cầu Tứ Liên bắc qua sông Hồng"
 # The second sentence restates the headline; the others are background, a caption and an aside.
@@ -34,7 +34,7 @@ ARTICLE = "\n".join([
 
 
 def test_shipped_weights_are_a_small_versioned_json_inside_the_package() -> None:
-    path = ROOT / "src" / "vnsumm" / WEIGHTS_FILE
+    path = ROOT / "src" / "vnsumm" / "models" / WEIGHTS_FILE
     assert path.stat().st_size < 20_000  # coefficients, not a pickled model
     model = json.loads(path.read_text(encoding="utf-8"))
     assert model == fitted()  # what the summarizer loads is the file in the package folder (hatch ships it)

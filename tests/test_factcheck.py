@@ -9,8 +9,8 @@ import pytest
 from helpers import ROOT, read_jsonl, vnsumm
 
 from vnsumm import Article, ExtractiveSummarizer, read_inputs, render_html, render_markdown, summarize_articles
-from vnsumm.clean import clean_articles
-from vnsumm.factcheck import FactKind, Source, UnsupportedFact, check_article, unsupported, unsupported_of
+from vnsumm.cleaning.rules import clean_articles
+from vnsumm.factcheck.check import FactKind, Source, UnsupportedFact, check_article, unsupported, unsupported_of
 
 SOURCE = ("Ngày 23/10/2020, UBND TP Hà Nội cho biết thành phố đã chi 2,8 tỷ đồng cho 5.000 hộ dân, "
           "tăng 45% so với năm trước. Bà Nguyễn Thị Thuỷ, Giám đốc Sở, nói 140 ngàn người được hỗ trợ. "

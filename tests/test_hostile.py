@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 
 from vnsumm.cli import app
 from vnsumm.jsonl import load_jsonl
+from vnsumm.output.store import QUARANTINE_FILE, ConfigError, OutputStore
 from vnsumm.readers import iter_inputs, read_inputs, read_path
 from vnsumm.readers.paths import printable
-from vnsumm.store import QUARANTINE_FILE, ConfigError, OutputStore
 
 runner = CliRunner()
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

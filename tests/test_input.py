@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vnsumm import clean_articles, clean_text, read_inputs
+from vnsumm.lang.text import fold_tones
 from vnsumm.readers import Fields, UnreadableInput, decode
-from vnsumm.text import fold_tones
 
 SEED = (ROOT / "seeds" / "004_eec55141b9a6cb32.txt").read_text(encoding="utf-8")
 TONES = "\u0300\u0301\u0303\u0309\u0323"

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 import vnsumm
 from vnsumm import ConfigError, ExtractiveParams, ExtractiveSummarizer, RunOptions, load_registry
 from vnsumm.cli import app
+from vnsumm.lang.text import split_sentences, syllables
 from vnsumm.plan import settings_key
-from vnsumm.text import split_sentences, syllables
 
 SEEDS = ROOT / "seeds"
 
@@ -100,6 +100,6 @@ def test_length_option_reaches_both_kinds_of_summarizer(tiny_registry: Path, tmp
         done = CliRunner().invoke(app, ["run", str(SEEDS), "--lang", "vi", "--summarizer", "extractive",
                                         "--length", length, "--out", str(out)])
         assert done.exit_code == 0, done.output
-        records = [r for r in vnsumm.store.OutputStore(out).records().values()]
+        records = [r for r in vnsumm.output.store.OutputStore(out).records().values()]
         lengths[length] = sum(len(syllables(r.summary_vi or "")) for r in records) / len(records)
     assert lengths["long"] > 1.5 * lengths["short"]  # seed sentences are long: short is one of them

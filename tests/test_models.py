@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from vnsumm import ModelUnavailable, Runtime, Seq2SeqGenerator, build_input, load_registry, plan_batches, postprocess
 from vnsumm.backends import CTranslate2Spec, TransformersSpec
+from vnsumm.lang.text import split_sentences
 from vnsumm.models.ctranslate2_generator import ct2_options
 from vnsumm.models.weights import locate_model
-from vnsumm.text import split_sentences
 
 VIETNAMESE = "Sáng 28/5/2020, tại TP. Hà Nội, Đảng ủy Khối tổ chức Hội nghị quán triệt Nghị quyết."
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from helpers import ROOT, read_jsonl, vnsumm
 
 from vnsumm import Article, clean_articles, read_inputs, render_html, render_markdown
-from vnsumm.dates import DateSource, visible_date
-from vnsumm.pages import strip_site_suffix, url_date
+from vnsumm.lang.dates import DateSource, visible_date
+from vnsumm.readers.page import strip_site_suffix, url_date
 
 BODY = "".join(f"<p>Đoạn {i}: Cục Hàng không Việt Nam vừa quyết định tăng thêm 32 chuyến bay mỗi ngày tại sân bay "
                f"Tân Sơn Nhất trong dịp Tết, tương đương khoảng 6.000 ghế.</p>" for i in range(1, 6))

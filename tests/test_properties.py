@@ -12,9 +12,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vnsumm.output.store import OutputStore
 from vnsumm.readers import expand_inputs, read_path
 from vnsumm.records import Article
-from vnsumm.store import OutputStore
 
 SUFFIXES = [".jsonl", ".csv", ".txt", ".html", ".parquet", ".md"]
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),

@@ -11,7 +11,7 @@ import pytest
 from helpers import ROOT, vnsumm
 from rouge_score import rouge_scorer, tokenizers
 
-from vnsumm.scoring import rouge, score
+from vnsumm.evaluation.scoring import rouge, score
 
 
 def test_hand_computed_figures() -> None:

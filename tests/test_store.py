@@ -15,7 +15,7 @@ from helpers import ROOT, read_jsonl
 from typer.testing import CliRunner
 
 from vnsumm.cli import app
-from vnsumm.store import LOCK_FILE, OutputStore
+from vnsumm.output.store import LOCK_FILE, OutputStore
 
 runner = CliRunner()
 SEEDS = ROOT / "seeds"
@@ -185,10 +185,10 @@ def test_ctrl_c_while_reading_keeps_what_is_done_and_says_so(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Articles stream from the reader through the stages: an interrupt in the middle of reading keeps the groups
     already finished, and the closing line says how many."""
-    import vnsumm.clean
+    import vnsumm.cleaning.rules
     import vnsumm.readers.jsonl
 
-    monkeypatch.setattr(vnsumm.clean, "COMMON_SAMPLE", 8)  # a sample smaller than the run, as in a bulk run
+    monkeypatch.setattr(vnsumm.cleaning.rules, "COMMON_SAMPLE", 8)  # a sample smaller than the run, as in a bulk run
     feed = tmp_path / "feed.jsonl"
     text = (SEEDS / "001_90ddfd1562c07cf7.txt").read_text(encoding="utf-8")
     feed.write_text("".join(json.dumps({"id": f"a{i}", "text": text}, ensure_ascii=False) + "\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 from helpers import read_jsonl, vnsumm
 
 from vnsumm import Article
-from vnsumm.stories import pairwise_f1, story_ids
+from vnsumm.stories.grouping import pairwise_f1, story_ids
 
 # Three events, told by several outlets in their own words (names, figures and wording of each event recur;
 # the two fires share a topic and a city, not an event).
@@ -105,7 +105,7 @@ def test_in_place_tf_idf_is_scikit_learns() -> None:
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from vnsumm.stories import _tf_idf
+    from vnsumm.stories.grouping import _tf_idf
 
     counts = sp.random(40, 200, density=0.05, format="csr", random_state=1, dtype=np.float32)
     counts.data = np.ceil(counts.data * 5)
@@ -118,7 +118,7 @@ def test_complete_link_is_scipys_complete_linkage_cut_at_the_threshold() -> None
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    from vnsumm.story_links import complete_link as _complete_link
+    from vnsumm.stories.links import complete_link as _complete_link
 
     rng = np.random.default_rng(7)
     for size in (5, 12, 30):
@@ -137,7 +137,7 @@ def test_complete_link_is_scipys_complete_linkage_cut_at_the_threshold() -> None
 def test_complete_link_never_chains_through_a_missing_pair() -> None:
     import numpy as np
 
-    from vnsumm.story_links import complete_link as _complete_link
+    from vnsumm.stories.links import complete_link as _complete_link
 
     # 0-1 and 1-2 are alike; 0 and 2 are no candidates of each other: 1 joins one of them, never both.
     pairs = (np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.8], dtype=np.float32))
@@ -150,7 +150,7 @@ def test_complete_link_never_chains_through_a_missing_pair() -> None:
 def test_best_pairs_per_row_match_a_three_key_sort_ties_included() -> None:
     import numpy as np
 
-    from vnsumm.stories import _best_per_row
+    from vnsumm.stories.grouping import _best_per_row
 
     rng = np.random.default_rng(3)
     rows = np.sort(rng.integers(100, 140, 5_000))
@@ -169,7 +169,7 @@ def test_floored_average_link_is_scipys_average_linkage_when_every_pair_passes_t
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    from vnsumm.story_links import floored_average_link
+    from vnsumm.stories.links import floored_average_link
 
     rng = np.random.default_rng(11)
     for size in (6, 20, 40):
@@ -186,7 +186,7 @@ def test_floored_average_link_is_scipys_average_linkage_when_every_pair_passes_t
 def test_the_floor_keeps_a_weak_pair_from_joining_groups_that_are_alike_on_average() -> None:
     import numpy as np
 
-    from vnsumm.story_links import floored_average_link
+    from vnsumm.stories.links import floored_average_link
 
     # 0-1 and 1-2 are very alike, 0-2 barely: their average clears 0.5, their least pair does not clear 0.2.
     pairs = (np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([0.95, 0.9, 0.1]))

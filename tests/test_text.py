@@ -31,6 +31,6 @@ def test_syllables_are_unicode_and_nfc() -> None:
 
 def test_tone_folding_leaves_a_vowel_with_its_own_mark_alone() -> None:
     """"hoặc" is not an open "oa" syllable (its a carries a breve), even in a text that has one (hoà) to fold."""
-    from vnsumm.text import fold_tones
+    from vnsumm.lang.text import fold_tones
 
     assert fold_tones("Hoà hoặc khoẻ, xoè hoạt") == "Hòa hoặc khỏe, xòe hoạt"

@@ -2,18 +2,21 @@
 
 The library and the CLI are the same thing: `vnsumm run` is `vnsumm.run` (its stages planned by
 `vnsumm.plan_run`), `vnsumm clean` is `vnsumm.clean_articles(vnsumm.read_inputs(...))` then `vnsumm.write_cleaned`,
-`vnsumm score` is `vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluate`, `vnsumm check` is `vnsumm.check`,
+`vnsumm score` is `vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluation.evaluate`, `vnsumm check` is `vnsumm.check`,
 `vnsumm group` is `vnsumm.group`, `vnsumm summarize-stories` is `vnsumm.summarize_stories`.
 """
 
 from vnsumm.backends import ExtractiveSpec, ModelSpecBase, Seq2SeqSpec
-from vnsumm.clean import clean_article, clean_articles, clean_text, write_cleaned
+from vnsumm.cleaning.rules import clean_article, clean_articles, clean_text, write_cleaned
 from vnsumm.errors import ConfigError, ModelUnavailable
-from vnsumm.evaluate import EvalSet, dataset_set, evaluate, seed_set
-from vnsumm.extractive import ExtractiveParams, ExtractiveSummarizer
-from vnsumm.factcheck import check, check_article
+from vnsumm.evaluation.evaluate import EvalSet, dataset_set, evaluate, seed_set
+from vnsumm.evaluation.scoring import score, score_files
+from vnsumm.factcheck.check import check, check_article
+from vnsumm.lang.text import normalize, split_sentences, syllables
+from vnsumm.models.extractive import ExtractiveParams, ExtractiveSummarizer
 from vnsumm.models.generator import Seq2SeqGenerator, build_input, encode_inputs, plan_batches, postprocess
 from vnsumm.models.seq2seq import Seq2SeqSummarizer, Translator
+from vnsumm.models.summarizer import Summarizer
 from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat, RunOptions, RunReport, Unsupported
 from vnsumm.output.digest import render_html, render_markdown, write_digests
 from vnsumm.pipeline import run
@@ -22,16 +25,13 @@ from vnsumm.readers import Fields, read_inputs
 from vnsumm.records import Article, ModelIdentity
 from vnsumm.registry import Registry, load_registry
 from vnsumm.runtime import Runtime
-from vnsumm.scoring import score, score_files
 from vnsumm.stages.base import Stage
 from vnsumm.stages.check import CheckStage
 from vnsumm.stages.clean import CleanStage
 from vnsumm.stages.summarize import SummarizeStage, summarize_articles
 from vnsumm.stages.translate import TranslateStage, translate_articles
-from vnsumm.stories import group, story_ids
-from vnsumm.story_summaries import StorySummary, summarize_stories
-from vnsumm.summarizer import Summarizer
-from vnsumm.text import normalize, split_sentences, syllables
+from vnsumm.stories.grouping import group, story_ids
+from vnsumm.stories.summaries import StorySummary, summarize_stories
 from vnsumm.tuning import tune_process
 from vnsumm.version import __version__
 

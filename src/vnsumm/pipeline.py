@@ -11,17 +11,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from vnsumm.clean import sample_common
+from vnsumm.cleaning.rules import sample_common
 from vnsumm.errors import ConfigError
 from vnsumm.fetch.urls import is_url
 from vnsumm.options import EngineName, RunOptions, RunReport
+from vnsumm.output.store import Done, OutputStore, stored_source
 from vnsumm.plan import plan_run
 from vnsumm.readers import count_inputs, expand_inputs, iter_inputs
 from vnsumm.records import Article
 from vnsumm.registry import Registry, load_registry
 from vnsumm.runners import ProgressSink, Runner
 from vnsumm.stages.finish import StoreState
-from vnsumm.store import Done, OutputStore, stored_source
 
 
 def is_reusable(previous: Done | None, article: Article, settings: str) -> bool:

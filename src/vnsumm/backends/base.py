@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from vnsumm.models.seq2seq import Translator
+    from vnsumm.models.summarizer import Summarizer
     from vnsumm.options import Length
     from vnsumm.runtime import Runtime
-    from vnsumm.summarizer import Summarizer
 
 Role = Literal["summarizer", "translator"]
 

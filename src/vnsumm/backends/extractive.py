@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from vnsumm.backends.base import ModelSpecBase, Role
-from vnsumm.extractive import ExtractiveParams
+from vnsumm.models.extractive import ExtractiveParams
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from vnsumm.models.summarizer import Summarizer
     from vnsumm.options import Length
     from vnsumm.runtime import Runtime
-    from vnsumm.summarizer import Summarizer
 
 # --length for the extractive summarizer: a syllable target (VietNews abstracts are about 33 syllables, one or two
 # sentences; multi-outlet references about five sentences).
@@ -46,7 +46,7 @@ class ExtractiveSpec(ModelSpecBase):
         return self.model_copy(update={"params": {**self.params, **EXTRACTIVE_LENGTHS[length.value]}})
 
     def load_summarizer(self, runtime: Runtime | None = None) -> Summarizer:
-        from vnsumm.extractive import ExtractiveSummarizer
+        from vnsumm.models.extractive import ExtractiveSummarizer
 
         return ExtractiveSummarizer(ExtractiveParams(**self.params), self.name)
 

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
     from vnsumm.models.generator import TokenGenerator
     from vnsumm.models.seq2seq import Translator
+    from vnsumm.models.summarizer import Summarizer
     from vnsumm.options import Length
     from vnsumm.runtime import Runtime
-    from vnsumm.summarizer import Summarizer
 
 
 class GenerateSettings(BaseModel):

@@ -19,7 +19,7 @@ def clean(
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
     """Only the reading and cleaning stages: id, source, title, date, text (one paragraph per line)."""
-    from vnsumm.clean import clean_stream, write_cleaned
+    from vnsumm.cleaning.rules import clean_stream, write_cleaned
     from vnsumm.readers import iter_inputs
 
     count, failed = write_cleaned(clean_stream(iter_inputs(inputs, Fields(text=text_field, id=id_field,
@@ -40,8 +40,8 @@ def check(
         Path("out/checked.jsonl"),
 ) -> None:
     """Check an output's numbers, dates, amounts, percentages and names against its source, record by record."""
-    from vnsumm.factcheck import KINDS
-    from vnsumm.factcheck import check as check_file
+    from vnsumm.factcheck.check import KINDS
+    from vnsumm.factcheck.check import check as check_file
 
     if not records.is_file():
         raise fail(f"{records}: no such file")
@@ -60,7 +60,7 @@ def group_command(
         Path("out/grouped.jsonl"),
 ) -> None:
     """Group articles that report the same story: each record gets a `story` id (the grouping stage alone)."""
-    from vnsumm.stories import group as group_file
+    from vnsumm.stories.grouping import group as group_file
 
     if not records.is_file():
         raise fail(f"{records}: no such file")
@@ -89,7 +89,7 @@ def summarize_stories_command(
     """One summary per story, drawn from all its articles, each sentence citing the articles it comes from."""
     from vnsumm.registry import load_registry
     from vnsumm.runtime import Runtime
-    from vnsumm.story_summaries import summarize_stories_file
+    from vnsumm.stories.summaries import summarize_stories_file
 
     registry = load_registry(models)
     runtime = Runtime(device.value)

@@ -13,7 +13,7 @@ from vnsumm.commands import ModelsOpt, app, err, fail, out
 from vnsumm.options import Device, Lang
 
 if TYPE_CHECKING:
-    from vnsumm.scoring import Scores
+    from vnsumm.evaluation.scoring import Scores
 
 
 def _score_table(title: str, scores: Scores) -> Table:
@@ -39,7 +39,7 @@ def score(
     compat: Annotated[bool, typer.Option(help="rouge-score's default tokenizer, for published figures.")] = False,
 ) -> None:
     """Score predictions against references, joined on `id`."""
-    from vnsumm.scoring import score_files
+    from vnsumm.evaluation.scoring import score_files
 
     result = score_files(predictions, references, lang=lang.value, pred_field=pred_field, gold_field=gold_field,
                          compat=compat)
@@ -68,8 +68,8 @@ def evaluate(
     compat: Annotated[bool, typer.Option(help="rouge-score's default tokenizer, for published figures.")] = False,
 ) -> None:
     """Summarize the seeds (or a dataset) and score against references; writes eval_report.json."""
-    from vnsumm.evaluate import dataset_set, seed_set
-    from vnsumm.evaluate import evaluate as run_eval
+    from vnsumm.evaluation.evaluate import dataset_set, seed_set
+    from vnsumm.evaluation.evaluate import evaluate as run_eval
     from vnsumm.options import RunOptions
     from vnsumm.tuning import tune_process
 
@@ -105,7 +105,7 @@ def bench(
     workdir: Annotated[Path | None, typer.Option(help="Where the model and inputs are built (cached).")] = None,
 ) -> None:
     """Time the model card's per-article loop against vnsumm's backends on a ViT5-base-shaped random T5."""
-    from vnsumm.bench import run_bench
+    from vnsumm.evaluation.bench import run_bench
 
     rows, size_mb = run_bench(articles, new_tokens, dataset, workdir)
     table = Table(title=f"{articles} articles, {new_tokens} forced output tokens, 1,024 input tokens, greedy",

@@ -18,8 +18,8 @@ from vnsumm.fetch.cache import PageCache
 from vnsumm.fetch.client import Fetcher, FetchError, Politeness, check_scheme, host_key
 from vnsumm.fetch.feeds import Item, Listing, home_feeds, is_newer, parse_listing, robots_sitemaps, since_date
 from vnsumm.fetch.urls import normalize_url, url_id
-from vnsumm.pages import read_page
 from vnsumm.readers import UnreadableInput, decode
+from vnsumm.readers.page import read_page
 from vnsumm.readers.rows import make_safe as _cap
 from vnsumm.records import Article
 

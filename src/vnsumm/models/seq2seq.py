@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from vnsumm.lang.text import split_sentences
 from vnsumm.models.generator import Seq2SeqGenerator
+from vnsumm.models.summarizer import Progress
 from vnsumm.records import ModelIdentity
-from vnsumm.summarizer import Progress
-from vnsumm.text import split_sentences
 
 
 class Seq2SeqSummarizer:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vnsumm.pages import read_page
+from vnsumm.readers.page import read_page
 from vnsumm.records import Article
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from vnsumm.lang.text import normalize
 from vnsumm.readers.text import MAX_ARTICLE_CHARS
 from vnsumm.records import Article
-from vnsumm.text import normalize
 
 MAX_TITLE_CHARS = 300  # a headline is rarely over 150; a longer "title" is a mislabelled field
 MAX_ID_CHARS = 200

@@ -6,8 +6,8 @@ import unicodedata
 
 import charset_normalizer
 
+from vnsumm.lang.text import normalize
 from vnsumm.readers.paths import UnreadableInput, open_regular, read_bounded
-from vnsumm.text import normalize
 
 MAX_ARTICLE_CHARS = 100_000  # ~20x a long news article; longer input is cut here, with a warning
 # Bytes read of a text file: UTF-8 takes up to 4 per character; HTML markup more, so pages get more room.

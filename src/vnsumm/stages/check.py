@@ -1,4 +1,4 @@
-"""Check stage: the facts an output states must be in its source (see vnsumm.factcheck). With a fallback (the
+"""Check stage: the facts an output states must be in its source (see vnsumm.factcheck.check). With a fallback (the
 `--unsupported fallback` policy) a Vietnamese summary that states what its article does not is replaced by the
 fallback's summary, and the record says so: check, then re-summarize, in one place."""
 
@@ -8,10 +8,10 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from vnsumm.backends import ExtractiveSpec
-from vnsumm.factcheck import check_article
+from vnsumm.factcheck.check import check_article
+from vnsumm.models.summarizer import Summarizer
 from vnsumm.records import Article
 from vnsumm.stages.base import Stage
-from vnsumm.summarizer import Summarizer
 
 
 @dataclass

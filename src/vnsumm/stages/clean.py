@@ -1,14 +1,14 @@
-"""Clean stage: boilerplate out, text normalized, page metadata in (see vnsumm.clean for the rules)."""
+"""Clean stage: boilerplate out, text normalized, page metadata in (see vnsumm.cleaning.rules for the rules)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from vnsumm.clean import clean_articles
-from vnsumm.multidoc import MultiDocParams, leading_sentences
+from vnsumm.cleaning.rules import clean_articles
 from vnsumm.records import Article
 from vnsumm.stages.base import Stage
+from vnsumm.stories.multidoc import MultiDocParams, leading_sentences
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from vnsumm.options import RunOptions, RunReport
 from vnsumm.output.digest import digest_name, shown, write_digests
-from vnsumm.store import Done, OutputStore, write_text_atomic
+from vnsumm.output.store import Done, OutputStore, write_text_atomic
 from vnsumm.version import __version__
 
 DIGEST_STAMP = ".vnsumm.digest"
@@ -75,7 +75,7 @@ class WriteDigests(StoreStep):
 
     @staticmethod
     def _stories(state: StoreState) -> Path:
-        from vnsumm.story_summaries import STORIES_FILE
+        from vnsumm.stories.summaries import STORIES_FILE
 
         return Path(state.options.out) / STORIES_FILE
 
@@ -87,7 +87,7 @@ class WriteDigests(StoreStep):
         if all(p.exists() for p in paths) and stamp_file.exists() and stamp_file.read_text() == stamp:
             state.outputs += paths
             return
-        from vnsumm.story_summaries import read_story_summaries
+        from vnsumm.stories.summaries import read_story_summaries
 
         summaries = {s.story: s for s in read_story_summaries(self._stories(state)) if len(s.articles) > 1}
         state.outputs += write_digests([shown(r) for r in state.store.iter_records()], out, options.formats,

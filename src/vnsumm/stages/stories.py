@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vnsumm.options import Length
+from vnsumm.output.store import write_lines_atomic
 from vnsumm.records import Article
 from vnsumm.stages.finish import StoreState, StoreStep
 from vnsumm.stages.summarize import SummarizeStage
 from vnsumm.stages.translate import TranslateStage
-from vnsumm.store import write_lines_atomic
 
 if TYPE_CHECKING:
-    from vnsumm.story_summaries import StorySummarizer, StorySummary
+    from vnsumm.stories.summaries import StorySummarizer, StorySummary
 
 TRANSLATE_EVERY = 64  # story summaries translated in one batched call
 
@@ -31,7 +31,7 @@ class GroupStories(StoreStep):
     def __call__(self, state: StoreState) -> None:
         if not state.changed:
             return
-        from vnsumm.stories import story_ids  # scikit-learn is imported only by runs that group
+        from vnsumm.stories.grouping import story_ids  # scikit-learn is imported only by runs that group
 
         ids: list[str] = []
 
@@ -56,7 +56,7 @@ class SummarizeStories(StoreStep):
         self.summarize, self.translate, self.length = summarize, translate, length
 
     def __call__(self, state: StoreState) -> None:
-        from vnsumm.story_summaries import STORIES_FILE, StorySummarizer, read_story_summaries
+        from vnsumm.stories.summaries import STORIES_FILE, StorySummarizer, read_story_summaries
 
         path = Path(state.options.out) / STORIES_FILE
         if path.exists() and not state.changed:

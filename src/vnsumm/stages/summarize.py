@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from vnsumm.models.summarizer import Summarizer
 from vnsumm.records import Article
 from vnsumm.stages.base import ModelStage
-from vnsumm.summarizer import Summarizer
 
 
 def summarize_articles(articles: list[Article], summarizer: Summarizer) -> list[Article]:

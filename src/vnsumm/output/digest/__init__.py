@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from vnsumm.options import OutputFormat
 from vnsumm.output.digest import html, markdown
 from vnsumm.output.digest.view import DigestView, Story, digest_view, shown
+from vnsumm.output.store import write_text_atomic
 from vnsumm.records import Article
-from vnsumm.store import write_text_atomic
 
 if TYPE_CHECKING:
-    from vnsumm.story_summaries import StorySummary
+    from vnsumm.stories.summaries import StorySummary
 
 
 def digest_name(fmt: OutputFormat, lang: str) -> str:

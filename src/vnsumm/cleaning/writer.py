@@ -14,7 +14,7 @@ CLEANED_FIELDS = ("id", "source", "title", "date", "date_source", "publisher", "
 def write_cleaned(articles: Iterable[Article], path: Path) -> tuple[int, list[Article]]:
     """One JSON line per article with CLEANED_FIELDS, streamed into a temporary file that replaces `path` when
     complete. Returns how many were written, and the failed ones."""
-    from vnsumm.store import write_output as write_lines_atomic
+    from vnsumm.output.store import write_output as write_lines_atomic
 
     count, failed = 0, []
 

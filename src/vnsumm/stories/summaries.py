@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from vnsumm.errors import ConfigError
-from vnsumm.factcheck import Source, unsupported
+from vnsumm.factcheck.check import Source, unsupported
 from vnsumm.jsonl import jsonl_values
-from vnsumm.multidoc import Doc, MultiDocParams, leading_sentences, select
+from vnsumm.lang.text import split_sentences, syllables
+from vnsumm.models.summarizer import Summarizer
+from vnsumm.output.store import write_output as write_lines_atomic
 from vnsumm.readers import Fields
 from vnsumm.readers.rows import row_article as _row_article
 from vnsumm.records import Article, ModelIdentity
-from vnsumm.store import write_output as write_lines_atomic
-from vnsumm.summarizer import Summarizer
-from vnsumm.text import split_sentences, syllables
+from vnsumm.stories.multidoc import Doc, MultiDocParams, leading_sentences, select
 
 # --length scales MultiDocParams.target_syllables, the medium length (the human story summaries run about 180).
 LENGTHS = {"short": 0.5, "medium": 1.0, "long": 2.0}

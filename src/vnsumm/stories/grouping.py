@@ -24,10 +24,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from vnsumm.clean import opening
+from vnsumm.cleaning.rules import opening
+from vnsumm.lang.text import fold_tones, syllables
 from vnsumm.records import Article
-from vnsumm.story_links import floored_average_link
-from vnsumm.text import fold_tones, syllables
+from vnsumm.stories.links import floored_average_link
 
 THRESHOLD = 0.15  # average cosine at which two groups are one story (chosen per fold: benchmarks/stories_bench.py)
 PAIR_FLOOR = 0.08  # every pair of a story at least this alike (complete link's choice on every fold)
@@ -212,7 +212,7 @@ def group(path: Path, out: Path) -> tuple[int, int, int]:
     articles, stories and failed lines. Records need `id` and `text` (or `lead` or `summary_vi`); `title` and `date`
     help. A malformed line or a record that is not an object is written as an `error` record in its place."""
     from vnsumm.jsonl import jsonl_values
-    from vnsumm.store import write_output as write_lines_atomic
+    from vnsumm.output.store import write_output as write_lines_atomic
 
     records: list[dict[str, Any]] = []
     failed: set[int] = set()

@@ -16,11 +16,11 @@ from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
-from vnsumm.dates import url_date
-from vnsumm.page_dates import ASIDE_XPATH, headline_element, page_date
-from vnsumm.page_meta import folded, headline, publisher, strip_site_suffix
+from vnsumm.lang.dates import url_date
+from vnsumm.lang.text import normalize
+from vnsumm.readers.page_dates import ASIDE_XPATH, headline_element, page_date
+from vnsumm.readers.page_meta import folded, headline, publisher, strip_site_suffix
 from vnsumm.records import Article
-from vnsumm.text import normalize
 
 __all__ = ["parse_html", "read_page", "strip_site_suffix", "url_date"]
 

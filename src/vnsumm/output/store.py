@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from vnsumm.errors import ConfigError
 from vnsumm.jsonl import dump_line, parse_line, raw_lines
-from vnsumm.outfiles import (  # noqa: F401 (re-exported: the writers callers import from the store)
+from vnsumm.output.files import (  # noqa: F401 (re-exported: the writers callers import from the store)
     remove_orphans,
     repair_jsonl,
     write_failure,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from vnsumm.text import fold_tones
+from vnsumm.lang.text import fold_tones
 
 
 class FactKind(str, Enum):

@@ -15,8 +15,8 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
+from vnsumm.lang.text import fold_tones, normalize
 from vnsumm.records import Article
-from vnsumm.text import fold_tones, normalize
 
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+")
 SECTION_WORDS = 4  # a title segment this short after the headline, next to the site's name, is a section name

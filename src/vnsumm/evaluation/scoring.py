@@ -16,7 +16,7 @@ import numpy as np
 
 from vnsumm.errors import ConfigError
 from vnsumm.jsonl import load_jsonl
-from vnsumm.text import split_sentences, syllables
+from vnsumm.lang.text import split_sentences, syllables
 from vnsumm.version import __version__
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")

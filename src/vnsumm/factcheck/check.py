@@ -20,10 +20,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from vnsumm import facts_en, facts_vi
-from vnsumm.facts_core import WORD, Fact, FactKind, UnsupportedFact, bare, bare_cased, capital_runs, dates, fold_name
+from vnsumm.factcheck import en as facts_en
+from vnsumm.factcheck import vi as facts_vi
+from vnsumm.factcheck.facts import (
+    WORD,
+    Fact,
+    FactKind,
+    UnsupportedFact,
+    bare,
+    bare_cased,
+    capital_runs,
+    dates,
+    fold_name,
+)
+from vnsumm.lang.text import normalize
 from vnsumm.records import Article
-from vnsumm.text import normalize
 
 KINDS = tuple(FactKind)
 
@@ -171,7 +182,7 @@ def check(path: Path, source_field: str, output_field: str, lang: str, out: Path
     `output_field` against its `source_field`. A malformed line or a record without a text source gets `error`
     instead (the others go on). Returns counts: `records`, `flagged`, `failed` and one per kind of fact."""
     from vnsumm.jsonl import jsonl_values
-    from vnsumm.store import write_output as write_lines_atomic
+    from vnsumm.output.store import write_output as write_lines_atomic
 
     counts: Counter[str] = Counter()
 

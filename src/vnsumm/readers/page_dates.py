@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from vnsumm.dates import DATE_PARTS, DateSource, iso_date, url_date, visible_date
+from vnsumm.lang.dates import DATE_PARTS, DateSource, iso_date, url_date, visible_date
 
 _PUBLISHED = ("article:published_time", "datepublished", "pubdate", "publishdate", "dc.date.issued", "dc.date",
               "dcterms.created", "date", "og:published_time", "article:published", "publish-date",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from vnsumm.facts_core import MONTHS, WORD, Fact, FactKind, bare, key
+from vnsumm.factcheck.facts import MONTHS, WORD, Fact, FactKind, bare, key
 
 SCALES = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "thousand": 1e3, "hundred": 1e2}
 SCALES.update({f"{word}s": factor for word, factor in list(SCALES.items()) if len(word) > 2})  # "10 thousands of"

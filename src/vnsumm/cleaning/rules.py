@@ -16,11 +16,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from vnsumm.clean_writer import CLEANED_FIELDS, write_cleaned
-from vnsumm.dates import COUNTER_PREFIX, DATE_LINE, text_date
-from vnsumm.page_meta import repeated_titles, title_key
+from vnsumm.cleaning.writer import CLEANED_FIELDS, write_cleaned
+from vnsumm.lang.dates import COUNTER_PREFIX, DATE_LINE, text_date
+from vnsumm.lang.text import fold_tones, normalize, split_sentences
+from vnsumm.readers.page_meta import repeated_titles, title_key
 from vnsumm.records import Article
-from vnsumm.text import fold_tones, normalize, split_sentences
 
 __all__ = ["CLEANED_FIELDS", "CleanResult", "clean_article", "clean_articles", "clean_stream", "clean_text",
            "common_lines", "looks_vietnamese", "opening", "rejoin_wrapped", "sample_common", "write_cleaned"]

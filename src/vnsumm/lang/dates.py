@@ -11,7 +11,7 @@ from datetime import date
 from enum import Enum
 from urllib.parse import urlsplit
 
-from vnsumm.text import split_sentences
+from vnsumm.lang.text import split_sentences
 
 _I = re.IGNORECASE
 

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from vnsumm.text import syllables
+from vnsumm.lang.text import syllables
 
 FEATURES = (
     "bias",

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from vnsumm.evaluation.scoring import ScoreReport, score_files
 from vnsumm.options import Lang, OutputFormat, RunOptions
+from vnsumm.output.store import RECORDS_FILE, write_text_atomic
 from vnsumm.pipeline import run
-from vnsumm.scoring import ScoreReport, score_files
-from vnsumm.store import RECORDS_FILE, write_text_atomic
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]  # seeds/ and eval/ of a source checkout
+PROJECT_ROOT = Path(__file__).resolve().parents[3]  # seeds/ and eval/ of a source checkout
 
 
 @dataclass(frozen=True)

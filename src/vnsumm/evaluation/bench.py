@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vnsumm.evaluate import seed_set
+from vnsumm.evaluation.evaluate import seed_set
 from vnsumm.jsonl import load_jsonl
 from vnsumm.models.transformers_generator import model_dtype
 from vnsumm.runtime import cache_root
@@ -180,7 +180,7 @@ def run_bench(articles: int = 16, new_tokens: int = 64, dataset: Path | None = N
 
     # Convert once before timing: the CTranslate2 conversion is cached, as it is for users after the first run.
     timed_run("bench-ctranslate2", write_inputs(workdir, texts, 1))
-    loop_seconds, loop_rss = timed([python, "-m", "vnsumm.bench", str(model), str(inputs), str(new_tokens)])
+    loop_seconds, loop_rss = timed([python, "-m", "vnsumm.evaluation.bench", str(model), str(inputs), str(new_tokens)])
     rows = [BenchRow("model-card loop (transformers)", loop_seconds, articles, loop_rss)]
     dtype = str(model_dtype("cpu")).removeprefix("torch.")  # the CPU default: bf16 where the CPU has it natively
     contenders = [("bench-transformers", f"vnsumm transformers {dtype} (batched)")]

@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vnsumm.extractive_features import FEATURES, cosine, norm, sentence_features
+from vnsumm.lang.text import split_sentences, syllables
+from vnsumm.models.extractive_features import FEATURES, cosine, norm, sentence_features
 from vnsumm.records import ModelIdentity
-from vnsumm.text import split_sentences, syllables
 
 Progress = Callable[[int], None] | None
 
@@ -27,7 +27,8 @@ WEIGHTS_FILE = "extractive_weights.json"
 @cache
 def fitted() -> dict[str, Any]:
     """The shipped model: `weights` (one per feature), `params` (length target), `version`, `trained_on`."""
-    model: dict[str, Any] = json.loads(resources.files("vnsumm").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8"))
+    weights = resources.files("vnsumm.models").joinpath(WEIGHTS_FILE)
+    model: dict[str, Any] = json.loads(weights.read_text(encoding="utf-8"))
     if list(model["weights"]) != list(FEATURES):
         raise RuntimeError(f"{WEIGHTS_FILE} was fitted on other features: run benchmarks/train_extractive.py")
     return model

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import replace
 
-from vnsumm.facts_core import Fact, FactKind, fold_name, key
+from vnsumm.factcheck.facts import Fact, FactKind, fold_name, key
 
 SCALES = {"nghìn tỷ": 1e12, "nghìn tỉ": 1e12, "ngàn tỷ": 1e12, "ngàn tỉ": 1e12, "tỷ": 1e9, "tỉ": 1e9,
           "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "trăm": 1e2, "chục": 1e1}

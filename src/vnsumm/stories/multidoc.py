@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from vnsumm.text import normalize, split_sentences, syllables
+from vnsumm.lang.text import normalize, split_sentences, syllables
 
 Bigram = tuple[str, str]
 

@@ -1,0 +1,1 @@
+"""Vietnamese text: normalization, syllables and sentences (`text`), dates in their Vietnamese forms (`dates`)."""
