@@ -105,3 +105,10 @@ def test_models_list_and_check(tiny_registry: Path) -> None:
     missing = vnsumm("models", "check", "--models", str(ROOT / "models.yaml"), env={"HF_HUB_OFFLINE": "1"})
     assert missing.returncode == 1 and "missing  vit5-base" in missing.stdout
     assert "ok       extractive: embedded in vnsumm, runs offline" in missing.stdout
+
+
+def test_version_is_one_line() -> None:
+    from vnsumm.version import __version__
+
+    done = CliRunner().invoke(app, ["--version"])
+    assert done.exit_code == 0 and done.output == f"vnsumm {__version__}\n"

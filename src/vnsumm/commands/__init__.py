@@ -36,6 +36,20 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from vnsumm.version import __version__
+
+        out.print(f"vnsumm {__version__}", markup=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
+                                                help="Print the version and exit.")] = False) -> None:
+    """Summarize and translate Vietnamese news in bulk."""
+
 Inputs = Annotated[list[str], typer.Argument(
     help="Files, folders, globs, - for standard input, or URLs (pages, feeds, sitemaps, home pages).")]
 ModelsOpt = Annotated[Path | None, typer.Option("--models", help="Model registry (default: ./models.yaml).")]

@@ -36,7 +36,7 @@ def bag(tokens: Sequence[str]) -> Counter[str]:
 
 
 def norm(a: Mapping[str, float]) -> float:
-    return math.sqrt(sum(v * v for v in a.values()))
+    return math.hypot(*a.values())
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float], norm_a: float | None = None,

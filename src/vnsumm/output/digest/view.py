@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from vnsumm.output.digest.labels import LANGUAGES, labels_for
@@ -120,11 +121,12 @@ class DigestView:
     def labels(self) -> dict[str, str]:
         return labels_for(self.lang)
 
-    @property
+    # Cached: every page of a paged digest shows them.
+    @cached_property
     def article_count(self) -> int:
         return sum(s.size for s in self.stories)
 
-    @property
+    @cached_property
     def flagged(self) -> int:
         return sum(s.flagged for s in self.stories)
 
