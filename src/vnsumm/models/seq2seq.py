@@ -11,7 +11,7 @@ from vnsumm.records import ModelIdentity
 
 
 class Seq2SeqSummarizer:
-    """ViT5 and friends through the shared engine. Inputs longer than the model's window are truncated, or with
+    """ViT5 and friends through the shared generator. Inputs longer than the model's window are truncated, or with
     `long_input: chunk`, summarized chunk by chunk and the joined chunk summaries summarized again."""
 
     def __init__(self, generator: Seq2SeqGenerator) -> None:

@@ -24,8 +24,8 @@ def load_tokenizer(path: Path) -> Any:
 
 class SavedTokenizer:
     """The Rust tokenizer that transformers runs, saved beside a CTranslate2 conversion and loaded with `tokenizers`
-    alone: the CTranslate2 path then starts without importing transformers (1.3 s of each run). It answers the calls
-    the engine makes, the way transformers' fast tokenizer does (ids, truncation, special tokens, decoding)."""
+    alone: the CTranslate2 path then starts without importing transformers. It answers the calls the generator
+    makes, the way transformers' fast tokenizer does (ids, truncation, special tokens, decoding)."""
 
     FILE, SETTINGS = "tokenizer.json", "vnsumm-tokenizer.json"
 

@@ -4,7 +4,7 @@ What identifies a story is what its headline and lead say: their tone-folded syl
 and weighted by TF-IDF over the run (scikit-learn). Candidate pairs come from a sparse product of those vectors over
 the terms found in a few articles (each article meets only the articles it shares such a term with; a term in many
 articles is a topic, not a story), pairs published far apart are cut, and clusters are merged by average link with a
-floor (story_links.py): two groups join when their articles are alike on average and every pair of them is at least
+floor (stories/links.py): two groups join when their articles are alike on average and every pair of them is at least
 somewhat alike, so neither a shared topic word nor a chain of follow-ups joins different events. The link rule won
 over longer openings, names and figures as extra terms, a soft date factor and a learned pair decision,
 cross-validated over stories, with and without unrelated articles among them
