@@ -207,16 +207,20 @@ class StorySummarizer:
             picked, identity = select([Doc(a.id, a.text, a.title) for a in articles], self.params), EMBEDDED
         summary_vi = "\n".join(s for s, _ in picked)
         sources = tuple(tuple(cited) for _, cited in picked)
-        # Extractive sentences are the articles' own: they state nothing the articles do not (as check_article).
-        found = [] if identity == EMBEDDED else \
-            unsupported(summary_vi, Source.of("\n".join(f"{a.title or ''}\n{a.text}" for a in articles)))
+        if len(articles) == 1 and articles[0].summary_vi:  # the article's own summary, checked in the run already
+            checked = tuple(u for u in articles[0].unsupported if u.get("field") == "summary_vi")
+        elif identity == EMBEDDED:  # sentences of the articles state nothing the articles do not
+            checked = ()
+        else:
+            found = unsupported(summary_vi, Source.of("\n".join(f"{a.title or ''}\n{a.text}" for a in articles)))
+            checked = tuple({"field": "summary_vi", "kind": f.kind, "text": f.text} for f in found)
         # A one-article story translated already in the run keeps that translation.
         english = articles[0].summary_en if len(articles) == 1 and articles[0].summary_vi == summary_vi \
             and self.translator_identity and articles[0].translator == self.translator_identity else None
         return StorySummary(
             story=story, articles=tuple(a.id for a in articles), title=_title(articles, sources),
             summary_vi=summary_vi, summary_en=english, sources=sources,
-            unsupported=tuple({"field": "summary_vi", "kind": f.kind, "text": f.text} for f in found),
+            unsupported=checked,
             summarizer=identity, translator=self.translator_identity, key=key)
 
 
