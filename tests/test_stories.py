@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import pytest
 from helpers import read_jsonl, vnsumm
 
 from vnsumm import Article
@@ -113,12 +114,14 @@ def test_in_place_tf_idf_is_scikit_learns() -> None:
     assert np.allclose(_tf_idf(counts.copy()).toarray(), expected, atol=1e-6)
 
 
-def test_complete_link_is_scipys_complete_linkage_cut_at_the_threshold() -> None:
+@pytest.mark.parametrize("method", ["complete", "average"])
+def test_link_rules_are_scipys_linkage_cut_at_the_threshold(method: str) -> None:
+    """Complete link, and the floored average link when every pair passes the floor, are scipy's own linkages."""
     import numpy as np
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    from vnsumm.stories.links import complete_link as _complete_link
+    from vnsumm.stories.links import complete_link, floored_average_link
 
     rng = np.random.default_rng(7)
     for size in (5, 12, 30):
@@ -126,10 +129,11 @@ def test_complete_link_is_scipys_complete_linkage_cut_at_the_threshold() -> None
         points /= np.linalg.norm(points, axis=1, keepdims=True)
         sim = np.clip(points @ points.T, 0, 1)
         rows, cols = np.triu_indices(size, 1)
+        pairs = (rows, cols, sim[rows, cols].astype(np.float32))
         for threshold in (0.3, 0.6, 0.9):
-            ours = _complete_link(size, (rows, cols, sim[rows, cols].astype(np.float32)), threshold,
-                                  np.arange(size))
-            labels = fcluster(linkage(squareform(1 - sim, checks=False), "complete"), 1 - threshold, "distance")
+            ours = complete_link(size, pairs, threshold, np.arange(size)) if method == "complete" else \
+                floored_average_link(size, pairs, threshold, 0.0, np.arange(size))
+            labels = fcluster(linkage(squareform(1 - sim, checks=False), method), 1 - threshold, "distance")
             theirs = sorted(sorted(np.flatnonzero(labels == label).tolist()) for label in set(labels))
             assert ours == theirs
 
@@ -162,25 +166,6 @@ def test_best_pairs_per_row_match_a_three_key_sort_ties_included() -> None:
     best = np.arange(len(r)) - np.searchsorted(r, r, side="left") < 4
     got = _best_per_row(rows, cols, scores, 4, rank)
     assert np.array_equal(got[0], r[best]) and np.array_equal(got[1], c[best])
-
-
-def test_floored_average_link_is_scipys_average_linkage_when_every_pair_passes_the_floor() -> None:
-    import numpy as np
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
-    from vnsumm.stories.links import floored_average_link
-
-    rng = np.random.default_rng(11)
-    for size in (6, 20, 40):
-        points = rng.normal(size=(size, 4))
-        points /= np.linalg.norm(points, axis=1, keepdims=True)
-        sim = np.clip(points @ points.T, 0, 1)
-        rows, cols = np.triu_indices(size, 1)
-        for threshold in (0.2, 0.5, 0.8):
-            ours = floored_average_link(size, (rows, cols, sim[rows, cols]), threshold, 0.0, np.arange(size))
-            labels = fcluster(linkage(squareform(1 - sim, checks=False), "average"), 1 - threshold, "distance")
-            assert ours == sorted(sorted(np.flatnonzero(labels == label).tolist()) for label in set(labels))
 
 
 def test_the_floor_keeps_a_weak_pair_from_joining_groups_that_are_alike_on_average() -> None:
