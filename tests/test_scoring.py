@@ -99,3 +99,20 @@ def test_eval_english_side_with_tiny_models(tiny_registry: Path, tmp_path: Path)
     assert done.returncode == 0, done.stderr
     scores = json.loads(done.stdout)["scores"]
     assert scores["en"]["n"] == 5 and "chrf" in scores["en"] and scores["vi"]["n"] == 5
+
+
+def test_score_compares_numbers_as_text_and_caps_long_texts_with_a_warning(tmp_path: Path) -> None:
+    from vnsumm.evaluation.scoring import MAX_TOKENS, score_files
+
+    pred = tmp_path / "pred.jsonl"
+    gold = tmp_path / "gold.jsonl"
+    long = " ".join(["họp"] * (MAX_TOKENS + 500))
+    pred.write_text(json.dumps({"id": "a", "summary_vi": 42}) + "\n"
+                    + json.dumps({"id": "b", "summary_vi": long}, ensure_ascii=False) + "\n", encoding="utf-8")
+    gold.write_text('{"id": "a", "summary": "42"}\n{"id": "b", "summary": "họp"}\n', encoding="utf-8")
+    report = score_files(pred, gold)
+    assert report.scores.per_item[0]["rouge1"] == 100.0  # the number 42 against the text "42"
+    assert report.warnings == [f"1 predictions longer than {MAX_TOKENS:,} syllables compared on their first "
+                               f"{MAX_TOKENS:,}"]
+    done = vnsumm("score", str(pred), str(gold))
+    assert done.returncode == 0 and "Traceback" not in done.stderr and "warning: 1 predictions longer" in done.stderr

@@ -43,6 +43,8 @@ def score(
 
     result = score_files(predictions, references, lang=lang.value, pred_field=pred_field, gold_field=gold_field,
                          compat=compat)
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False)
     for side, absent in result.missing.items():
         if absent:
             err.print(f"warning: {len(absent)} ids have no {side[:-1]}: {', '.join(absent[:5])}"

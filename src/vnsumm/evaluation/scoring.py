@@ -7,6 +7,8 @@ NFC, lowercased text; `compat=True` reproduces the default tokenizer for compari
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from vnsumm.jsonl import load_jsonl
 from vnsumm.lang.text import split_sentences, syllables
 from vnsumm.version import __version__
 
+_TOKEN = re.compile(r"\w+")
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 BOOTSTRAP_SAMPLES = 1000
 BOOTSTRAP_SEED = 12345
@@ -98,6 +101,7 @@ class ScoreReport:
     gold_field: str
     missing: dict[str, list[str]]  # "predictions" / "references": ids the other side has and this one lacks
     ids: list[str]
+    warnings: list[str] = field(default_factory=list)
 
     def per_article(self) -> list[dict[str, Any]]:
         return [{"id": i, **{k: round(v, 2) for k, v in item.items()}}
@@ -184,7 +188,26 @@ def join_on_id(predictions: Sequence[dict[str, Any]], references: Sequence[dict[
     pred = {str(r["id"]): r for r in predictions if "id" in r}
     ids = [i for i in gold if i in pred]
     missing = {"predictions": [i for i in gold if i not in pred], "references": [i for i in pred if i not in gold]}
-    return ids, [pred[i].get(pred_field) or "" for i in ids], [gold[i][gold_field] for i in ids], missing
+    return ids, [_text(pred[i].get(pred_field)) for i in ids], [_text(gold[i][gold_field]) for i in ids], missing
+
+
+MAX_TOKENS = 5_000  # syllables of one text compared: LCS is quadratic, and no summary is this long
+
+
+def _text(value: Any) -> str:
+    """A field as text: a number or a list in a JSON record is compared as it is written, never a crash."""
+    return "" if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _capped(texts: list[str]) -> tuple[list[str], int]:
+    """The texts cut at MAX_TOKENS syllables, and how many were cut."""
+    cut = 0
+    for i, text in enumerate(texts):
+        tokens = list(_TOKEN.finditer(text))
+        if len(tokens) > MAX_TOKENS:
+            texts[i] = text[: tokens[MAX_TOKENS - 1].end()]
+            cut += 1
+    return texts, cut
 
 
 def gold_field_for(references: Sequence[dict[str, Any]], lang: str) -> str:
@@ -204,4 +227,8 @@ def score_files(predictions: Path, references: Path, *, lang: str = "vi", pred_f
     ids, pred_texts, gold_texts, missing = join_on_id(preds, golds, pred_field, gold_field)
     if not ids:
         raise ConfigError(f"no ids in common between {predictions} and {references} (gold field {gold_field!r})")
-    return ScoreReport(score(pred_texts, gold_texts, lang=lang, compat=compat), pred_field, gold_field, missing, ids)
+    (pred_texts, pred_cut), (gold_texts, gold_cut) = _capped(pred_texts), _capped(gold_texts)
+    warnings = [f"{n} {side} longer than {MAX_TOKENS:,} syllables compared on their first {MAX_TOKENS:,}"
+                for side, n in (("predictions", pred_cut), ("references", gold_cut)) if n]
+    return ScoreReport(score(pred_texts, gold_texts, lang=lang, compat=compat), pred_field, gold_field, missing, ids,
+                       warnings)
