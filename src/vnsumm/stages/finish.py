@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -30,6 +31,7 @@ class StoreState:
     seen: set[str]
     index: dict[str, Done]
     outputs: list[Path] = field(default_factory=list)
+    story_sizes: Counter[str] | None = None  # articles per story, when grouping ran in this run
 
     @property
     def changed(self) -> bool:
@@ -51,7 +53,7 @@ class CompactStore(StoreStep):
 
     def __call__(self, state: StoreState) -> None:
         state.store.note_failures()  # failures that left a finished record in place; checks the file is the same
-        prune = state.options.prune and not state.report.interrupted
+        prune = state.options.prune  # an interrupted run never gets here
         if state.store.repeats or prune:
             state.report.pruned = state.store.compact((lambda key: key in state.seen) if prune else None)
 

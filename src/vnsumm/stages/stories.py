@@ -3,7 +3,6 @@ articles into `stories.jsonl` (a story whose articles and settings did not chang
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -43,6 +42,7 @@ class GroupStories(StoreStep):
 
         stories = story_ids(finished())  # streamed: the records are read once and not held
         state.store.set_field("story", dict(zip(ids, stories, strict=True)))
+        state.story_sizes = Counter(stories)
 
 
 class SummarizeStories(StoreStep):
@@ -63,7 +63,7 @@ class SummarizeStories(StoreStep):
             state.outputs.append(path)
             return
         previous = {s.key: s for s in read_story_summaries(path)}
-        sizes: Counter[str] = Counter(r.story or r.id for r in state.store.iter_records() if r.ok)
+        sizes = state.story_sizes or Counter(r.story or r.id for r in state.store.iter_records() if r.ok)
         embedded = self.summarize.spec.copies_source  # sentences picked across the articles, no model
         summarizer = StorySummarizer(None if embedded else self.summarize.summarizer,
                                      self.translate.translator if self.translate else None,
@@ -103,4 +103,4 @@ class SummarizeStories(StoreStep):
         assert summarizer.translator is not None
         english = summarizer.translator.translate([s.summary_vi for s in pending])
         for summary, summary_en in zip(pending, english, strict=True):
-            yield json.dumps(replace(summary, summary_en=summary_en).to_record(), ensure_ascii=False) + "\n"
+            yield replace(summary, summary_en=summary_en).to_json() + "\n"
