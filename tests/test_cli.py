@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from helpers import ROOT, read_jsonl, vnsumm
@@ -57,6 +58,8 @@ def test_default_models_without_weights_fail_in_one_line(tmp_path: Path) -> None
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert "VietAI/vit5-base-vietnews-summarization" in lines[0] and "vnsumm models pull vit5-base" in lines[0]
+    assert "offline mode is on (HF_HUB_OFFLINE)" in lines[0]
+    assert "`--lang vi --summarizer extractive`" in lines[0]  # the way that works offline, named
     assert not (tmp_path / "summaries.jsonl").exists()  # nothing half-written
 
 
@@ -104,6 +107,7 @@ def test_models_list_and_check(tiny_registry: Path) -> None:
     assert checked.exit_code == 0 and checked.stdout.count("ok ") == 7  # 6 local folders and the extractive one
     missing = vnsumm("models", "check", "--models", str(ROOT / "models.yaml"), env={"HF_HUB_OFFLINE": "1"})
     assert missing.returncode == 1 and "missing  vit5-base" in missing.stdout
+    assert "offline mode" not in missing.stdout  # the check never downloads: offline mode is not why
     assert "ok       extractive: embedded in vnsumm, runs offline" in missing.stdout
 
 
@@ -112,3 +116,70 @@ def test_version_is_one_line() -> None:
 
     done = CliRunner().invoke(app, ["--version"])
     assert done.exit_code == 0 and done.output == f"vnsumm {__version__}\n"
+
+
+def test_usage_errors_are_one_line_naming_the_command(tmp_path: Path) -> None:
+    """Unknown options, bad choices, a missing argument, an unknown command, an empty --out: one line on stderr,
+    exit 2, never a boxed panel (real processes: the panel was typer's own error printing)."""
+    cases = [(("run", "seeds/", "--bogus"), "vnsumm run: error: No such option: --bogus"),
+             (("run", "seeds/", "--lang", "xx"), "vnsumm run: error: Invalid value for '--lang'"),
+             (("run",), "vnsumm run: error: Missing argument"),
+             (("frobnicate",), "vnsumm: error: No such command 'frobnicate'"),
+             (("run", "seeds/", "--out", ""), "vnsumm run: error: Invalid value for '--out': is empty"),
+             (("group", "seeds/001.txt", "--out", " "), "vnsumm group: error: Invalid value for '--out': is empty")]
+    for args, start in cases:
+        done = vnsumm(*args, cwd=ROOT)
+        [line] = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and line.startswith(start), (args, done.stderr)
+        assert "╭" not in done.stderr and "Traceback" not in done.stderr
+    assert not (ROOT / "summaries.jsonl").exists()  # the empty --out did not write into the current folder
+
+
+def test_help_shows_no_metavar_for_flags() -> None:
+    done = runner.invoke(app, ["run", "--help"], terminal_width=200, env={"COLUMNS": "200"})
+    force = next(line for line in done.output.splitlines() if "--force" in line)
+    assert "--no-force" in force and "<bool>" not in done.output
+
+
+def test_file_commands_name_what_the_path_is(tmp_path: Path) -> None:
+    """A folder or a FIFO given where a file is expected is named as such, at once (a FIFO would block)."""
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    out = ["--out", str(tmp_path / "o")]
+    for path, said in ((tmp_path, "is a folder, not a regular file"),
+                       (fifo, "is a FIFO (named pipe), not a regular file"),
+                       (tmp_path / "missing.jsonl", "no such file")):
+        for args in (["check", str(path), *out], ["group", str(path), *out], ["summarize-stories", str(path), *out],
+                     ["score", str(path), str(tmp_path / "x.jsonl")], ["eval", "--dataset", str(path), *out]):
+            done = runner.invoke(app, args)
+            assert done.exit_code == 2 and said in done.stderr, (args, done.stderr)
+
+
+def test_score_says_when_predictions_lack_the_field(tmp_path: Path) -> None:
+    """`score --lang en` on records without summary_en used to print a table of zeros."""
+    predictions, references = tmp_path / "p.jsonl", tmp_path / "g.jsonl"
+    predictions.write_text('{"id": "a", "summary_vi": "Xin chào"}\n', encoding="utf-8")
+    references.write_text('{"id": "a", "summary": "Hello"}\n', encoding="utf-8")
+    done = runner.invoke(app, ["score", str(predictions), str(references), "--lang", "en"])
+    assert done.exit_code == 2 and "no record has the field 'summary_en'" in done.stderr
+    assert "0.00" not in done.output
+
+
+def test_warnings_keep_their_limits_and_renames_are_said_on_reruns(tmp_path: Path) -> None:
+    """A summary line names the limit (not `N`) and the first article's details; a renamed id is announced again
+    when its article is reused."""
+    from vnsumm.readers.rows import MAX_ARTICLE_CHARS
+
+    source = tmp_path / "a.jsonl"
+    text = "Hà Nội hôm nay có mưa lớn kéo dài suốt buổi chiều. " * (MAX_ARTICLE_CHARS // 40)
+    rows = [{"id": "a", "title": "Mưa", "text": text}, {"id": "a", "title": "Mưa", "text": "Giá vàng tăng mạnh."}]
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    args = ["run", str(source), "--lang", "vi", "--summarizer", "extractive", "--out", str(tmp_path / "out")]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert f"warning: 1 article: article too long: only the first {MAX_ARTICLE_CHARS:,} characters" in first.stderr
+    assert "warning: 1 article: duplicate id renamed (a to a~1)" in first.stderr
+    again = runner.invoke(app, args)
+    assert "2 reused" in again.stderr and "duplicate id renamed (a to a~1)" in again.stderr

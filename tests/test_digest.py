@@ -58,6 +58,36 @@ def test_html_escapes_hostile_text_and_sorts_by_date() -> None:
     assert "in/bad.txt: empty file" in page
 
 
+RLO, PDF, FSI, PDI = "\u202e", "\u202c", "\u2068", "\u2069"
+
+
+def _bidi_closed(line: str) -> bool:
+    """Every embedding, override and isolate opened in the line is closed before the line ends."""
+    depth = 0
+    for char in line:
+        depth += char in "\u202a\u202b\u202d\u202e\u2066\u2067\u2068"
+        depth -= char in (PDF, PDI) and depth > 0
+    return depth == 0
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_right_to_left_overrides_are_isolated(lang: str) -> None:
+    """A right-to-left override in a scraped title or summary (or Arabic text) cannot reorder what the digest
+    shows after it: each such text is closed and isolated, in both formats."""
+    hostile = records(2)
+    hostile[0].title = hostile[0].title_en = f"Tin {RLO}gnp.exe"
+    hostile[0].summary_vi = hostile[0].summary_en = f"Câu một {RLO}abc.\nمرحبا câu hai."
+    hostile[0].publisher = f"Báo {RLO}X"
+    for page in (render_html(hostile, lang), render_markdown(hostile, lang)):
+        assert page.count(RLO) >= 3
+        for line in page.splitlines():
+            assert _bidi_closed(line), line
+        assert f"{FSI}Tin {RLO}gnp.exe{PDF}{PDI}" in page
+        assert f"{FSI}مرحبا câu hai.{PDI}" in page
+    plain = render_markdown(records(2), lang)  # Vietnamese text alone is left as it is
+    assert FSI not in plain and PDI not in plain
+
+
 def test_markdown_escapes_markup() -> None:
     hostile = records(1)
     hostile[0].title_en = HOSTILE

@@ -118,12 +118,29 @@ class RunReport:
     interrupted: bool = False
     pruned: int = 0  # records dropped by `prune`
     outputs: list[Path] = field(default_factory=list)
-    warnings: Counter[str] = field(default_factory=Counter)  # this run's warnings by kind (figures as N)
+    warnings: Counter[str] = field(default_factory=Counter)  # this run's warnings by kind
+    examples: dict[str, str] = field(default_factory=dict)  # each kind's first warning, in full
 
     def count_warnings(self, articles: list[Article]) -> None:
-        # Figures become N and details in parentheses go: warnings of one kind count together.
-        self.warnings.update(re.sub(r"\d[\d,.]*", "N", re.sub(r" \([^()]*\)", "", w))
-                             for a in articles for w in a.warnings)
+        # Each warning keeps what varies between articles in parentheses: without them, warnings of a kind count
+        # together (the limits they name stay).
+        for warning in (w for a in articles for w in a.warnings):
+            kind = re.sub(r" \([^()]*\)", "", warning)
+            self.warnings[kind] += 1
+            self.examples.setdefault(kind, warning)
+
+    def warning_lines(self) -> list[str]:
+        """One line a kind, the most frequent first: the warning itself when one article has it, else the kind and
+        the first article's details."""
+        lines = []
+        for kind, count in self.warnings.most_common():
+            example = self.examples.get(kind, kind)
+            if count == 1:
+                lines.append(f"1 article: {example}")
+            else:
+                detail = example[len(kind):] if example.startswith(kind) else ""
+                lines.append(f"{count} articles: {kind}" + (f" (first: {detail.strip(' ()')})" if detail else ""))
+        return lines
 
     @property
     def exit_code(self) -> int:

@@ -108,6 +108,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
                     continue
                 else:
                     report.reused += 1
+                    report.count_warnings([article])  # what reading found (a renamed id) is said on every run
                 if progress:
                     progress.advance(1)
 

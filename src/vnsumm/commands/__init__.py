@@ -3,10 +3,12 @@ One module per family of commands; this module holds the app, its error handling
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 from typer.core import TyperGroup
 
@@ -14,8 +16,40 @@ from vnsumm.errors import ConfigError
 
 
 class VnsummGroup(TyperGroup):
-    """Handles a ConfigError (usage, registry, models, output folder) once, for every command: one line, exit 2;
-    an interrupt is one line, exit 130."""
+    """Handles a ConfigError (usage, registry, models, output folder) and a usage error once, for every command:
+    one line, exit 2; an interrupt is one line, exit 130."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone_mode = kwargs.get("standalone_mode", True)
+        kwargs["standalone_mode"] = False  # errors come back here, to be said in one line
+        try:
+            code = super().main(*args, **kwargs)
+        except _NO_ARGS_IS_HELP as exc:  # `vnsumm run` alone: the help, as click prints it
+            exc.show()
+            code = exc.exit_code
+        except _click.exceptions.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "vnsumm"
+            err.print(f"{command}: error: {exc.format_message()} (see '{command} --help')", markup=False)
+            code = 2
+        except _click.exceptions.ClickException as exc:
+            err.print(f"vnsumm: error: {exc.format_message()}", markup=False)
+            code = exc.exit_code
+        except typer.Abort:
+            err.print("interrupted", markup=False)
+            code = 130
+        if not standalone_mode:
+            return code
+        raise SystemExit(code or 0)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _hide_flag_metavars(command, ctx)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _hide_flag_metavars(self, ctx)
+        super().format_help(ctx, formatter)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -26,6 +60,20 @@ class VnsummGroup(TyperGroup):
         except KeyboardInterrupt:
             err.print("interrupted", markup=False)
             raise typer.Exit(130) from None
+
+
+# The click typer runs on: its own copy from typer 0.22 on, the click package before.
+_click: Any = getattr(typer.core, "_click", None) or importlib.import_module("click")
+# click 8.2+ signals `no_args_is_help` with this usage error; older click prints the help itself.
+_NO_ARGS_IS_HELP: tuple[type[Any], ...] = tuple(
+    getattr(_click.exceptions, name) for name in ("NoArgsIsHelpError",) if hasattr(_click.exceptions, name))
+
+
+def _hide_flag_metavars(command: Any, ctx: Any) -> None:
+    """An on/off flag takes no value: recent typer versions print `<bool>` beside it in the help, as if it did."""
+    for param in command.get_params(ctx):
+        if param.param_type_name == "option" and getattr(param, "is_flag", False):
+            param.metavar = ""
 
 
 app = typer.Typer(
@@ -58,13 +106,29 @@ IdField = Annotated[str, typer.Option("--id-field", help="Field holding the arti
 TitleField = Annotated[str, typer.Option("--title-field", help="Field holding the title.")]
 
 
+def output_path(value: str | Path) -> Path:
+    if isinstance(value, Path):  # the default
+        return value
+    if not value.strip():  # Path("") is the current folder: an empty --out (an unset variable) must not write there
+        raise typer.BadParameter("is empty")
+    return Path(value)
+
+
+def output_option(help: str) -> Any:
+    """`--out`, never empty."""
+    return typer.Option("--out", parser=output_path, metavar="<path>", help=help)
+
+
+OutputFolder = Annotated[Path, output_option("Output folder (a store: records accumulate).")]
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"vnsumm: error: {message}", markup=False)
     return typer.Exit(code)
 
 
 def main() -> None:
-    app()
+    app(prog_name="vnsumm")  # not "python -m vnsumm.cli" in messages
 
 
 # Each module registers its commands on `app` (imported last: they import `app` from here).

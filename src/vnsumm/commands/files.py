@@ -7,15 +7,16 @@ from typing import Annotated
 
 import typer
 
-from vnsumm.commands import IdField, Inputs, ModelsOpt, TextField, TitleField, app, err, fail
+from vnsumm.commands import IdField, Inputs, ModelsOpt, TextField, TitleField, app, err, output_option
 from vnsumm.options import Device, Lang, Length
 from vnsumm.readers import Fields
+from vnsumm.readers.paths import require_regular_file
 
 
 @app.command()
 def clean(
     inputs: Inputs,
-    output: Annotated[Path, typer.Option("--out", help="Cleaned records (JSONL).")] = Path("out/cleaned.jsonl"),
+    output: Annotated[Path, output_option("Cleaned records (JSONL).")] = Path("out/cleaned.jsonl"),
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
     """Only the reading and cleaning stages: id, source, title, date, text (one paragraph per line)."""
@@ -36,15 +37,14 @@ def check(
     source_field: Annotated[str, typer.Option(help="Field holding the Vietnamese source.")] = "text",
     output_field: Annotated[str, typer.Option(help="Field holding the output to check.")] = "summary_vi",
     lang: Annotated[Lang, typer.Option(help="Language of the output (the source is Vietnamese).")] = Lang.vi,
-    output: Annotated[Path, typer.Option("--out", help="Records with their `unsupported` lists.")] =
+    output: Annotated[Path, output_option("Records with their `unsupported` lists.")] =
         Path("out/checked.jsonl"),
 ) -> None:
     """Check an output's numbers, dates, amounts, percentages and names against its source, record by record."""
     from vnsumm.factcheck.check import KINDS
     from vnsumm.factcheck.check import check as check_file
 
-    if not records.is_file():
-        raise fail(f"{records}: no such file")
+    require_regular_file(records)
     counts = check_file(records, source_field, output_field, lang.value, output)
     kinds = ", ".join(f"{counts[k]} {k}" for k in KINDS if counts[k])
     failed = f"; {counts['failed']} failed (see their `error`)" if counts["failed"] else ""
@@ -56,14 +56,13 @@ def check(
 @app.command("group")
 def group_command(
     records: Annotated[Path, typer.Argument(help="JSONL of articles: id, title, text (or lead, summary_vi), date.")],
-    output: Annotated[Path, typer.Option("--out", help="The records with a `story` id each.")] =
+    output: Annotated[Path, output_option("The records with a `story` id each.")] =
         Path("out/grouped.jsonl"),
 ) -> None:
     """Group articles that report the same story: each record gets a `story` id (the grouping stage alone)."""
     from vnsumm.stories.grouping import group as group_file
 
-    if not records.is_file():
-        raise fail(f"{records}: no such file")
+    require_regular_file(records)
     count, stories, failed = group_file(records, output)
     failures = f"; {failed} lines could not be read (see their `error`)" if failed else ""
     err.print(f"{count} articles in {stories} stories{failures}; wrote {output}", markup=False)
@@ -84,7 +83,7 @@ def summarize_stories_command(
     length: Annotated[Length, typer.Option(help="Summary length.")] = Length.medium,
     models: ModelsOpt = None,
     device: Annotated[Device, typer.Option(help="Where models run.")] = Device.auto,
-    output: Annotated[Path, typer.Option("--out", help="One record per story.")] = Path("out/stories.jsonl"),
+    output: Annotated[Path, output_option("One record per story.")] = Path("out/stories.jsonl"),
 ) -> None:
     """One summary per story, drawn from all its articles, each sentence citing the articles it comes from."""
     from vnsumm.registry import load_registry

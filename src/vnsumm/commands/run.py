@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import signal
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from vnsumm.commands import IdField, Inputs, ModelsOpt, TextField, TitleField, app, err
+from vnsumm.commands import IdField, Inputs, ModelsOpt, OutputFolder, TextField, TitleField, app, err, fail
 from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat, RunOptions, Unsupported
 from vnsumm.progress import RichProgress
 from vnsumm.readers import Fields
@@ -32,7 +31,7 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 def run(
     inputs: Inputs,
     lang: Annotated[Lang, typer.Option(help="Digest language: en (translate) or vi.")] = DEFAULTS.lang,
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder (a store: records accumulate).")] = DEFAULTS.out,
+    out_dir: OutputFolder = DEFAULTS.out,
     summarizer: Annotated[str | None, typer.Option(help="Registry name (default: defaults.summarizer).")] = None,
     translator: Annotated[str | None, typer.Option(help="Registry name (default: defaults.translator).")] = None,
     models: ModelsOpt = None,
@@ -61,6 +60,7 @@ def run(
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
     """Clean, summarize and translate articles; add their records to summaries.jsonl and write the digest."""
+    from vnsumm.errors import ModelUnavailable
     from vnsumm.pipeline import run as run_pipeline
     from vnsumm.plan import plan_run
     from vnsumm.registry import load_registry
@@ -80,6 +80,8 @@ def run(
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         report = run_pipeline(inputs, options, progress, registry, fetching)
+    except ModelUnavailable as exc:
+        raise fail(f"{exc}; `--lang vi --summarizer extractive` runs with no model at all") from None
     finally:
         fetching.stop()
         progress.stop()
@@ -98,8 +100,8 @@ def run(
         pruned = f"; dropped {report.pruned} stored records not among these inputs" if report.pruned else ""
         err.print(f"{done} of {report.total} articles summarized{reused}{failed}{pruned}; wrote "
                   + ", ".join(str(p) for p in report.outputs), markup=False)
-    for warning, count in report.warnings.most_common():
-        err.print(f"warning: {count} article{'s' if count > 1 else ''}: {warning}", markup=False)
+    for line in report.warning_lines():
+        err.print(f"warning: {line}", markup=False)
     raise typer.Exit(report.exit_code)
 
 

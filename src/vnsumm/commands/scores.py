@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from vnsumm.commands import ModelsOpt, app, err, fail, out
+from vnsumm.commands import ModelsOpt, app, err, out, output_option
 from vnsumm.options import Device, Lang
+from vnsumm.readers.paths import require_regular_file
 
 if TYPE_CHECKING:
     from vnsumm.evaluation.scoring import Scores
@@ -65,7 +66,7 @@ def evaluate(
     dataset: Annotated[Path | None, typer.Option(help="JSONL with id, title, text, summary (VietNews shape).")] = None,
     models: ModelsOpt = None,
     device: Annotated[Device, typer.Option(help="Where models run.")] = Device.auto,
-    out_dir: Annotated[Path, typer.Option("--out", help="Where records and eval_report.json go.")] = Path("out/eval"),
+    out_dir: Annotated[Path, output_option("Where records and eval_report.json go.")] = Path("out/eval"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
     compat: Annotated[bool, typer.Option(help="rouge-score's default tokenizer, for published figures.")] = False,
 ) -> None:
@@ -75,8 +76,8 @@ def evaluate(
     from vnsumm.options import RunOptions
     from vnsumm.tuning import tune_process
 
-    if dataset is not None and not dataset.is_file():
-        raise fail(f"{dataset}: no such file")
+    if dataset is not None:
+        require_regular_file(dataset)
     eval_set = dataset_set(dataset) if dataset else seed_set()
     options = RunOptions(lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models,
                          device=device)

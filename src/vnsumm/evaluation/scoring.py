@@ -19,6 +19,7 @@ import numpy as np
 from vnsumm.errors import ConfigError
 from vnsumm.jsonl import load_jsonl
 from vnsumm.lang.text import split_sentences, syllables
+from vnsumm.readers.paths import printable, require_regular_file
 from vnsumm.version import __version__
 
 _TOKEN = re.compile(r"\w+")
@@ -219,11 +220,13 @@ def score_files(predictions: Path, references: Path, *, lang: str = "vi", pred_f
                 gold_field: str | None = None, compat: bool = False) -> ScoreReport:
     """`vnsumm score`: two JSONL files joined on `id`; the scores, the fields used and the ids missing either side."""
     for path in (predictions, references):
-        if not Path(path).is_file():
-            raise ConfigError(f"{path}: no such file")
+        require_regular_file(path)
     preds, golds = load_jsonl(Path(predictions)), load_jsonl(Path(references))
     gold_field = gold_field or gold_field_for(golds, lang)
     pred_field = pred_field or f"summary_{lang}"
+    if not any(pred_field in record for record in preds):  # scoring would print zeros as if they were figures
+        raise ConfigError(f"{printable(str(predictions))}: no record has the field {pred_field!r} "
+                          "(--pred-field names another)")
     ids, pred_texts, gold_texts, missing = join_on_id(preds, golds, pred_field, gold_field)
     if not ids:
         raise ConfigError(f"no ids in common between {predictions} and {references} (gold field {gold_field!r})")

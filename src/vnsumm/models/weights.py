@@ -63,8 +63,10 @@ def locate_model(spec: Seq2SeqSpec, *, download: bool = True) -> Path:
         pass
     except HFValidationError as exc:
         raise unavailable(spec, f"{spec.model!r} is not a hub id ({exc})") from None
-    if not download or os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes", "on"):
-        raise unavailable(spec, "its weights are not in the Hugging Face cache and offline mode is on")
+    if not download:
+        raise unavailable(spec, "its weights are not in the Hugging Face cache")
+    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes", "on"):
+        raise unavailable(spec, "its weights are not in the Hugging Face cache and offline mode is on (HF_HUB_OFFLINE)")
     if not hub_reachable():
         raise unavailable(spec, "its weights are not in the Hugging Face cache and the hub cannot be reached")
     try:

@@ -134,6 +134,20 @@ def open_regular(path: str) -> IO[bytes]:
     return os.fdopen(fd, "rb")
 
 
+def require_regular_file(path: str | os.PathLike[str]) -> None:
+    """For commands that take one file: a ConfigError naming the path and what it is instead (missing, a folder,
+    a FIFO that would block, a device), so that the message names the real cause."""
+    name = printable(os.fspath(path))
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise ConfigError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise ConfigError(f"{name}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise ConfigError(f"{name} is {_KINDS.get(stat.S_IFMT(mode), 'a special file')}, not a regular file")
+
+
 def read_bounded(handle: IO[bytes], limit: int) -> tuple[bytes, bool]:
     """At most `limit` bytes, and whether there was more. A cut is moved back to a line end (or a UTF-8 character
     boundary) so that the kept part still decodes."""

@@ -25,6 +25,7 @@ from vnsumm.lang.text import split_sentences, syllables
 from vnsumm.models.summarizer import Summarizer
 from vnsumm.output.store import write_output as write_lines_atomic
 from vnsumm.readers import Fields
+from vnsumm.readers.paths import require_regular_file
 from vnsumm.readers.rows import row_article as _row_article
 from vnsumm.records import Article, ModelIdentity
 from vnsumm.stories.multidoc import Doc, MultiDocParams, leading_sentences, select
@@ -266,8 +267,7 @@ def summarize_stories_file(path: Path, out: Path, story_field: str = "story", te
         raise ConfigError(f"unknown language {lang!r} (choose vi or en)")
     if lang == "en" and translator is None:
         raise ConfigError("--lang en needs a translator")
-    if not Path(path).is_file():
-        raise ConfigError(f"{path}: no such file")
+    require_regular_file(path)
     fields = fields or Fields(text=text_field)
     articles: list[Article] = []
     errors: list[str] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -64,11 +64,47 @@ def stories(records: Sequence[Article], summaries: Mapping[str, StorySummary] | 
     for story_id, members in by_story.items():
         first, *others = sorted(members, key=_clearness)
         summary = (summaries or {}).get(story_id) if others else None
+        if summary is not None and summary.summary_en:  # its Vietnamese lines are isolated one by one (`cited`)
+            summary = replace(summary, summary_en=isolated(summary.summary_en))
         found.append(Story(story_id, first, sorted(others, key=lambda a: (a.date or "", a.id)), summary))
     found.sort(key=lambda s: (-s.size, s.id))
     # Stable: within a date, larger stories first; undated ones ("") sort last.
     found.sort(key=lambda s: s.date or "", reverse=True)
     return found
+
+
+# Right-to-left letters and the explicit direction controls (embeddings, overrides, isolates).
+_BIDI = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u202a-\u202e\u2066-\u2069]")
+_OPENERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c",
+            "\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+
+
+def isolated(text: str | None) -> str | None:
+    """Each line of a scraped text that holds right-to-left text or direction controls, closed and isolated (what
+    HTML's <bdi> does, in characters, so Markdown gets it too): an override in a title cannot reorder the publisher,
+    date or link shown after it."""
+    if not text or not _BIDI.search(text):
+        return text
+    lines = []
+    for line in text.split("\n"):
+        open_controls = []
+        for char in line:
+            if char in _OPENERS:
+                open_controls.append(_OPENERS[char])
+            elif char in ("\u202c", "\u2069") and open_controls:
+                open_controls.pop()
+        lines.append("\u2068" + line + "".join(reversed(open_controls)) + "\u2069")
+    return "\n".join(lines)
+
+
+def isolated_texts(record: Article) -> Article:
+    """The record with its shown texts isolated where they carry right-to-left text (most records: itself)."""
+    texts = (record.title, record.title_en, record.publisher, record.summary_vi, record.summary_en, record.error)
+    if not any(text and _BIDI.search(text) for text in texts):
+        return record
+    return replace(record, title=isolated(record.title), title_en=isolated(record.title_en),
+                   publisher=isolated(record.publisher), summary_vi=isolated(record.summary_vi),
+                   summary_en=isolated(record.summary_en), error=isolated(record.error))
 
 
 def shown(record: Article) -> Article:
@@ -138,7 +174,8 @@ class DigestView:
         if article.title:
             return article.title, False
         words = (article.lead or article.summary_vi or article.id).split()
-        return " ".join(words[:DERIVED_TITLE_WORDS]) + ("…" if len(words) > DERIVED_TITLE_WORDS else ""), True
+        derived = " ".join(words[:DERIVED_TITLE_WORDS]) + ("…" if len(words) > DERIVED_TITLE_WORDS else "")
+        return isolated(derived) or derived, True
 
     def original_title(self, article: Article) -> str | None:
         """The Vietnamese headline, where the digest shows a translated one."""
@@ -151,17 +188,19 @@ class DigestView:
         articles = story.articles
         lines = []
         for sentence, sources in zip(story.summary.sentences, story.summary.sources, strict=False):
-            outlets = [Outlet(a.publisher or a.source, a.source if a.source.startswith(("http://", "https://"))
-                              else None) for a in (articles[i] for i in sources if i in articles)]
-            lines.append((sentence, list(dict.fromkeys(outlets))))
+            outlets = [Outlet(a.publisher or isolated(a.source) or a.source,
+                              a.source if a.source.startswith(("http://", "https://")) else None)
+                       for a in (articles[i] for i in sources if i in articles)]
+            lines.append((isolated(sentence) or sentence, list(dict.fromkeys(outlets))))
         return lines
 
     def byline(self, article: Article) -> list[str]:
         return [article.date or self.labels["date_unknown"], *([article.publisher] if article.publisher else []),
-                article.source]
+                isolated(article.source) or article.source]
 
 
 def digest_view(records: Sequence[Article], lang: str,
                 summaries: Mapping[str, StorySummary] | None = None) -> DigestView:
+    records = [isolated_texts(r) for r in records]
     failed = [r for r in records if not r.ok]
     return DigestView(lang, stories(records, summaries), failed[:FAILED_SHOWN], len(failed))
