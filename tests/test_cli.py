@@ -121,7 +121,7 @@ def test_version_is_one_line() -> None:
 def test_usage_errors_are_one_line_naming_the_command(tmp_path: Path) -> None:
     """Unknown options, bad choices, a missing argument, an unknown command, an empty --out: one line on stderr,
     exit 2, never a boxed panel (real processes: the panel was typer's own error printing)."""
-    cases = [(("run", "seeds/", "--bogus"), "vnsumm run: error: No such option: --bogus"),
+    cases = [(("run", "seeds/", "--bogus"), "vnsumm run: error: No such option"),
              (("run", "seeds/", "--lang", "xx"), "vnsumm run: error: Invalid value for '--lang'"),
              (("run",), "vnsumm run: error: Missing argument"),
              (("frobnicate",), "vnsumm: error: No such command 'frobnicate'"),
@@ -130,7 +130,7 @@ def test_usage_errors_are_one_line_naming_the_command(tmp_path: Path) -> None:
     for args, start in cases:
         done = vnsumm(*args, cwd=ROOT)
         [line] = done.stderr.strip().splitlines()
-        assert done.returncode == 2 and line.startswith(start), (args, done.stderr)
+        assert done.returncode == 2 and line.startswith(start) and "--help" in line, (args, done.stderr)
         assert "╭" not in done.stderr and "Traceback" not in done.stderr
     assert not (ROOT / "summaries.jsonl").exists()  # the empty --out did not write into the current folder
 
