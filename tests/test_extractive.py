@@ -69,6 +69,16 @@ def test_length_presets_give_longer_summaries_and_respect_the_sentence_cap() -> 
     assert lengths[0] < lengths[1] < lengths[2]
 
 
+def test_a_repeated_sentence_is_not_picked_twice() -> None:
+    sentences = split_sentences(ARTICLE)
+    article = "\n".join([*sentences, sentences[1]])
+    params = ExtractiveParams(target_syllables=200, max_sentences=2)
+    picked = ExtractiveSummarizer(params).summarize([article], [TITLE])[0].split("\n")
+    assert len(picked) == 2 and picked.count(sentences[1]) == 1
+    unguarded = ExtractiveSummarizer(params.model_copy(update={"redundancy": 0.0}))
+    assert unguarded.summarize([article], [TITLE])[0].split("\n").count(sentences[1]) == 2  # the guard did it
+
+
 def test_weight_overrides_change_the_choice() -> None:
     # Everything on position: the first sentence wins whatever the headline says.
     only_first = {name: 0.0 for name in FEATURES} | {"pos_0": 5.0}
@@ -123,9 +133,9 @@ def test_features_match_a_direct_tfidf_computation_on_both_matrix_paths(monkeypa
 
     from vnsumm.models import extractive_features
 
-    sentences = split_sentences(ARTICLE) + [split_sentences(ARTICLE)[1]]  # the last repeats the second
+    sentences = [*split_sentences(ARTICLE), split_sentences(ARTICLE)[1]]  # the last repeats the second
     tokens = [syllables(s) for s in sentences]
-    bags = [Counter(t + [f"{a} {b}" for a, b in pairwise(t)]) for t in tokens]
+    bags = [Counter([*t, *(f"{a} {b}" for a, b in pairwise(t))]) for t in tokens]
     df = Counter(term for b in bags for term in b)
     vectors = [{t: (1 + math.log(c)) * math.log(1 + len(bags) / df[t]) for t, c in b.items()} for b in bags]
     centroid = Counter[str]()
