@@ -147,7 +147,7 @@ def test_features_match_a_direct_tfidf_computation_on_both_matrix_paths(monkeypa
 
     title = set(syllables(TITLE))
     dense = extractive_features.sentence_features(sentences, TITLE)
-    monkeypatch.setattr(extractive_features, "_DENSE_CELLS", 0)  # the sparse product long articles take
+    monkeypatch.setattr(extractive_features, "_JOIN_PAIRS", 0)  # the sparse product long articles take
     for features in (dense, extractive_features.sentence_features(sentences, TITLE)):
         rows = {name: features.rows[:, k] for k, name in enumerate(FEATURES)}
         assert rows["centrality"] == pytest.approx([cos(v, centroid) for v in vectors])

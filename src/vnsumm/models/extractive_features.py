@@ -32,7 +32,7 @@ FEATURES = (
     "caption_like",
 )
 
-_DENSE_CELLS = 1 << 20
+_JOIN_PAIRS = 1 << 20
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _UPPER = "".join(c for c in map(chr, range(0x2000)) if c.isupper())
@@ -64,6 +64,22 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(a, b, out=np.zeros_like(a, dtype=np.float64), where=b > 0)
 
 
+def _gram(row: np.ndarray, col: np.ndarray, weight: np.ndarray, n: int, m: int) -> np.ndarray:
+    """Dot products of the n sentence vectors given as (sentence, term, weight) entries sorted by sentence, then
+    term. Not a dense BLAS product: BLAS spreads even an article-sized one over threads, several times slower on a
+    busy machine. An article's few thousand co-occurring pairs are summed directly; past _JOIN_PAIRS, scipy."""
+    population = np.bincount(col, minlength=m)
+    if int(population @ population) > _JOIN_PAIRS:
+        tfidf = sparse.csr_matrix((weight, col, np.searchsorted(row, np.arange(n + 1))), shape=(n, m))
+        return np.asarray((tfidf @ tfidf.T).toarray())
+    order = np.argsort(col, kind="stable")
+    r, c, w = row[order], col[order], weight[order]
+    k = population[c]  # each entry pairs with every entry of its term, itself included
+    left = np.repeat(np.arange(len(r)), k)
+    right = np.repeat((np.cumsum(population) - population)[c], k) + np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
+    return np.bincount(r[left] * n + r[right], w[left] * w[right], minlength=n * n).reshape(n, n)
+
+
 def sentence_features(sentences: Sequence[str], title: str | None = None,
                       tokens: Sequence[list[str]] | None = None) -> ArticleFeatures:
     """FEATURES for each sentence, and the sentences' pairwise TF-IDF cosines."""
@@ -87,13 +103,7 @@ def sentence_features(sentences: Sequence[str], title: str | None = None,
     m = len(cols)
     df = np.bincount(col, minlength=m)
     weight = (1 + np.log(count)) * np.log(1 + n / df[col])
-    if n * m <= _DENSE_CELLS:  # a news article: a dense product is cheaper than building a sparse matrix
-        tfidf = np.zeros((n, m))
-        tfidf[row, col] = weight
-        gram = tfidf @ tfidf.T
-    else:
-        tfidf = sparse.csr_matrix((weight, (row, col)), shape=(n, m))
-        gram = (tfidf @ tfidf.T).toarray()
+    gram = _gram(row, col, weight, n, m)
     norms = np.sqrt(np.diag(gram))
     similarity = gram / np.maximum(np.outer(norms, norms), 1e-12)
     total = gram.sum(axis=1)  # each sentence's dot product with the centroid (the sum of all vectors)
