@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from vnsumm.lang.text import split_sentences, syllables
 from vnsumm.models.extractive_features import sentence_features
 
@@ -41,14 +43,19 @@ def read_seg(path: Path) -> Doc | None:
     if len(blocks) < 3:
         return None
     title, summary = detokenize(blocks[0]), detokenize(" ".join(blocks[1].split("\n")))
-    text = "\n".join(detokenize(line) for block in blocks[2:] for line in block.splitlines() if line.strip())
+    # The body only: the blocks after it are photo captions, which VietNews-shaped articles (dev) do not carry.
+    text = "\n".join(detokenize(line) for line in blocks[2].splitlines() if line.strip())
     return Doc(path.name.split(".")[0], title, summary, text)
 
 
 def read_split(folder: Path, limit: int | None = None) -> Iterator[Doc]:
-    """The split's articles in file-name order (deterministic), at most `limit`."""
+    """At most `limit` of the split's articles, evenly spaced over its files in name order (deterministic).
+
+    The files run in blocks by source site, so the first N would be one site's articles; spacing them covers all."""
     paths = sorted(folder.glob("*.seg"))
-    for path in paths if limit is None else paths[:limit]:
+    if limit is not None and limit < len(paths):
+        paths = [paths[i * len(paths) // limit] for i in range(limit)]
+    for path in paths:
         doc = read_seg(path)
         if doc and doc.text:
             yield doc
@@ -85,6 +92,18 @@ def rouge12(candidate: Sequence[str], ref1: Counter[tuple[str, ...]], ref2: Coun
     return total
 
 
+def rouge_l(candidate: Sequence[str], reference: Sequence[str]) -> float:
+    """ROUGE-L F1 (longest common subsequence) of syllable tokens."""
+    previous = [0] * (len(reference) + 1)
+    for token in candidate:
+        current = [0]
+        for j, other in enumerate(reference):
+            current.append(previous[j] + 1 if token == other else max(previous[j + 1], current[j]))
+        previous = current
+    hits = previous[-1]
+    return 2 * hits / (len(candidate) + len(reference)) if hits else 0.0
+
+
 def oracle(tokens: Sequence[list[str]], summary: str, max_sentences: int = 3) -> list[int]:
     """Greedy oracle: add the sentence that most raises ROUGE-1 + ROUGE-2 F1 with the abstract, while it rises."""
     ref = syllables(summary)
@@ -104,11 +123,11 @@ def oracle(tokens: Sequence[list[str]], summary: str, max_sentences: int = 3) ->
     return sorted(chosen)
 
 
-def label(doc: Doc) -> tuple[list[list[float]], list[int], list[float]]:
+def label(doc: Doc) -> tuple[np.ndarray, list[int], list[float]]:
     """Feature rows, oracle membership and each sentence's own ROUGE-1 + ROUGE-2 F1, for one article."""
     sentences = split_sentences(doc.text)
     tokens = [syllables(s) for s in sentences]
-    rows, _ = sentence_features(sentences, doc.title, tokens)
+    rows = sentence_features(sentences, doc.title, tokens).rows
     picked = set(oracle(tokens, doc.summary))
     ref = syllables(doc.summary)
     ref1, ref2 = _grams(ref, 1), _grams(ref, 2)

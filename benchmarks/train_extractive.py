@@ -9,7 +9,9 @@
 2. A listwise linear model (softmax over each article's sentences, fitted to a softmax of their own ROUGE by
    L-BFGS from zeros: deterministic) gives the weights; the oracle labels are reported, not fitted.
 3. The length target (target syllables, sentence cap, redundancy) is the grid point with the best mean
-   ROUGE-1 + ROUGE-2 F1 on the first `--length-docs` train articles, then the result is checked on val.
+   ROUGE-1 + ROUGE-2 + ROUGE-L F1 on `--length-docs` of the train articles, then the result is checked on val.
+Articles are taken evenly spaced over each split's files: the files run in blocks by source site, and the
+first N would all be one site's.
 Never point it at data/test_tokenized: held-out figures come from there.
 """
 
@@ -29,7 +31,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
-from extractive_data import Doc, _grams, cleaned, label, read_split, rouge12
+from extractive_data import Doc, _grams, cleaned, label, read_split, rouge12, rouge_l
 from scipy.optimize import minimize  # type: ignore[import-untyped]
 
 from vnsumm.lang.text import split_sentences, syllables
@@ -46,7 +48,7 @@ def labelled(docs: Sequence[Doc], jobs: int) -> tuple[np.ndarray, np.ndarray, np
     """Feature rows, oracle labels, each sentence's own ROUGE-1 + ROUGE-2 F1, and each row's article index."""
     with Pool(jobs) as pool:  # imap keeps the input order: the matrices do not depend on scheduling
         results = list(pool.imap(label, docs, chunksize=64))
-    x = np.array([row for rows, _, _ in results for row in rows], dtype=np.float64)
+    x = np.vstack([rows for rows, _, _ in results])
     y = np.array([v for _, labels, _ in results for v in labels], dtype=np.int8)
     g = np.array([v for _, _, gains in results for v in gains], dtype=np.float64)
     doc = np.repeat(np.arange(len(results)), [len(labels) for _, labels, _ in results])
@@ -74,24 +76,25 @@ def fit(x: np.ndarray, g: np.ndarray, doc: np.ndarray, temperature: float, l2: f
     return {name: round(float(v), 4) for name, v in zip(FEATURES, w, strict=True)}
 
 
-def prepared(doc: Doc, summarizer: ExtractiveSummarizer) -> tuple[list[float], list[int], list[dict[str, float]],
+def prepared(doc: Doc, summarizer: ExtractiveSummarizer) -> tuple[list[float], list[int], np.ndarray,
                                                                     list[list[str]], list[str]]:
     sentences = split_sentences(doc.text)
     tokens = [syllables(s) for s in sentences]
-    score, vectors = summarizer.scores(sentences, doc.title, tokens)
-    return score, [len(t) for t in tokens], vectors, tokens, syllables(doc.summary)
+    score, similarity = summarizer.scores(sentences, doc.title, tokens)
+    return score, [len(t) for t in tokens], similarity, tokens, syllables(doc.summary)
 
 
 def length_grid(docs: Sequence[Doc], weights: dict[str, float]) -> dict[tuple[int, int, float], float]:
-    """Mean ROUGE-1 + ROUGE-2 F1 of each (target syllables, sentence cap, redundancy) on `docs`."""
+    """Mean ROUGE-1 + ROUGE-2 + ROUGE-L F1 of each (target syllables, sentence cap, redundancy) on `docs`."""
     summarizer = ExtractiveSummarizer(ExtractiveParams(weights=weights))
     cache = [prepared(d, summarizer) for d in docs]
     results = {}
     for target, cap, redundancy in itertools.product(TARGETS, MAX_SENTENCES, REDUNDANCY):
         total = 0.0
-        for score, lengths, vectors, tokens, ref in cache:
-            picked = choose(score, lengths, vectors, target, cap, redundancy)
-            total += rouge12([t for i in picked for t in tokens[i]], _grams(ref, 1), _grams(ref, 2))
+        for score, lengths, similarity, tokens, ref in cache:
+            picked = choose(score, lengths, similarity, target, cap, redundancy)
+            summary = [t for i in picked for t in tokens[i]]
+            total += rouge12(summary, _grams(ref, 1), _grams(ref, 2)) + rouge_l(summary, ref)
         results[(target, cap, redundancy)] = total / len(cache)
     return results
 
@@ -100,9 +103,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("train", type=Path, help="folder of VietNews *.txt.seg (data/train_tokenized)")
     parser.add_argument("val", type=Path, help="folder of VietNews *.txt.seg (data/val_tokenized)")
-    parser.add_argument("--limit", type=int, default=None, help="first N train articles only (default: all)")
-    parser.add_argument("--val-limit", type=int, default=2000)
-    parser.add_argument("--length-docs", type=int, default=3000, help="train articles the length grid runs on")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="N train articles, evenly spaced over the split (default: all)")
+    parser.add_argument("--val-limit", type=int, default=2000, help="val articles, evenly spaced over the split")
+    parser.add_argument("--length-docs", type=int, default=3000,
+                        help="train articles the length grid runs on, evenly spaced over those read")
     parser.add_argument("--temperature", type=float, default=0.1, help="of the target softmax over sentence ROUGE")
     parser.add_argument("--l2", type=float, default=0.001, help="L2 penalty on the weights")
     parser.add_argument("--jobs", type=int, default=2)
@@ -118,14 +123,14 @@ def main() -> None:
     print(f"{len(docs)} train articles, {len(y)} sentences, {y.mean():.3f} picked by the oracle "
           f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)
     weights = fit(x, g, doc, args.temperature, args.l2)
-    grid = length_grid(docs[: args.length_docs], weights)
+    grid = length_grid(docs[:: max(1, len(docs) // args.length_docs)][: args.length_docs], weights)
     (target, cap, redundancy), best = max(grid.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1], kv[0][2]))
-    print(f"length grid on {min(len(docs), args.length_docs)} train articles: best R1+R2 {best:.4f} at "
+    print(f"length grid on {min(len(docs), args.length_docs)} train articles: best R1+R2+RL {best:.4f} at "
           f"target {target}, max {cap} sentences, redundancy {redundancy}", file=sys.stderr)
     val = list(cleaned(read_split(args.val, args.val_limit), scratch / "val.jsonl"))
     shutil.rmtree(scratch)
     val_grid = length_grid(val, weights)
-    print(f"val ({len(val)} articles) R1+R2 at that point {val_grid[(target, cap, redundancy)]:.4f}; best on val "
+    print(f"val ({len(val)} articles) R1+R2+RL at that point {val_grid[(target, cap, redundancy)]:.4f}; best on val "
           f"{max(val_grid.values()):.4f} at {max(val_grid, key=lambda k: val_grid[k])}", file=sys.stderr)
     model = {
         "features": list(FEATURES), "weights": weights,

@@ -89,9 +89,9 @@ def main() -> None:
     docs = []
     for article in articles:
         sentences = split_sentences(article.text)
-        rows, _ = sentence_features(sentences, article.title)
+        rows = sentence_features(sentences, article.title).rows
         target = [sum(s.fmeasure for s in scorer.score(gold[article.id], x).values()) for x in sentences]
-        docs.append((article, sentences, np.array(rows), np.array(target)))
+        docs.append((article, sentences, rows, np.array(target)))
 
     def fit(indices: list[int]) -> dict[str, float]:
         x = np.vstack([docs[i][2] for i in indices])

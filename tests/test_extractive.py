@@ -69,6 +69,16 @@ def test_length_presets_give_longer_summaries_and_respect_the_sentence_cap() -> 
     assert lengths[0] < lengths[1] < lengths[2]
 
 
+def test_a_repeated_sentence_is_not_picked_twice() -> None:
+    sentences = split_sentences(ARTICLE)
+    article = "\n".join([*sentences, sentences[1]])
+    params = ExtractiveParams(target_syllables=200, max_sentences=2)
+    picked = ExtractiveSummarizer(params).summarize([article], [TITLE])[0].split("\n")
+    assert len(picked) == 2 and picked.count(sentences[1]) == 1
+    unguarded = ExtractiveSummarizer(params.model_copy(update={"redundancy": 0.0}))
+    assert unguarded.summarize([article], [TITLE])[0].split("\n").count(sentences[1]) == 2  # the guard did it
+
+
 def test_weight_overrides_change_the_choice() -> None:
     # Everything on position: the first sentence wins whatever the headline says.
     only_first = {name: 0.0 for name in FEATURES} | {"pos_0": 5.0}
@@ -114,3 +124,46 @@ def test_train_command_refits_weights_deterministically_and_never_reads_a_test_s
                               str(tmp_path / "test_tokenized"), str(tmp_path / "val_tokenized"),
                               "--out", str(tmp_path / "c.json")], capture_output=True, text=True, env=env)
     assert refused.returncode != 0 and not (tmp_path / "c.json").exists()
+
+
+def test_features_match_a_direct_tfidf_computation_on_both_matrix_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    import math
+    from collections import Counter
+    from itertools import pairwise
+
+    from vnsumm.models import extractive_features
+
+    sentences = [*split_sentences(ARTICLE), split_sentences(ARTICLE)[1]]  # the last repeats the second
+    tokens = [syllables(s) for s in sentences]
+    bags = [Counter([*t, *(f"{a} {b}" for a, b in pairwise(t))]) for t in tokens]
+    df = Counter(term for b in bags for term in b)
+    vectors = [{t: (1 + math.log(c)) * math.log(1 + len(bags) / df[t]) for t, c in b.items()} for b in bags]
+    centroid = Counter[str]()
+    for vector in vectors:
+        centroid.update(vector)
+
+    def cos(a: dict[str, float], b: dict[str, float]) -> float:
+        return sum(v * b.get(k, 0.0) for k, v in a.items()) / math.hypot(*a.values()) / math.hypot(*b.values())
+
+    title = set(syllables(TITLE))
+    dense = extractive_features.sentence_features(sentences, TITLE)
+    monkeypatch.setattr(extractive_features, "_JOIN_PAIRS", 0)  # the sparse product long articles take
+    for features in (dense, extractive_features.sentence_features(sentences, TITLE)):
+        rows = {name: features.rows[:, k] for k, name in enumerate(FEATURES)}
+        assert rows["centrality"] == pytest.approx([cos(v, centroid) for v in vectors])
+        assert rows["lead_similarity"] == pytest.approx([cos(v, vectors[0]) for v in vectors])
+        assert rows["title_recall"] == pytest.approx([len(title & set(t)) / len(title) for t in tokens])
+        assert features.similarity[1, -1] == pytest.approx(1.0) and features.similarity[1, 0] < 0.5
+        assert features.similarity == pytest.approx(features.similarity.T)
+    assert extractive_features.sentence_features([], TITLE).rows.shape == (0, len(FEATURES))
+
+
+def test_training_reads_the_body_of_articles_spread_over_the_split(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from extractive_data import read_split
+
+    for k in range(10):
+        (tmp_path / f"{k:06d}.txt.seg").write_text(_seg(f"Tin {k}", "Tóm tắt .", [f"Câu {k} ."]), encoding="utf-8")
+    docs = list(read_split(tmp_path, 3))
+    assert [d.id for d in docs] == ["000000", "000003", "000006"]  # not the first three: files run by site
+    assert docs[0].text == "Câu 0." and "Ảnh" not in docs[0].text  # the caption block after the body is left out

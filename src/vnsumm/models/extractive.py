@@ -7,16 +7,16 @@ Sentence weights and the length target were fitted on the VietNews train split b
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from vnsumm.lang.text import split_sentences, syllables
-from vnsumm.models.extractive_features import FEATURES, cosine, norm, sentence_features
+from vnsumm.models.extractive_features import FEATURES, sentence_features
 from vnsumm.records import ModelIdentity
 
 Progress = Callable[[int], None] | None
@@ -55,16 +55,15 @@ class ExtractiveParams(BaseModel):
     weights: dict[Feature, float] = Field(default_factory=dict, description="overrides of DEFAULT_WEIGHTS")
 
 
-def choose(score: Sequence[float], lengths: Sequence[int], vectors: Sequence[dict[str, float]],
+def choose(score: Sequence[float], lengths: Sequence[int], similarity: np.ndarray,
            target: int, max_sentences: int, redundancy: float) -> list[int]:
     """Best-scored sentences up to `target` syllables, skipping near-duplicates (MMR), in article order."""
-    norms = [norm(v) for v in vectors]
     length = 0
     chosen: list[int] = []
     for i in sorted(range(len(score)), key=lambda i: (-score[i], i)):
         if chosen and (
             length + lengths[i] - target > target - length  # overshoots the target more than it fills it
-            or max(cosine(vectors[i], vectors[j], norms[i], norms[j]) for j in chosen) > 1 - redundancy
+            or similarity[i, chosen].max() > 1 - redundancy
         ):
             continue
         chosen.append(i)
@@ -75,9 +74,10 @@ def choose(score: Sequence[float], lengths: Sequence[int], vectors: Sequence[dic
 
 
 class ExtractiveSummarizer:
-    """Scores sentences with a logistic model over position, length, TF-IDF centrality, similarity to the title
-    and to the opening (fitted on VietNews train: which sentences a greedy ROUGE oracle picks), then picks the
-    best ones up to a length target near that of news abstracts, skipping near-duplicates, in article order.
+    """Scores sentences with a linear model over position, length, TF-IDF centrality, similarity to the title
+    and to the opening (fitted on VietNews train to rank each article's sentences by their own ROUGE against the
+    abstract), then picks the best ones up to a length target near that of news abstracts, skipping
+    near-duplicates, in article order.
 
     Parameters: `ExtractiveParams` (models.yaml `params`).
     """
@@ -85,7 +85,7 @@ class ExtractiveSummarizer:
     def __init__(self, params: ExtractiveParams | None = None, name: str = "extractive") -> None:
         self.params = params or ExtractiveParams()
         weights = {**DEFAULT_WEIGHTS, **self.params.weights}
-        self.weights = [float(weights[feature]) for feature in FEATURES]
+        self.weights = np.array([float(weights[feature]) for feature in FEATURES])
         self.name = name
 
     def identity(self) -> ModelIdentity:
@@ -93,19 +93,20 @@ class ExtractiveSummarizer:
         return ModelIdentity(self.name, "extractive", revision=fitted()["version"])
 
     def scores(self, sentences: Sequence[str], title: str | None = None,
-               tokens: Sequence[list[str]] | None = None) -> tuple[list[float], list[dict[str, float]]]:
-        """Each sentence's log-odds of belonging to the summary, and its TF-IDF vector."""
-        rows, vectors = sentence_features(sentences, title, tokens)
-        return [math.fsum(w * x for w, x in zip(self.weights, row, strict=True)) for row in rows], vectors
+               tokens: Sequence[list[str]] | None = None) -> tuple[list[float], np.ndarray]:
+        """Each sentence's score (only their order within the article matters), and their pairwise cosines."""
+        features = sentence_features(sentences, title, tokens)
+        return (features.rows @ self.weights).tolist(), features.similarity
 
     def select(self, sentences: Sequence[str], title: str | None = None) -> list[int]:
         """Indices, in article order, of the sentences that make the summary."""
         if not sentences:
             return []
         tokens = [syllables(s) for s in sentences]
-        score, vectors = self.scores(sentences, title, tokens)
+        score, similarity = self.scores(sentences, title, tokens)
         p = self.params
-        return choose(score, [len(t) for t in tokens], vectors, p.target_syllables, p.max_sentences, p.redundancy)
+        return choose(score, [len(t) for t in tokens], similarity, p.target_syllables, p.max_sentences,
+                      p.redundancy)
 
     def summarize(self, texts: Sequence[str], titles: Sequence[str | None] | None = None,
                   progress: Progress = None) -> list[str]:

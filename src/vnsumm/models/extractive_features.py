@@ -1,7 +1,11 @@
 """Sentence features of the embedded extractive summarizer, shared by the summarizer and its training script.
 
-Position and length enter as bins (a linear model over bins fits their non-linear effect); similarity to the
-title, to the document's TF-IDF centroid and to the opening sentence as cosines and as ranks within the article.
+Computed with numpy over all of an article's sentences at once: each sentence is a TF-IDF vector of syllable
+unigrams and bigrams (bigrams stand in for Vietnamese words: Hà Nội, Đảng ủy), and one sparse product gives every
+cosine the features need (to the document's centroid, to the opening sentence, to the neighbours, between any
+two sentences for the redundancy check). Position and length enter as bins as well as values, so that a linear
+model fits their non-linear effect; the article's own shape (sentences, title and opening lengths) lets a
+non-linear scorer rank differently in short and long articles.
 """
 
 from __future__ import annotations
@@ -10,7 +14,11 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+from scipy import sparse  # type: ignore[import-untyped]
 
 from vnsumm.lang.text import syllables
 
@@ -24,80 +32,124 @@ FEATURES = (
     "caption_like",
 )
 
-_DIGIT = re.compile(r"\d")
+_JOIN_PAIRS = 1 << 20
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_UPPER = "".join(c for c in map(chr, range(0x2000)) if c.isupper())
+_CAPITALIZED = re.compile(rf"\b[{_UPPER}]")
 # A line that names a photo or its source (Ảnh: ..., Nguồn: ...): the words a caption opens with, not a site.
 _CAPTION = re.compile(r"^\s*(?:\(?ảnh|nguồn|video|clip)\b", re.IGNORECASE)
 
 
-def bag(tokens: Sequence[str]) -> Counter[str]:
-    """Syllable unigrams and bigrams: bigrams stand in for Vietnamese words (Hà Nội, Đảng ủy)."""
-    return Counter(itertools.chain(tokens, map(" ".join, itertools.pairwise(tokens))))
+class ArticleFeatures(NamedTuple):
+    rows: np.ndarray  # one row of FEATURES per sentence
+    similarity: np.ndarray  # cosines of the sentences' TF-IDF vectors, n x n
 
 
-def norm(a: Mapping[str, float]) -> float:
-    return math.hypot(*a.values())
-
-
-def cosine(a: Mapping[str, float], b: Mapping[str, float], norm_a: float | None = None,
-           norm_b: float | None = None) -> float:
-    """Cosine of two sparse vectors; pass norms already known (a centroid's) to save recomputing them."""
-    n = (norm(a) if norm_a is None else norm_a) * (norm(b) if norm_b is None else norm_b)
-    if not n:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[k] for k, v in a.items() if k in b) / n
-
-
-def _ranks(values: Sequence[float]) -> list[float]:
+def _ranks(values: np.ndarray) -> np.ndarray:
     """0 for the highest value, 1 for the lowest, ties in article order."""
-    order = sorted(range(len(values)), key=lambda i: (-values[i], i))
-    ranks = [0.0] * len(values)
-    for rank, i in enumerate(order):
-        ranks[i] = rank / max(1, len(values) - 1)
+    order = np.lexsort((np.arange(len(values)), -values))
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(len(values)) / max(1, len(values) - 1)
     return ranks
 
 
+def _names(sentence: str) -> float:
+    """Capitalized words after the first (names, places), over all words."""
+    first = _WORD.search(sentence)
+    return len(_CAPITALIZED.findall(sentence, first.end())) / len(_WORD.findall(sentence)) if first else 0.0
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.divide(a, b, out=np.zeros_like(a, dtype=np.float64), where=b > 0)
+
+
+def _gram(row: np.ndarray, col: np.ndarray, weight: np.ndarray, n: int, m: int) -> np.ndarray:
+    """Dot products of the n sentence vectors given as (sentence, term, weight) entries sorted by sentence, then
+    term. Not a dense BLAS product: BLAS spreads even an article-sized one over threads, several times slower on a
+    busy machine. An article's few thousand co-occurring pairs are summed directly; past _JOIN_PAIRS, scipy."""
+    population = np.bincount(col, minlength=m)
+    if int(population @ population) > _JOIN_PAIRS:
+        tfidf = sparse.csr_matrix((weight, col, np.searchsorted(row, np.arange(n + 1))), shape=(n, m))
+        return np.asarray((tfidf @ tfidf.T).toarray())
+    order = np.argsort(col, kind="stable")
+    r, c, w = row[order], col[order], weight[order]
+    k = population[c]  # each entry pairs with every entry of its term, itself included
+    left = np.repeat(np.arange(len(r)), k)
+    right = np.repeat((np.cumsum(population) - population)[c], k) + np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
+    return np.bincount(r[left] * n + r[right], w[left] * w[right], minlength=n * n).reshape(n, n)
+
+
 def sentence_features(sentences: Sequence[str], title: str | None = None,
-                      tokens: Sequence[list[str]] | None = None) -> tuple[list[list[float]], list[dict[str, float]]]:
-    """One row of FEATURES per sentence, and each sentence's TF-IDF vector (for redundancy checks)."""
+                      tokens: Sequence[list[str]] | None = None) -> ArticleFeatures:
+    """FEATURES for each sentence, and the sentences' pairwise TF-IDF cosines."""
     if tokens is None:
         tokens = [syllables(s) for s in sentences]
-    bags = [bag(t) for t in tokens]
-    df = Counter(term for b in bags for term in b)
     n = len(sentences)
-    idf = {t: math.log(1 + n / d) for t, d in df.items()}
-    vectors = [{t: (1 + math.log(c)) * idf[t] if c > 1 else idf[t] for t, c in b.items()} for b in bags]
-    norms = [norm(v) for v in vectors]
-    centroid: Counter[str] = Counter()
-    for vector in vectors:
-        centroid.update(vector)
+    if not n:
+        return ArticleFeatures(np.zeros((0, len(FEATURES))), np.zeros((0, 0)))
+    vocab: dict[str, int] = {}
+    ids = np.array([vocab.setdefault(t, len(vocab)) for toks in tokens for t in toks], dtype=np.int64)
+    lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+    sent = np.repeat(np.arange(n), lengths)
+    v = len(vocab)
+    within = sent[1:] == sent[:-1]
+    # Unigram ids below v, bigram (a, b) as v + a * v + b: one integer space for both.
+    terms = np.concatenate([ids, v + ids[:-1][within] * v + ids[1:][within]])
+    rows = np.concatenate([sent, sent[:-1][within]])
+    key, count = np.unique(rows * (v * (v + 1) + 1) + terms, return_counts=True)
+    row, term = np.divmod(key, v * (v + 1) + 1)
+    cols, col = np.unique(term, return_inverse=True)
+    m = len(cols)
+    df = np.bincount(col, minlength=m)
+    weight = (1 + np.log(count)) * np.log(1 + n / df[col])
+    gram = _gram(row, col, weight, n, m)
+    norms = np.sqrt(np.diag(gram))
+    similarity = gram / np.maximum(np.outer(norms, norms), 1e-12)
+    total = gram.sum(axis=1)  # each sentence's dot product with the centroid (the sum of all vectors)
+    central = _ratio(total, norms * np.sqrt(max(total.sum(), 0.0)))
+
     title_tokens = syllables(title or "")
-    title_bag, title_set = bag(title_tokens), set(title_tokens)
-    centroid_norm, title_norm = norm(centroid), norm(title_bag)
-    central = [cosine(v, centroid, nv, centroid_norm) for v, nv in zip(vectors, norms, strict=True)]
-    titular = [cosine(b, title_bag, norm_b=title_norm) for b in bags]
+    title_ids = [vocab.get(t, -1) for t in title_tokens]
+    title_terms = title_ids + [v + a * v + b for a, b in itertools.pairwise(title_ids) if a >= 0 and b >= 0]
+    known, hits = np.unique(np.array([t for t in title_terms if t >= 0], dtype=np.int64), return_counts=True)
+    at = np.searchsorted(cols, known)
+    found = at < m
+    found[found] = cols[at[found]] == known[found]
+    title_count = np.zeros(m)
+    title_count[at[found]] = hits[found]
+    title_bag = Counter(itertools.chain(title_tokens, map(" ".join, itertools.pairwise(title_tokens))))
+    title_norm = math.sqrt(sum(c * c for c in title_bag.values()))  # over all its terms, the article's or not
+    count_norm = np.sqrt(np.bincount(row, count.astype(np.float64) ** 2, minlength=n))
+    titular = _ratio(np.bincount(row, count * title_count[col], minlength=n), count_norm * title_norm)
+    title_set = len(set(title_tokens))
+    in_title = (title_count[col] > 0) & (term < v)
+    shared = np.bincount(row, in_title, minlength=n)
+
+    position = np.arange(n)
+    size = lengths.astype(np.float64)
     central_rank, title_rank = _ranks(central), _ranks(titular)
-    top_central, top_title = central_rank.index(0.0), title_rank.index(0.0)
-    rows = []
-    for i, (sentence, toks) in enumerate(zip(sentences, tokens, strict=True)):
-        size = len(toks)
-        words = _WORD.findall(sentence)
-        capitals = sum(1 for w in words[1:] if w[0].isupper())
-        tail = sentence.rstrip(" \"'”’)")
-        rows.append([
-            1.0,
-            float(i == 0), float(i == 1), float(i == 2), float(i == 3), float(i == 4), float(5 <= i < 10),
-            i / n, float(i == 0 and n <= 5),
-            float(size < 8), float(8 <= size < 15), float(15 <= size < 25), float(25 <= size < 40),
-            float(40 <= size < 60), min(size, 100) / 40,
-            central[i], float(i == top_central), central_rank[i],
-            titular[i], len(title_set.intersection(toks)) / len(title_set) if title_set else 0.0,
-            float(i == top_title), title_rank[i],
-            cosine(vectors[i], vectors[0], norms[i], norms[0]) if i else 1.0,
-            float(bool(_DIGIT.search(sentence))), float('"' in sentence or "“" in sentence),
-            float(tail.endswith("?")), float(tail.endswith(":")), capitals / max(1, len(words)),
-            float(bool(_CAPTION.match(sentence))),
-        ])
-    return rows, vectors
+    out = np.zeros((n, len(FEATURES)))
+    out[:, 0] = 1.0
+    out[:, 1:6] = position[:, None] == np.arange(5)
+    out[:, 6] = (position >= 5) & (position < 10)
+    out[:, 7] = position / n
+    out[0, 8] = n <= 5
+    out[:, 9:14] = (size[:, None] >= [0, 8, 15, 25, 40]) & (size[:, None] < [8, 15, 25, 40, 60])
+    out[:, 14] = np.minimum(size, 100) / 40
+    out[:, 15], out[:, 17] = central, central_rank
+    out[np.argmin(central_rank), 16] = 1.0
+    out[:, 18] = titular
+    out[:, 19] = shared / title_set if title_set else 0.0
+    out[np.argmin(title_rank), 20] = 1.0
+    out[:, 21] = title_rank
+    out[:, 22] = similarity[:, 0]
+    out[0, 22] = 1.0
+    tails = [s.rstrip(" \"'”’)") for s in sentences]
+    out[:, 23] = [bool(_DIGIT.search(s)) for s in sentences]
+    out[:, 24] = ['"' in s or "“" in s for s in sentences]
+    out[:, 25] = [t.endswith("?") for t in tails]
+    out[:, 26] = [t.endswith(":") for t in tails]
+    out[:, 27] = [_names(s) for s in sentences]
+    out[:, 28] = [bool(_CAPTION.match(s)) for s in sentences]
+    return ArticleFeatures(out, similarity)
