@@ -2,10 +2,9 @@
 
 Computed with numpy over all of an article's sentences at once: each sentence is a TF-IDF vector of syllable
 unigrams and bigrams (bigrams stand in for Vietnamese words: Hà Nội, Đảng ủy), and one sparse product gives every
-cosine the features need (to the document's centroid, to the opening sentence, to the neighbours, between any
-two sentences for the redundancy check). Position and length enter as bins as well as values, so that a linear
-model fits their non-linear effect; the article's own shape (sentences, title and opening lengths) lets a
-non-linear scorer rank differently in short and long articles.
+cosine the features need (to the document's centroid, to the opening sentence, between any two sentences for the
+redundancy check). Position and length enter as bins as well as values, so that a linear model fits their
+non-linear effect; similarity to the title as a cosine, a recall and a rank within the article.
 """
 
 from __future__ import annotations
