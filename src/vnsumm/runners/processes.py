@@ -6,13 +6,13 @@ the run), and come back in input order. A worker's exception is raised here as t
 a worker that dies ends the run with one line. On Ctrl-C or SIGTERM the parent (which alone takes them: workers
 ignore SIGINT) terminates its workers, so the run stops as fast as with the local runner, with what is stored
 kept. Nothing process-wide changes in the caller: workers are plain subprocesses (`python -m`), not forks.
-A run of fewer than `start_after` articles is done in this process: starting workers would cost it more.
+A run's first `start_after` articles are done in this process: a smaller run would lose more than it gains by
+starting workers.
 """
 
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import pickle
 import queue
@@ -29,7 +29,7 @@ import vnsumm
 from vnsumm.options import RunOptions
 from vnsumm.records import Article
 from vnsumm.runners import ProgressSink
-from vnsumm.runners.local import batches, run_local
+from vnsumm.runners.local import batches
 from vnsumm.runners.worker import HEADER, read_message
 from vnsumm.stages.base import Stage
 
@@ -60,7 +60,7 @@ class _Worker:
     def __init__(self, stages: bytes, answers: queue.Queue[tuple[_Worker, Any]]) -> None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
         env.update({name: env.get(name, "1") for name in ONE_THREAD})
-        self.log = tempfile.TemporaryFile()  # the worker's stderr: its last words when it dies
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by reap) the worker's stderr: its last words
         self.process = subprocess.Popen([sys.executable, "-m", "vnsumm.runners.worker"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=self.log, env=env)
         self.busy = 0  # batches sent and not answered
@@ -157,23 +157,29 @@ class ProcessRunner:
         for stage in stages:
             stage.prepare()
         blob = pickle.dumps(stages, protocol=pickle.HIGHEST_PROTOCOL)  # before any set-up here: workers load theirs
+        for stage in stages:  # this process runs the first batches itself
+            stage.setup()
 
         def finished() -> Iterator[list[Article]]:
             groups = batches(pending, options.write_every)
-            head: list[list[Article]] = []
-            for batch in groups:
-                head.append(batch)
-                if len(head) * options.write_every >= self.start_after:
-                    break
-            else:  # the whole run is small: here, without workers
-                yield from run_local(stages, itertools.chain.from_iterable(head), options, progress)
-                return
             answers: queue.Queue[tuple[_Worker, Any]] = queue.Queue()
             workers: list[_Worker] = []
+            done = 0
             try:
-                for _ in range(self.workers):
-                    workers.append(_Worker(blob, answers))
-                yield from _in_order(workers, answers, itertools.chain(head, groups), progress)
+                # The first articles are done here, as they are read: a small run never waits for workers, which
+                # start halfway and take over once they have had time to load.
+                for batch in groups:
+                    for stage in stages:
+                        batch = stage(batch)
+                    if progress:
+                        progress.advance(len(batch))
+                    yield batch
+                    done += len(batch)
+                    if done >= self.start_after // 2 and not workers:
+                        workers = [_Worker(blob, answers) for _ in range(self.workers)]
+                    if done >= self.start_after:
+                        break
+                yield from _in_order(workers, answers, groups, progress)
             finally:  # done, failed, interrupted or abandoned: no worker outlives the run
                 for worker in workers:
                     worker.stop()

@@ -33,15 +33,18 @@ class GroupStories(StoreStep):
         from vnsumm.stories.grouping import story_ids  # scikit-learn is imported only by runs that group
 
         ids: list[str] = []
+        stored: list[str | None] = []
 
         def finished() -> Iterator[Article]:
             for record in state.store.iter_records():
                 if record.ok:
                     ids.append(record.id)
+                    stored.append(record.story)
                     yield record
 
         stories = story_ids(finished())  # streamed: the records are read once and not held
-        state.store.set_field("story", dict(zip(ids, stories, strict=True)))
+        changes = {key: new for key, new, old in zip(ids, stories, stored, strict=True) if new != old}
+        state.store.set_field("story", changes, all_new=True)
         state.story_sizes = Counter(stories)
 
 
