@@ -27,8 +27,6 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
-
 from vnsumm.jsonl import load_jsonl
 from vnsumm.lang.text import split_sentences
 
@@ -65,17 +63,21 @@ def build_train(folder: Path, articles: int, path: Path) -> None:
 
 
 def tree_rss(pid: int) -> float:
-    """Resident MB of a process and its descendants now (0 once it is gone)."""
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0.0
-    total = 0
-    for process in processes:
-        with contextlib.suppress(psutil.Error):  # a worker that just ended
-            total += process.memory_info().rss
-    return total / (1 << 20)
+    """Resident MB of a process and its descendants now, from /proc (Linux)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):  # a process that just ended
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    tree, grew = {pid}, True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    pages = 0
+    for member in tree:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            pages += int(Path(f"/proc/{member}/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
 
 
 def timed_run(args: list[str], log: Path) -> tuple[float, float, float, float, int]:

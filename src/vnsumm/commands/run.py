@@ -71,8 +71,8 @@ def run(
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
         batch_size=batch_size, batch_tokens=batch_tokens, length=length, unsupported=unsupported, since=since,
-        refetch=refetch, force=force, prune=prune, group=group, write_every=write_every,
-        engine=engine, ray_address=ray_address, ray_workers=ray_workers, workers=workers, formats=_formats(output_format),
+        refetch=refetch, force=force, prune=prune, group=group, write_every=write_every, workers=workers,
+        engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )
     registry = load_registry(models)

@@ -86,8 +86,10 @@ class _Worker:
         try:
             while True:
                 answers.put((self, read_message(self.process.stdout)))
-        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+        except (EOFError, OSError, ValueError):
             answers.put((self, None))  # the worker ended
+        except Exception as exc:  # an answer that cannot be read here: the run must not wait for it forever
+            answers.put((self, exc))
 
     def died(self) -> WorkerDied:
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -118,7 +120,7 @@ class _Worker:
 def _in_order(workers: list[_Worker], answers: queue.Queue[tuple[_Worker, Any]], groups: Iterator[list[Article]],
               progress: ProgressSink | None) -> Iterator[list[Article]]:
     sent = yielded = 0
-    finished: dict[int, list[Article]] = {}
+    finished: dict[int, tuple[list[Article], BaseException | None]] = {}
     more = True
     while True:
         while more and sent - yielded < IN_FLIGHT * len(workers):
@@ -133,13 +135,15 @@ def _in_order(workers: list[_Worker], answers: queue.Queue[tuple[_Worker, Any]],
         worker, answer = answers.get()
         if answer is None:
             raise worker.died()
+        if isinstance(answer, Exception):
+            raise WorkerDied(f"a worker's answer could not be read ({type(answer).__name__}: {answer})")
         seq, batch, error = answer
         worker.busy -= 1
-        if error is not None:
-            raise error
-        finished[seq] = batch
+        finished[seq] = (batch, error)
         while yielded in finished:
-            batch = finished.pop(yielded)
+            batch, error = finished.pop(yielded)
+            if error is not None:  # in its place: the batches before it are stored first, as here
+                raise error
             yielded += 1
             if progress:
                 progress.advance(len(batch))

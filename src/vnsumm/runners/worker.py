@@ -86,4 +86,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from vnsumm.runners import worker  # this module under its own name: RemoteError must unpickle in the parent
+
+    worker.main()
