@@ -12,7 +12,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from helpers import ROOT, SEEDS, read_jsonl
@@ -22,7 +22,7 @@ from vnsumm.plan import plan_run
 from vnsumm.records import Article
 from vnsumm.registry import load_registry
 from vnsumm.runners.local import run_local
-from vnsumm.runners.processes import ProcessRunner, WorkerDied
+from vnsumm.runners.processes import ProcessRunner, WorkerDied, WorkerPool
 from vnsumm.runners.worker import RemoteError
 from vnsumm.stages.base import Stage
 
@@ -203,3 +203,37 @@ def test_only_model_free_plans_run_in_processes_and_one_worker_means_here() -> N
     assert isinstance(chosen, ProcessRunner) and chosen.workers == 3
     assert pick_runner(RunOptions(workers=1), needs_models=False) is run_local
     assert pick_runner(RunOptions(workers=3), needs_models=True) is run_local  # model backends use the cores
+
+
+def test_story_summaries_from_workers_equal_those_made_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vnsumm.stages.stories
+    from vnsumm.pipeline import run
+
+    monkeypatch.setattr(vnsumm.stages.stories, "PARALLEL_STORIES", 1)  # workers however few the stories
+    monkeypatch.setattr(vnsumm.stages.stories, "STORIES_PER_BATCH", 2)
+    pools: list[int] = []
+
+    class CountedPool(WorkerPool):
+        def map(self, *args: Any, **kwargs: Any) -> Any:
+            pools.append(len(self.workers))
+            return super().map(*args, **kwargs)
+
+    monkeypatch.setattr(vnsumm.stages.stories, "WorkerPool", CountedPool)
+    feed = tmp_path / "feed.jsonl"
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    # Each seed printed by three outlets, each adding a sentence of its own: stories of three articles.
+    feed.write_text("".join(json.dumps({"id": f"s{i}-{outlet}", "title": f"Tin {i}",
+                                        "text": f"{seed}\n\nBáo số {outlet} đưa tin này lúc {outlet + 7} giờ."},
+                                       ensure_ascii=False) + "\n"
+                            for i, seed in enumerate(seeds) for outlet in range(3)), encoding="utf-8")
+    made = {}
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}"
+        report = run([feed], RunOptions(lang="vi", summarizer="extractive", out=out, workers=workers))
+        assert report.exit_code == 0
+        made[workers] = (out / "stories.jsonl").read_text(encoding="utf-8")
+    assert pools == [2]  # one run used two workers, the other none
+    assert made[1] == made[2]
+    sizes = [len(json.loads(line)["articles"]) for line in made[1].splitlines()]
+    assert sizes.count(3) >= len(seeds) // 2  # most seeds are stories of three articles
+    assert not children()

@@ -117,10 +117,13 @@ class _Worker:
         self.log.close()
 
 
-def _in_order(workers: list[_Worker], answers: queue.Queue[tuple[_Worker, Any]], groups: Iterator[list[Article]],
-              progress: ProgressSink | None) -> Iterator[list[Article]]:
+Batch = list[Any]
+
+
+def _in_order(workers: list[_Worker], answers: queue.Queue[tuple[_Worker, Any]], groups: Iterator[Batch],
+              progress: ProgressSink | None) -> Iterator[Batch]:
     sent = yielded = 0
-    finished: dict[int, tuple[list[Article], BaseException | None]] = {}
+    finished: dict[int, tuple[Batch, BaseException | None]] = {}
     more = True
     while True:
         while more and sent - yielded < IN_FLIGHT * len(workers):
@@ -150,6 +153,41 @@ def _in_order(workers: list[_Worker], answers: queue.Queue[tuple[_Worker, Any]],
             yield batch
 
 
+class WorkerPool:
+    """`count` worker processes, each running `steps` (picklable objects with `setup()` and a call from a batch to a
+    batch, as stages are; or those pickled) over the batches `map` gives it. A context manager: no worker outlives
+    it, however it ends."""
+
+    def __init__(self, steps: bytes | list[Any], count: int) -> None:
+        blob = steps if isinstance(steps, bytes) else pickle.dumps(steps, protocol=pickle.HIGHEST_PROTOCOL)
+        self.answers: queue.Queue[tuple[_Worker, Any]] = queue.Queue()
+        self.workers: list[_Worker] = []
+        try:
+            for _ in range(count):
+                self.workers.append(_Worker(blob, self.answers))
+        except BaseException:
+            self.close()
+            raise
+
+    def map(self, batches: Iterator[Batch], progress: ProgressSink | None = None) -> Iterator[Batch]:
+        """The batches done, in their order (at most IN_FLIGHT per worker sent ahead)."""
+        return _in_order(self.workers, self.answers, batches, progress)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        deadline = time.monotonic() + STOP_WAIT
+        for worker in self.workers:
+            worker.reap(deadline)
+        self.workers = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class ProcessRunner:
     """A runner (see `vnsumm.runners.Runner`) over `workers` processes."""
 
@@ -166,8 +204,7 @@ class ProcessRunner:
 
         def finished() -> Iterator[list[Article]]:
             groups = batches(pending, options.write_every)
-            answers: queue.Queue[tuple[_Worker, Any]] = queue.Queue()
-            workers: list[_Worker] = []
+            pool: WorkerPool | None = None
             done = 0
             try:
                 # The first articles are done here, as they are read: a small run never waits for workers, which
@@ -179,16 +216,14 @@ class ProcessRunner:
                         progress.advance(len(batch))
                     yield batch
                     done += len(batch)
-                    if done >= self.start_after // 2 and not workers:
-                        workers = [_Worker(blob, answers) for _ in range(self.workers)]
+                    if done >= self.start_after // 2 and pool is None:
+                        pool = WorkerPool(blob, self.workers)
                     if done >= self.start_after:
                         break
-                yield from _in_order(workers, answers, groups, progress)
+                if pool is not None:
+                    yield from pool.map(groups, progress)
             finally:  # done, failed, interrupted or abandoned: no worker outlives the run
-                for worker in workers:
-                    worker.stop()
-                deadline = time.monotonic() + STOP_WAIT
-                for worker in workers:
-                    worker.reap(deadline)
+                if pool is not None:
+                    pool.close()
 
         return finished()

@@ -129,7 +129,8 @@ def select(docs: Sequence[Doc], params: MultiDocParams = MultiDocParams()) -> li
 
     def gain(k: int) -> float:
         c = candidates[k]
-        fresh = sum(w for g, w in weights[k].items() if g not in covered)
+        # fsum: exact, so the order a set of bigrams iterates in (it varies by process) never moves a choice
+        fresh = math.fsum(w for g, w in weights[k].items() if g not in covered)
         return fresh / c.length ** params.length_power + c.prior
 
     # Lazy greedy: a gain only falls as coverage grows, so a stale gain is an upper bound (heap of negated gains).
