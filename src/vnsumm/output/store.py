@@ -185,8 +185,7 @@ class OutputStore:
 
     def iter_records(self) -> Iterator[Article]:
         """Records one at a time, in file order (one per id once compacted), never all in memory."""
-        for _, _, record in self._lines():
-            yield Article.from_record(record)
+        return (Article.from_record(record) for _, _, record in _records(self.path, self._trusted))
 
     def index(self) -> dict[str, Done]:  # what reuse needs of each id's newest record, not the records
         if self._index is None:
@@ -241,19 +240,16 @@ class OutputStore:
         self._remember()
         self.changed = True
 
-    def _lines(self) -> Iterator[tuple[int, str, dict[str, Any]]]:
-        return _records(self.path, self._trusted)
-
     def _update(self, change: Callable[[dict[str, Any]], dict[str, Any] | None], known: bool = False) -> int:
         """One streamed rewrite in which each record becomes `change(record)` (None: copied as it was), only when
         some record changes (`known`: the caller knows some do: no pass to find out); returns how many changed."""
-        if not known and all(change(r) is None for _, _, r in self._lines()):
+        if not known and all(change(r) is None for _, _, r in _records(self.path, self._trusted)):
             return 0
         changed = 0
 
         def lines() -> Iterator[str]:
             nonlocal changed
-            for _, line, record in self._lines():
+            for _, line, record in _records(self.path, self._trusted):
                 new = change(record)
                 changed += new is not None
                 yield line if new is None else dump_line(new)
@@ -269,9 +265,8 @@ class OutputStore:
 
         def change(record: dict[str, Any]) -> dict[str, Any] | None:
             note, warnings = notes.get(record["id"]), record.get("warnings", [])
-            if not note or note in warnings:
-                return None
-            return {**record, "warnings": [*(w for w in warnings if not w.startswith(FAILURE_NOTE)), note]}
+            kept = [w for w in warnings if not w.startswith(FAILURE_NOTE)]
+            return None if not note or note in warnings else {**record, "warnings": [*kept, note]}
 
         return self._update(change) if notes else 0
 
@@ -282,14 +277,14 @@ class OutputStore:
         self._close()
         newest: dict[str, int] = {}
         lines = 0
-        for lineno, _, record in self._lines():
+        for lineno, _, record in _records(self.path, self._trusted):
             newest[record["id"]] = lineno
             lines += 1
         kept = {key: lineno for key, lineno in newest.items() if keep is None or keep(key)}
         if len(kept) == lines:
             return 0
         keep_lines = set(kept.values())
-        self._rewrite(line for lineno, line, _ in self._lines() if lineno in keep_lines)
+        self._rewrite(line for lineno, line, _ in _records(self.path, self._trusted) if lineno in keep_lines)
         return len(newest) - len(kept)
 
     def set_field(self, field: str, values: dict[str, Any], *, all_new: bool = False) -> int:
