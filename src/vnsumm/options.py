@@ -79,6 +79,10 @@ class RunOptions:
     fields: Fields = field(default_factory=Fields)
     write_every: int = 16  # articles per group: records are written when a group is done
     engine: EngineName = EngineName.local
+    # Processes for a plan that loads no model (the extractive summarizer): None, one per usable core (at most
+    # runners.processes.MAX_WORKERS); 1, this process alone. Plans with a model run in this process (their
+    # backends use the cores themselves).
+    workers: int | None = None
     ray_address: str | None = None  # None starts a local Ray cluster sized to this machine
     ray_workers: int | None = None  # model actors per stage (default: one per GPU, else one)
 
@@ -98,7 +102,7 @@ class RunOptions:
                 raise ConfigError(f"since must be a day as YYYY-MM-DD, not {self.since!r}") from None
         if self.write_every < 1:
             raise ConfigError("write_every must be at least 1")
-        for name in ("batch_size", "batch_tokens", "ray_workers"):
+        for name in ("batch_size", "batch_tokens", "ray_workers", "workers"):
             if (value := getattr(self, name)) is not None and value < 1:
                 raise ConfigError(f"{name} must be at least 1, not {value}")
 

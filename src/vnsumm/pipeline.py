@@ -29,11 +29,19 @@ def is_reusable(previous: Done | None, article: Article, settings: str) -> bool:
         and previous.settings == settings
 
 
-def pick_runner(engine: EngineName) -> Runner:
-    if engine == EngineName.ray:
+def pick_runner(options: RunOptions, needs_models: bool) -> Runner:
+    """Ray when asked; worker processes for a plan that loads no model (CPU-bound Python: one process would use one
+    core), unless `workers` is 1; else this process."""
+    if options.engine == EngineName.ray:
         from vnsumm.runners.ray import run_ray  # Ray is imported only by runs that use it
 
         return run_ray
+    if not needs_models:
+        from vnsumm.runners.processes import ProcessRunner, default_workers
+
+        workers = options.workers or default_workers()
+        if workers > 1:
+            return ProcessRunner(workers)
     from vnsumm.runners.local import run_local
 
     return run_local
@@ -113,7 +121,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
                     progress.advance(1)
 
         # Models load (or are found missing) here, before the store is written to.
-        batches = pick_runner(options.engine)(plan.stages, pending(), options, progress)
+        batches = pick_runner(options, plan.needs_models)(plan.stages, pending(), options, progress)
         if progress:
             progress.start(count_inputs(paths) if paths else None)
         try:
@@ -125,6 +133,10 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
                 report.count_warnings(batch)
         except KeyboardInterrupt:
             report.interrupted = True
+        finally:  # a runner's workers end here, whatever happened, before the store steps
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
         if report.interrupted:  # exit at once: compaction, grouping and digests wait for the next run
             report.outputs = [store.path]
             return report

@@ -54,6 +54,8 @@ BOILERPLATE_LINES = [re.compile(p, _I) for p in (
     r"^(tiếng việt|english|vietnamese)(\s*[|/]\s*(tiếng việt|english|vietnamese|中文|français))+$",
 )]
 
+_ANY_BOILERPLATE = re.compile("|".join(f"(?:{p.pattern})" for p in BOILERPLATE_LINES), _I)  # one scan, not 23
+
 # A heading after which the page lists other articles: everything from there on is dropped.
 RELATED_HEADING = re.compile(
     r"^(các |những )?(bài viết|tin|bài|tin tức) ?(khác|liên quan|cùng chuyên mục|mới nhất|đọc nhiều|nổi bật|"
@@ -76,7 +78,8 @@ _SOURCE_TAG = re.compile(
 _INITIALS = re.compile(r"^([A-ZĐ]\.?){1,4}(\s*[-–]\s*([A-ZĐ]\.?){1,4})*$")
 _VIETNAMESE_LETTER = "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]"
 _WORD = re.compile(r"[^\W\d_]+")
-_MARKED_WORD = re.compile(rf"[^\W\d_]*{_VIETNAMESE_LETTER}[^\W\d_]*", _I)  # one match per marked word
+# One match per marked word: from its first marked letter to its end (no backtracking over unmarked words).
+_MARKED_WORD = re.compile(rf"{_VIETNAMESE_LETTER}[^\W\d_]*", _I)
 
 # Author names: two to four capitalized syllables, possibly several joined by dashes, possibly "(Theo X)".
 _NAME = r"[A-ZĐÀ-Ỹ][^\s\d]*(\s[A-ZĐÀ-Ỹ][^\s\d]*){1,3}"
@@ -116,9 +119,8 @@ def _boilerplate_reason(line: str, key: str, common: frozenset[str]) -> str | No
         return "no letters"
     if key in common:
         return "repeated across articles"
-    for pattern in BOILERPLATE_LINES:
-        if pattern.search(line):
-            return "pattern"
+    if _ANY_BOILERPLATE.search(line):
+        return "pattern"
     if (_BULLET.match(line) and len(line.split()) <= LINK_MAX_WORDS) or _TIME_AGO.search(line):
         return "link list"  # a long paragraph that opens with a bullet mark is article text
     if _NAV.match(line) and not _TERMINAL.search(line) and len(line.split()) <= 20:

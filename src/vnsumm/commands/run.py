@@ -57,6 +57,8 @@ def run(
         DEFAULTS.engine,
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster address (default: start a local one).")] = None,
     ray_workers: Annotated[int | None, typer.Option(min=1, help="Model actors per stage on Ray.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes for the extractive summarizer (default: one per core, at most 8).")] = None,
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
     """Clean, summarize and translate articles; add their records to summaries.jsonl and write the digest."""
@@ -69,7 +71,7 @@ def run(
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
         batch_size=batch_size, batch_tokens=batch_tokens, length=length, unsupported=unsupported, since=since,
-        refetch=refetch, force=force, prune=prune, group=group, write_every=write_every,
+        refetch=refetch, force=force, prune=prune, group=group, write_every=write_every, workers=workers,
         engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )

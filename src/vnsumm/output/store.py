@@ -45,9 +45,10 @@ class Done(NamedTuple):
     source: str = ""
 
 
-def _read_lines(path: Path) -> Iterator[tuple[int, str, dict[str, Any] | None, str | None]]:
+def _read_lines(path: Path, trusted: bool = False) -> Iterator[tuple[int, str, dict[str, Any] | None, str | None]]:
     """(line number, line, record, None) for each usable record line; (line number, line, None, why) for each
-    line that is not one. Blank lines are skipped. Streamed."""
+    line that is not one. Blank lines are skipped. Streamed. `trusted`: the store checked every line when it
+    opened and wrote the others itself, under its lock: a line that parses is a record, unchecked."""
     if not path.exists():
         return
     with path.open("rb") as handle:
@@ -55,13 +56,14 @@ def _read_lines(path: Path) -> Iterator[tuple[int, str, dict[str, Any] | None, s
             if raw is not None and not raw.strip():
                 continue
             value, problem = parse_line(raw)
-            problem = problem or record_problem(value)
+            if problem is None and not (trusted and isinstance(value, dict)):
+                problem = record_problem(value)
             line = (raw or b"").decode("utf-8", errors="backslashreplace")
             yield lineno, line if line.endswith("\n") else line + "\n", None if problem else value, problem
 
 
-def _records(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
-    for lineno, line, record, _ in _read_lines(path):
+def _records(path: Path, trusted: bool = False) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    for lineno, line, record, _ in _read_lines(path, trusted):
         if record is not None:
             yield lineno, line, record
 
@@ -93,6 +95,7 @@ class OutputStore:
         self.repeats = False  # whether the file holds an id twice (set by index, and by appends over known ids)
         self.changed = False  # whether this run wrote or rewrote anything
         self.notices: Counter[str] = Counter()  # warnings for the run's report, with how many records each
+        self._trusted = False  # every line checked (by the scan when the store opened) or written by this run
 
     @contextlib.contextmanager
     def open(self) -> Iterator[OutputStore]:
@@ -156,6 +159,7 @@ class OutputStore:
             self.changed = True
         self._index, self.repeats = index, lines > len(index)
         self._remember()
+        self._trusted = True
 
     def _remember(self) -> None:  # which file this is, to notice when it is replaced
         with contextlib.suppress(FileNotFoundError):
@@ -181,8 +185,7 @@ class OutputStore:
 
     def iter_records(self) -> Iterator[Article]:
         """Records one at a time, in file order (one per id once compacted), never all in memory."""
-        for _, _, record in _records(self.path):
-            yield Article.from_record(record)
+        return (Article.from_record(record) for _, _, record in _records(self.path, self._trusted))
 
     def index(self) -> dict[str, Done]:  # what reuse needs of each id's newest record, not the records
         if self._index is None:
@@ -237,29 +240,35 @@ class OutputStore:
         self._remember()
         self.changed = True
 
-    def note_failures(self) -> int:
-        """Note this run's failures on the finished records they left in place (only where the note is new);
-        returns how many records changed. Checks first that the file is still the one opened."""
-        self._check()
-        notes = {key: f"{FAILURE_NOTE} ({error})" for key, error in self._failures.items()}
-        if not notes or all(note in r.get("warnings", []) for _, _, r in _records(self.path)
-                            if (note := notes.get(r["id"]))):
+    def _update(self, change: Callable[[dict[str, Any]], dict[str, Any] | None], known: bool = False) -> int:
+        """One streamed rewrite in which each record becomes `change(record)` (None: copied as it was), only when
+        some record changes (`known`: the caller knows some do: no pass to find out); returns how many changed."""
+        if not known and all(change(r) is None for _, _, r in _records(self.path, self._trusted)):
             return 0
         changed = 0
 
         def lines() -> Iterator[str]:
             nonlocal changed
-            for _, line, r in _records(self.path):
-                note = notes.get(r["id"])
-                if note and note not in r.get("warnings", []):
-                    changed += 1
-                    kept = [w for w in r.get("warnings", []) if not w.startswith(FAILURE_NOTE)]
-                    yield dump_line({**r, "warnings": [*kept, note]})
-                else:
-                    yield line
+            for _, line, record in _records(self.path, self._trusted):
+                new = change(record)
+                changed += new is not None
+                yield line if new is None else dump_line(new)
 
         self._rewrite(lines())
         return changed
+
+    def note_failures(self) -> int:
+        """Note this run's failures on the finished records they left in place (only where the note is new);
+        returns how many records changed. Checks first that the file is still the one opened."""
+        self._check()
+        notes = {key: f"{FAILURE_NOTE} ({error})" for key, error in self._failures.items()}
+
+        def change(record: dict[str, Any]) -> dict[str, Any] | None:
+            note, warnings = notes.get(record["id"]), record.get("warnings", [])
+            kept = [w for w in warnings if not w.startswith(FAILURE_NOTE)]
+            return None if not note or note in warnings else {**record, "warnings": [*kept, note]}
+
+        return self._update(change) if notes else 0
 
     def compact(self, keep: Callable[[str], bool] | None = None) -> int:
         """Rewrite the file with one record per id, the newest, and only ids `keep` accepts (all by default);
@@ -268,32 +277,23 @@ class OutputStore:
         self._close()
         newest: dict[str, int] = {}
         lines = 0
-        for lineno, _, record in _records(self.path):
+        for lineno, _, record in _records(self.path, self._trusted):
             newest[record["id"]] = lineno
             lines += 1
         kept = {key: lineno for key, lineno in newest.items() if keep is None or keep(key)}
         if len(kept) == lines:
             return 0
         keep_lines = set(kept.values())
-        self._rewrite(line for lineno, line, _ in _records(self.path) if lineno in keep_lines)
+        self._rewrite(line for lineno, line, _ in _records(self.path, self._trusted) if lineno in keep_lines)
         return len(newest) - len(kept)
 
-    def set_field(self, field: str, values: dict[str, Any]) -> int:
+    def set_field(self, field: str, values: dict[str, Any], *, all_new: bool = False) -> int:
         """Give records `values[id]` as `field` (ids not in `values` keep theirs), in one streamed rewrite of the
-        file (unchanged records are copied as they were), only when some change; returns how many changed."""
-        if not any(r["id"] in values and r.get(field) != values[r["id"]] for _, _, r in _records(self.path)):
-            return 0
-        changed = 0
+        file (unchanged records are copied as they were), only when some change; returns how many changed.
+        `all_new`: the caller knows every value differs from the stored one (no pass to find out)."""
 
-        def lines() -> Iterator[str]:
-            nonlocal changed
-            for _, line, record in _records(self.path):
-                key = record["id"]
-                if key in values and record.get(field) != values[key]:
-                    changed += 1
-                    yield dump_line({**record, field: values[key]})
-                else:
-                    yield line
+        def change(record: dict[str, Any]) -> dict[str, Any] | None:
+            key = record["id"]
+            return {**record, field: values[key]} if key in values and record.get(field) != values[key] else None
 
-        self._rewrite(lines())
-        return changed
+        return self._update(change, known=all_new) if values else 0

@@ -1,4 +1,5 @@
-"""Runners decide only where a plan's stages run: a loop in this process (`local`) or a Ray cluster (`ray`)."""
+"""Runners decide only where a plan's stages run: a loop in this process (`local`), worker processes for plans
+that load no model (`processes`), or a Ray cluster (`ray`)."""
 
 from __future__ import annotations
 

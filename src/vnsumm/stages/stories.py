@@ -3,23 +3,41 @@ articles into `stories.jsonl` (a story whose articles and settings did not chang
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vnsumm.options import Length
 from vnsumm.output.store import write_lines_atomic
 from vnsumm.records import Article
+from vnsumm.runners.processes import WorkerPool, default_workers
 from vnsumm.stages.finish import StoreState, StoreStep
 from vnsumm.stages.summarize import SummarizeStage
 from vnsumm.stages.translate import TranslateStage
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the story modules are imported only by runs that group
     from vnsumm.stories.summaries import StorySummarizer, StorySummary
 
 TRANSLATE_EVERY = 64  # story summaries translated in one batched call
+PARALLEL_STORIES = 1_000  # stories of two or more articles from which worker processes summarize them
+STORIES_PER_BATCH = 32  # stories a worker is given at a time
+
+
+@dataclass
+class SelectStories:
+    """A worker's step (runners.processes.WorkerPool): the embedded summaries of a batch of stories; a reused
+    summary passes through."""
+
+    summarizer: StorySummarizer
+
+    def setup(self) -> None:
+        """Nothing to load: the embedded selection needs no model."""
+
+    def __call__(self, batch: list[tuple[str, list[Article], str, StorySummary | None]]) -> list[StorySummary]:
+        return [done or self.summarizer.summarize(story, members, key) for story, members, key, done in batch]
 
 
 class GroupStories(StoreStep):
@@ -33,15 +51,18 @@ class GroupStories(StoreStep):
         from vnsumm.stories.grouping import story_ids  # scikit-learn is imported only by runs that group
 
         ids: list[str] = []
+        stored: list[str | None] = []
 
         def finished() -> Iterator[Article]:
             for record in state.store.iter_records():
                 if record.ok:
                     ids.append(record.id)
+                    stored.append(record.story)
                     yield record
 
         stories = story_ids(finished())  # streamed: the records are read once and not held
-        state.store.set_field("story", dict(zip(ids, stories, strict=True)))
+        changes = {key: new for key, new, old in zip(ids, stories, stored, strict=True) if new != old}
+        state.store.set_field("story", changes, all_new=True)
         state.story_sizes = Counter(stories)
 
 
@@ -70,19 +91,35 @@ class SummarizeStories(StoreStep):
                                      (self.length or Length.medium).value, None)
         waiting: dict[str, list[Article]] = {}
 
-        def summaries() -> Iterator[str]:
-            untranslated = []
+        def complete() -> Iterator[tuple[str, list[Article], str, StorySummary | None]]:
+            """Each story as soon as the store has given all its articles, with its summary when it is reused."""
             for record in state.store.iter_records():
                 if not record.ok:
                     continue
                 story = record.story or record.id
                 members = waiting.setdefault(story, [])
                 members.append(replace(record, text="\n".join(record.first_sentences) or record.lead or ""))
-                if len(members) < sizes[story]:
-                    continue
-                del waiting[story]
-                key = summarizer.key(members)
-                done = previous.get(key) or summarizer.summarize(story, members, key)
+                if len(members) == sizes[story]:
+                    del waiting[story]
+                    key = summarizer.key(members)
+                    yield story, members, key, previous.get(key)
+
+        def summarized() -> Iterator[StorySummary]:
+            stories = complete()
+            workers = state.options.workers or default_workers()
+            if not (summarizer.embedded and summarizer.translator is None and workers > 1
+                    and sum(n > 1 for n in sizes.values()) >= PARALLEL_STORIES):
+                yield from (done or summarizer.summarize(story, members, key) for story, members, key, done in stories)
+                return
+            # Model-free selection is CPU-bound Python: worker processes share it, in the store's order.
+            sent = ((story, [] if done else members, key, done) for story, members, key, done in stories)
+            with WorkerPool([SelectStories(summarizer)], workers) as pool:
+                for batch in pool.map(iter(lambda: list(itertools.islice(sent, STORIES_PER_BATCH)), [])):
+                    yield from batch
+
+        def summaries() -> Generator[str, None, None]:
+            untranslated = []
+            for done in summarized():
                 if summarizer.translator is not None and done.summary_en is None:
                     untranslated.append(done)
                     if len(untranslated) < TRANSLATE_EVERY:
@@ -93,7 +130,11 @@ class SummarizeStories(StoreStep):
                     yield done.to_json() + "\n"
             yield from self._translated(summarizer, untranslated)
 
-        write_lines_atomic(path, summaries())
+        lines = summaries()
+        try:
+            write_lines_atomic(path, lines)
+        finally:  # workers end here, whatever happened
+            lines.close()
         state.outputs.append(path)
 
     @staticmethod

@@ -65,6 +65,7 @@ class Doc:
     id: str
     text: str
     title: str | None = None
+    sentences: tuple[str, ...] | None = None  # its leading sentences, when the caller has them split already
 
 
 @dataclass
@@ -95,7 +96,9 @@ def _candidates(docs: Sequence[Doc], params: MultiDocParams) -> tuple[list[_Cand
         # One pass over the whole text counts the article's bigrams (normalize is a no-op on NFC text).
         df.update(_bigrams(_SYLLABLE.findall(normalize(doc.text).lower())))
         titles |= _bigrams(syllables(doc.title or ""))
-        for i, sentence in enumerate(leading_sentences(doc.text, params.max_position)):
+        leading = doc.sentences[:params.max_position] if doc.sentences is not None else \
+            leading_sentences(doc.text, params.max_position)
+        for i, sentence in enumerate(leading):
             known = by_text.get(sentence)
             if known is None:
                 tokens = _SYLLABLE.findall(sentence.lower())
@@ -126,7 +129,8 @@ def select(docs: Sequence[Doc], params: MultiDocParams = MultiDocParams()) -> li
 
     def gain(k: int) -> float:
         c = candidates[k]
-        fresh = sum(w for g, w in weights[k].items() if g not in covered)
+        # fsum: exact, so the order a set of bigrams iterates in (it varies by process) never moves a choice
+        fresh = math.fsum(w for g, w in weights[k].items() if g not in covered)
         return fresh / c.length ** params.length_power + c.prior
 
     # Lazy greedy: a gain only falls as coverage grows, so a stale gain is an upper bound (heap of negated gains).

@@ -14,7 +14,7 @@ import hashlib
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -65,7 +65,7 @@ class StorySummary:
         return self.summary_vi.split("\n") if self.summary_vi else []
 
     def to_record(self) -> dict[str, Any]:
-        record = asdict(self)
+        record = {f.name: getattr(self, f.name) for f in fields(self)}  # shallow: every nested value is set below
         record.update(articles=list(self.articles), sources=[list(s) for s in self.sources],
                       unsupported=list(self.unsupported), summarizer=self.summarizer.to_json(),
                       translator=self.translator.to_json() if self.translator else None)
@@ -136,6 +136,14 @@ def _citations(sentences: Sequence[str], articles: Sequence[Article]) -> list[tu
     return cited
 
 
+def _doc(article: Article) -> Doc:
+    """The article as the selector sees it; its sentences as the clean stage split them when its text is just
+    those (the run's story summaries), instead of splitting them again."""
+    sentences = tuple(article.first_sentences)
+    return Doc(article.id, article.text, article.title,
+               sentences if sentences and article.text == "\n".join(sentences) else None)
+
+
 def _title(articles: Sequence[Article], sources: Sequence[Sequence[str]]) -> str | None:
     """The headline of the article the summary opens with (else the first that has one)."""
     titled = {a.id: a.title for a in articles if a.title}
@@ -182,7 +190,7 @@ class StorySummarizer:
 
     def multi(self, articles: Sequence[Article]) -> list[tuple[str, list[str]]]:
         if self.embedded:
-            return select([Doc(a.id, a.text, a.title) for a in articles], self.params)
+            return select([_doc(a) for a in articles], self.params)
         assert self.summarizer is not None
         share = OPENING_SYLLABLES // len(articles)
         openings = []
@@ -205,7 +213,7 @@ class StorySummarizer:
         else:
             picked, identity = self.multi(articles), self.identity
         if not picked:  # a model that said nothing: the embedded selection stands in, and the record says so
-            picked, identity = select([Doc(a.id, a.text, a.title) for a in articles], self.params), EMBEDDED
+            picked, identity = select([_doc(a) for a in articles], self.params), EMBEDDED
         summary_vi = "\n".join(s for s, _ in picked)
         sources = tuple(tuple(cited) for _, cited in picked)
         if len(articles) == 1 and articles[0].summary_vi:  # the article's own summary, checked in the run already
