@@ -5,7 +5,7 @@
 
 The dataset's articles are repeated (each copy with its own id) up to `--articles` (with `--mixed`: distinct
 articles of random sentences of the dataset, so that story grouping meets as many articles as there are; with
-`--train FOLDER`: the first `--articles` distinct articles of a VietNews split, `data/train_tokenized`, as real
+`--train FOLDER`: `--articles` distinct articles spread over a VietNews split, `data/train_tokenized`, as real
 articles), written as one JSONL file, and
 the CLI runs on it three times in fresh processes: a first run without story grouping (so its cost shows), a
 first run, and a rerun that reuses everything (`--runs` picks some). Each line reports wall seconds, articles per
@@ -49,7 +49,7 @@ def build_input(dataset: Path, articles: int, path: Path, mixed: bool) -> None:
 
 
 def build_train(folder: Path, articles: int, path: Path) -> None:
-    """The first `articles` articles of a VietNews split folder (file-name order), as JSONL."""
+    """`articles` articles of a VietNews split folder, spread over it (extractive_data.read_split), as JSONL."""
     sys.path.insert(0, str(Path(__file__).parent))
     from extractive_data import read_split
 
