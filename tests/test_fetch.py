@@ -347,7 +347,8 @@ def test_per_host_limit_and_delay(site: Site, other_site: Site, tmp_path: Path) 
     fetch_all([site.add(f"/c/{i}.html", article_html(f"Bài {i}", n=i)) for i in range(4)], tmp_path / "p2",
               politeness=spaced)
     starts = sorted(t for path, _, t in site.log if path.startswith("/c/"))
-    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.1  # 0.15 apart when sent; arrival jitters
+    # 0.15 s apart when sent; arrival jitters on a busy machine, so the span is what is held to (unspaced: ~0).
+    assert starts[-1] - starts[0] >= 0.3 and min(b - a for a, b in itertools.pairwise(starts)) >= 0.05
 
 
 def test_a_host_that_stops_answering_fails_fast(site: Site, tmp_path: Path) -> None:
