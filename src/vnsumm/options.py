@@ -113,6 +113,9 @@ class RunOptions:
         return Runtime(self.device.value, self.batch_tokens, self.batch_size)
 
 
+_DETAILS = re.compile(r" \(([^()]*)\)")  # what a warning says of its own article, in parentheses
+
+
 @dataclass
 class RunReport:
     total: int = 0
@@ -129,7 +132,7 @@ class RunReport:
         # Each warning keeps what varies between articles in parentheses: without them, warnings of a kind count
         # together (the limits they name stay).
         for warning in (w for a in articles for w in a.warnings):
-            kind = re.sub(r" \([^()]*\)", "", warning)
+            kind = _DETAILS.sub("", warning)
             self.warnings[kind] += 1
             self.examples.setdefault(kind, warning)
 
@@ -139,11 +142,9 @@ class RunReport:
         lines = []
         for kind, count in self.warnings.most_common():
             example = self.examples.get(kind, kind)
-            if count == 1:
-                lines.append(f"1 article: {example}")
-            else:
-                detail = example[len(kind):] if example.startswith(kind) else ""
-                lines.append(f"{count} articles: {kind}" + (f" (first: {detail.strip(' ()')})" if detail else ""))
+            details = "; ".join(_DETAILS.findall(example))
+            lines.append(f"1 article: {example}" if count == 1 else
+                         f"{count} articles: {kind}" + (f" (first: {details})" if details else ""))
         return lines
 
     @property

@@ -37,9 +37,9 @@ def pick_runner(options: RunOptions, needs_models: bool) -> Runner:
 
         return run_ray
     if not needs_models:
-        from vnsumm.runners.processes import ProcessRunner, default_workers
+        from vnsumm.runners.processes import ProcessRunner, worker_count
 
-        workers = options.workers or default_workers()
+        workers = worker_count(options.workers)
         if workers > 1:
             return ProcessRunner(workers)
     from vnsumm.runners.local import run_local

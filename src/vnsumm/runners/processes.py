@@ -47,8 +47,11 @@ class WorkerDied(RuntimeError):
     """A worker process ended without answering (killed, out of memory)."""
 
 
-def default_workers() -> int:
-    """One worker per core this process may run on (containers, taskset), at most MAX_WORKERS."""
+def worker_count(requested: int | None) -> int:
+    """`requested` (RunOptions.workers), else one worker per core this process may run on (containers, taskset), at
+    most MAX_WORKERS."""
+    if requested:
+        return requested
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from vnsumm.options import Length
 from vnsumm.output.store import write_lines_atomic
 from vnsumm.records import Article
-from vnsumm.runners.processes import WorkerPool, default_workers
+from vnsumm.runners.processes import WorkerPool, worker_count
 from vnsumm.stages.finish import StoreState, StoreStep
 from vnsumm.stages.summarize import SummarizeStage
 from vnsumm.stages.translate import TranslateStage
@@ -106,7 +106,7 @@ class SummarizeStories(StoreStep):
 
         def summarized() -> Iterator[StorySummary]:
             stories = complete()
-            workers = state.options.workers or default_workers()
+            workers = worker_count(state.options.workers)
             if not (summarizer.embedded and summarizer.translator is None and workers > 1
                     and sum(n > 1 for n in sizes.values()) >= PARALLEL_STORIES):
                 yield from (done or summarizer.summarize(story, members, key) for story, members, key, done in stories)
