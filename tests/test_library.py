@@ -49,6 +49,17 @@ def test_licence_and_source_notes_do_not_redo_summaries() -> None:
     assert settings_key(spec.model_copy(update={"prefix": "vietnews: "}), None, "vi") != key
 
 
+def test_new_extractive_weights_redo_its_summaries(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vnsumm.models import extractive
+
+    spec = load_registry(ROOT / "models.yaml").summarizer("extractive")
+    key = settings_key(spec, None, "vi")
+    assert settings_key(spec, None, "vi") == key
+    shipped = extractive.fitted()
+    monkeypatch.setattr(extractive, "fitted", lambda: {**shipped, "version": f"{shipped['version']}-next"})
+    assert settings_key(spec, None, "vi") != key
+
+
 def test_score_signature_names_version_and_seed() -> None:
     signature = vnsumm.score(["Hà Nội mưa to."], ["Hà Nội mưa."]).as_dict()["signature"]
     assert f"version:vnsumm-{vnsumm.__version__}" in signature and "seed:12345" in signature

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from vnsumm.backends.base import ModelSpecBase, Role
+from vnsumm.models import extractive
 from vnsumm.models.extractive import ExtractiveParams
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ class ExtractiveSpec(ModelSpecBase):
     @classmethod
     def _params(cls, value: dict[str, Any]) -> dict[str, Any]:
         return ExtractiveParams(**value).model_dump(exclude_unset=True)
+
+    def shaping(self) -> dict[str, Any]:
+        # The shipped weights shape every summary: new weights redo the summaries of earlier ones.
+        return {**super().shaping(), "weights_version": extractive.fitted()["version"]}
 
     def with_length(self, length: Length | None) -> Self:
         if length is None:
