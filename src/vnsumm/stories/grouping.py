@@ -15,7 +15,6 @@ Deterministic: no randomness, and ties are broken by article id, so the input or
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 import itertools
 import json
@@ -25,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from vnsumm.cleaning.rules import opening
-from vnsumm.lang.text import fold_tones, syllables
 from vnsumm.records import Article
 from vnsumm.stories.links import floored_average_link
+from vnsumm.stories.terms import term_counts
 
 THRESHOLD = 0.15  # average cosine at which two groups are one story (chosen per fold: benchmarks/stories_bench.py)
 PAIR_FLOOR = 0.08  # every pair of a story at least this alike (complete link's choice on every fold)
@@ -37,24 +36,6 @@ PREFILTER = 30  # pairs per article scored in full (those sharing the most story
 NEIGHBOURS = 20  # most similar pairs kept per article: bounds memory; a story of more articles may split
 _BLOCK = 1_000  # rows per block of the sparse product
 _PAIRS = 200_000  # candidate pairs scored at a time
-HASHED_TERMS = 2**22  # terms are hashed into this many columns: no vocabulary held in memory
-
-
-def story_terms(title: str | None, lead: str | None) -> list[str]:
-    """Terms of an article's headline (counted twice) and opening: tone-folded syllables and syllable pairs (the
-    pairs stand for words and names: Hà Nội, Tiến Linh)."""
-    terms: list[str] = []
-    for text, weight in ((title or "", 2), (opening(lead or ""), 1)):
-        tokens = [_folded(token) for token in syllables(text)]
-        terms += (tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]) * weight
-    return terms
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _folded(syllable: str) -> str:
-    """`fold_tones` works within a syllable: folding each of a few thousand distinct syllables once is cheaper
-    than folding every text."""
-    return fold_tones(syllable)
 
 
 def _lead(article: Article) -> str:
@@ -83,14 +64,13 @@ def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD) -> list
     `articles` may be a stream (the store's records, read once): memory holds ids, dates and the term matrix,
     never the articles."""
     import numpy as np
-    from sklearn.feature_extraction.text import HashingVectorizer
 
     ids: list[str] = []
     dates: list[str] = []
     keys: dict[str, int] = {}
     nodes: list[_Node] = []
 
-    def terms_of_new_nodes() -> Iterator[list[str]]:
+    def texts_of_new_nodes() -> Iterator[tuple[str | None, str]]:
         for index, article in enumerate(articles):
             ids.append(article.id)
             dates.append(article.date or "9999")
@@ -103,17 +83,12 @@ def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD) -> list
                 continue
             keys[key] = len(nodes)
             nodes.append(_Node([index], _day(article.date), article.id))
-            yield story_terms(article.title, lead)
+            yield article.title, lead
 
-    # Terms are made as the vectorizer asks for them and hashed: only the sparse matrix is held, never the term
-    # lists or a vocabulary.
-    hashing = HashingVectorizer(analyzer=lambda doc: doc, n_features=HASHED_TERMS, alternate_sign=False, norm=None,
-                                dtype=np.float32)
-    terms = terms_of_new_nodes()
-    first = next(terms, None)
-    if first is None:
+    # Terms are made a chunk of articles at a time and hashed: only the sparse matrix is held, never the term lists.
+    counts = term_counts(texts_of_new_nodes())
+    if not nodes:
         return []  # no articles
-    counts = hashing.transform(itertools.chain([first], terms))
     clusters = [[i] for i in range(len(nodes))]
     if len(nodes) > 1:
         rank = np.argsort(np.argsort(np.array([node.first_id for node in nodes], dtype=object)))
@@ -160,10 +135,11 @@ def _candidates(vectors: Any, nodes: list[_Node], rank: Any, floor: float) -> tu
     df = df[df >= 2]
     # Terms of many articles (topics, function words) would pair everything with everything.
     rare = vectors[:, np.flatnonzero(df <= STORY_TERM_ARTICLES)].tocsr()
+    rare_columns = rare.T.tocsr()  # the product's right side, made once (a CSC operand is converted per block)
     days = np.array([np.nan if node.day is None else node.day for node in nodes])
     found: list[tuple[Any, Any, Any]] = []
     for start in range(0, n, _BLOCK):
-        shared = (rare[start:start + _BLOCK] @ rare.T).tocoo()  # which pairs share a story term, and how much
+        shared = (rare[start:start + _BLOCK] @ rare_columns).tocoo()  # which pairs share a story term, and how much
         rows, cols, weights = shared.row + start, shared.col, shared.data
         apart = np.abs(days[rows] - days[cols])  # NaN (a date unknown) compares False: kept
         keep = (rows != cols) & ~(apart > MAX_DAYS_APART)
@@ -196,7 +172,8 @@ def _best_per_row(rows: Any, cols: Any, scores: Any, count: int, rank: Any) -> t
         falling = 0x7FFFFFFF - np.asarray(scores, dtype=np.float32).view(np.int32).astype(np.int64)
         order = np.argsort((local << (31 + rank_bits)) | (falling << rank_bits) | rank[cols])
     rows, cols, scores = rows[order], cols[order], scores[order]
-    best = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left") < count
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])  # where each row's pairs begin (rows sorted)
+    best = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)])) < count
     return rows[best], cols[best], scores[best]
 
 

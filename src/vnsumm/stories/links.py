@@ -60,13 +60,12 @@ def floored_average_link(count: int, similar: tuple[Any, Any, Any], threshold: f
     """The two groups with the highest average similarity merge while it is at least `threshold`, and only when
     every pair of their nodes is a candidate at least `floor` alike: the average lets a story hold a weak pair,
     the floor keeps a topic from joining two stories."""
-    rows, cols, scores = similar
-    keep = scores >= floor
+    rows, cols, scores = _within_reach(count, similar, threshold, floor)
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
     # Per pair of groups with candidate pairs between them: the sum of their cosines and how many there are.
-    links: dict[int, dict[int, tuple[float, int]]] = {i: {} for i in range(count)}
-    for i, j, score in zip(rows[keep].tolist(), cols[keep].tolist(), scores[keep].tolist(), strict=True):
-        links[i][j] = links[j][i] = (score, 1)
+    links: dict[int, dict[int, tuple[float, int]]] = {}
+    for i, j, score in zip(rows.tolist(), cols.tolist(), scores.tolist(), strict=True):
+        links.setdefault(i, {})[j] = links.setdefault(j, {})[i] = (score, 1)
 
     def entry(a: int, b: int) -> tuple[float, int, int, int, int] | None:  # ties go to the pair of lower ranks
         total, pairs = links[a][b]
@@ -76,15 +75,14 @@ def floored_average_link(count: int, similar: tuple[Any, Any, Any], threshold: f
         # Rounded: sums made in another order may differ in the last bits; ties then go by rank, never by order.
         return round(-total / pairs, 9), int(rank[a]), int(rank[b]), a, b
 
-    heap = [e for i in links for j in links[i] if i < j and (e := entry(i, j)) is not None]
+    # An entry under the threshold is never merged (the loop would stop at it): it is not queued.
+    heap = [e for i in links for j in links[i] if i < j and (e := entry(i, j)) is not None and e[0] <= -threshold]
     heapq.heapify(heap)
     while heap:
         current = heapq.heappop(heap)
         negative, _, _, a, b = current
         if a not in members or b not in members or b not in links[a] or entry(a, b) != current:
             continue  # a stale entry: one side has merged since
-        if -negative < threshold:
-            break
         members[a] += members.pop(b)
         for other, (total, pairs) in links.pop(b).items():
             if other == a:
@@ -94,6 +92,26 @@ def floored_average_link(count: int, similar: tuple[Any, Any, Any], threshold: f
             links[a][other] = links[other][a] = (mine[0] + total, mine[1] + pairs)
         links[a].pop(b, None)
         for other in links[a]:
-            if (e := entry(a, other)) is not None:
+            if (e := entry(a, other)) is not None and e[0] <= -threshold:
                 heapq.heappush(heap, e)
     return sorted(sorted(group) for group in members.values())
+
+
+def _within_reach(count: int, similar: tuple[Any, Any, Any], threshold: float, floor: float) -> tuple[Any, Any, Any]:
+    """The pairs of at least `floor` that can take part in a merge: two groups merge only when some pair between
+    them reaches `threshold` (their average does), so every group lies within one connected component of the
+    pairs reaching it. Pairs across components, or of a node alone in its component, never count (most nodes of a
+    store have no story partner): dropped, the merging holds only the rest, with the same result."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rows, cols, scores = similar
+    keep = scores >= floor
+    rows, cols, scores = rows[keep], cols[keep], scores[keep]
+    strong = scores >= threshold - 1e-9  # an average rounded to 9 places (see entry) may reach it from below
+    graph = coo_matrix((np.ones(int(strong.sum()), dtype=np.int8), (rows[strong], cols[strong])), shape=(count, count))
+    _, label = connected_components(graph, directed=False)
+    sizes = np.bincount(label)
+    keep = (label[rows] == label[cols]) & (sizes[label[rows]] > 1)
+    return rows[keep], cols[keep], scores[keep]
