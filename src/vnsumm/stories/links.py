@@ -80,7 +80,7 @@ def floored_average_link(count: int, similar: tuple[Any, Any, Any], threshold: f
     heapq.heapify(heap)
     while heap:
         current = heapq.heappop(heap)
-        negative, _, _, a, b = current
+        _, _, _, a, b = current
         if a not in members or b not in members or b not in links[a] or entry(a, b) != current:
             continue  # a stale entry: one side has merged since
         members[a] += members.pop(b)
@@ -103,8 +103,8 @@ def _within_reach(count: int, similar: tuple[Any, Any, Any], threshold: float, f
     pairs reaching it. Pairs across components, or of a node alone in its component, never count (most nodes of a
     store have no story partner): dropped, the merging holds only the rest, with the same result."""
     import numpy as np
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
+    from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 
     rows, cols, scores = similar
     keep = scores >= floor

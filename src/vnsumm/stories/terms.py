@@ -65,7 +65,7 @@ def term_counts(texts: Iterable[tuple[str | None, str | None]], n_features: int 
     """A CSR matrix (float32) of term counts, one row per (headline, opening) of `texts` (a stream, read once),
     `n_features` hashed columns. The headline's terms count twice: it says what the story is."""
     import numpy as np
-    from scipy import sparse
+    from scipy import sparse  # type: ignore[import-untyped]
 
     vocabulary = _Syllables()
     parts = []
@@ -100,7 +100,7 @@ def _chunk_matrix(hashes: Any, numbers: Any, lengths: Any, rows: int, n: int) ->
     """The counts of one chunk: each text's syllables and the pairs within it (never across its end), weighted 2
     for a headline, 1 for an opening."""
     import numpy as np
-    from scipy import sparse
+    from scipy import sparse  # type: ignore[import-untyped]
 
     text_of = np.repeat(np.arange(len(lengths)), lengths)  # which text each syllable belongs to
     signed = hashes[numbers]
