@@ -100,7 +100,7 @@ def _chunk_matrix(hashes: Any, numbers: Any, lengths: Any, rows: int, n: int) ->
     """The counts of one chunk: each text's syllables and the pairs within it (never across its end), weighted 2
     for a headline, 1 for an opening."""
     import numpy as np
-    from scipy import sparse  # type: ignore[import-untyped]
+    from scipy import sparse
 
     text_of = np.repeat(np.arange(len(lengths)), lengths)  # which text each syllable belongs to
     signed = hashes[numbers]
