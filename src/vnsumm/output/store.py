@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from vnsumm.errors import ConfigError
-from vnsumm.jsonl import dump_line, parse_line, raw_lines
+from vnsumm.jsonl import dump_line
 from vnsumm.output.files import (  # noqa: F401 (re-exported: the writers callers import from the store)
     remove_orphans,
     repair_jsonl,
@@ -27,7 +27,10 @@ from vnsumm.output.files import (  # noqa: F401 (re-exported: the writers caller
     write_output,
     write_text_atomic,
 )
-from vnsumm.records import Article, record_problem
+from vnsumm.output.lines import edited_lines
+from vnsumm.output.lines import read_lines as _read_lines
+from vnsumm.output.lines import records as _records
+from vnsumm.records import Article
 
 RECORDS_FILE = "summaries.jsonl"
 QUARANTINE_FILE = "summaries.quarantine.jsonl"
@@ -45,29 +48,6 @@ class Done(NamedTuple):
     source: str = ""
 
 
-def _read_lines(path: Path, trusted: bool = False) -> Iterator[tuple[int, str, dict[str, Any] | None, str | None]]:
-    """(line number, line, record, None) for each usable record line; (line number, line, None, why) for each
-    line that is not one. Blank lines are skipped. Streamed. `trusted`: the store checked every line when it
-    opened and wrote the others itself, under its lock: a line that parses is a record, unchecked."""
-    if not path.exists():
-        return
-    with path.open("rb") as handle:
-        for lineno, raw in raw_lines(handle):
-            if raw is not None and not raw.strip():
-                continue
-            value, problem = parse_line(raw)
-            if problem is None and not (trusted and isinstance(value, dict)):
-                problem = record_problem(value)
-            line = (raw or b"").decode("utf-8", errors="backslashreplace")
-            yield lineno, line if line.endswith("\n") else line + "\n", None if problem else value, problem
-
-
-def _records(path: Path, trusted: bool = False) -> Iterator[tuple[int, str, dict[str, Any]]]:
-    for lineno, line, record, _ in _read_lines(path, trusted):
-        if record is not None:
-            yield lineno, line, record
-
-
 def stored_source(folder: Path) -> Callable[[str], str | None]:
     """The `source` of an id in the store of `folder`, read (once, unlocked) only when first asked: the readers
     ask only when they rename a duplicate id."""
@@ -76,7 +56,7 @@ def stored_source(folder: Path) -> Callable[[str], str | None]:
     def lookup(key: str) -> str | None:
         nonlocal sources
         if sources is None:
-            sources = {r["id"]: r["source"] for _, _, r in _records(Path(folder) / RECORDS_FILE)}
+            sources = {r["id"]: r["source"] for _, _, r in _records(Path(folder) / RECORDS_FILE, lines=False)}
         return sources.get(key)
 
     return lookup
@@ -185,7 +165,7 @@ class OutputStore:
 
     def iter_records(self) -> Iterator[Article]:
         """Records one at a time, in file order (one per id once compacted), never all in memory."""
-        return (Article.from_record(record) for _, _, record in _records(self.path, self._trusted))
+        return (Article.from_record(record) for _, _, record in _records(self.path, self._trusted, lines=False))
 
     def index(self) -> dict[str, Done]:  # what reuse needs of each id's newest record, not the records
         if self._index is None:
@@ -240,10 +220,10 @@ class OutputStore:
         self._remember()
         self.changed = True
 
-    def _update(self, change: Callable[[dict[str, Any]], dict[str, Any] | None], known: bool = False) -> int:
+    def _update(self, change: Callable[[dict[str, Any]], dict[str, Any] | None]) -> int:
         """One streamed rewrite in which each record becomes `change(record)` (None: copied as it was), only when
-        some record changes (`known`: the caller knows some do: no pass to find out); returns how many changed."""
-        if not known and all(change(r) is None for _, _, r in _records(self.path, self._trusted)):
+        some record changes; returns how many changed."""
+        if all(change(r) is None for _, _, r in _records(self.path, self._trusted, lines=False)):
             return 0
         changed = 0
 
@@ -277,7 +257,7 @@ class OutputStore:
         self._close()
         newest: dict[str, int] = {}
         lines = 0
-        for lineno, _, record in _records(self.path, self._trusted):
+        for lineno, _, record in _records(self.path, self._trusted, lines=False):
             newest[record["id"]] = lineno
             lines += 1
         kept = {key: lineno for key, lineno in newest.items() if keep is None or keep(key)}
@@ -296,4 +276,15 @@ class OutputStore:
             key = record["id"]
             return {**record, field: values[key]} if key in values and record.get(field) != values[key] else None
 
-        return self._update(change, known=all_new) if values else 0
+        if not values or not all_new:
+            return self._update(change) if values else 0
+        changed = 0
+
+        def lines() -> Iterator[str]:  # every value is new: lines are edited as text, parsed only where they must be
+            nonlocal changed
+            for line, edited in edited_lines(self.path, field, values, change):
+                changed += edited
+                yield line
+
+        self._rewrite(lines())
+        return changed

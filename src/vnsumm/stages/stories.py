@@ -37,7 +37,16 @@ class SelectStories:
         """Nothing to load: the embedded selection needs no model."""
 
     def __call__(self, batch: list[tuple[str, list[Article], str, StorySummary | None]]) -> list[StorySummary]:
+        for _, members, _, _ in batch:
+            for member in members:  # sent without their text: it is their first sentences (see `slim`)
+                member.text = "\n".join(member.first_sentences) or member.lead or ""
         return [done or self.summarizer.summarize(story, members, key) for story, members, key, done in batch]
+
+    @staticmethod
+    def slim(members: list[Article]) -> list[Article]:
+        """What the selection reads of a story's articles, and no more: what goes to a worker is pickled."""
+        return [Article(id=m.id, source=m.source, title=m.title, lead=m.lead, first_sentences=m.first_sentences,
+                        content_hash=m.content_hash) for m in members]
 
 
 class GroupStories(StoreStep):
@@ -98,7 +107,8 @@ class SummarizeStories(StoreStep):
                     continue
                 story = record.story or record.id
                 members = waiting.setdefault(story, [])
-                members.append(replace(record, text="\n".join(record.first_sentences) or record.lead or ""))
+                record.text = "\n".join(record.first_sentences) or record.lead or ""  # a fresh record: ours
+                members.append(record)
                 if len(members) == sizes[story]:
                     del waiting[story]
                     key = summarizer.key(members)
@@ -112,9 +122,15 @@ class SummarizeStories(StoreStep):
                 yield from (done or summarizer.summarize(story, members, key) for story, members, key, done in stories)
                 return
             # Model-free selection is CPU-bound Python: worker processes share it, in the store's order.
-            sent = ((story, [] if done else members, key, done) for story, members, key, done in stories)
+            def sent() -> Iterator[tuple[str, list[Article], str, StorySummary | None]]:
+                for story, members, key, done in stories:
+                    if done is None and len(members) == 1:  # its article's summary: nothing to select here
+                        done = summarizer.summarize(story, members, key)
+                    yield story, [] if done else SelectStories.slim(members), key, done
+
+            sending = sent()
             with WorkerPool([SelectStories(summarizer)], workers) as pool:
-                for batch in pool.map(iter(lambda: list(itertools.islice(sent, STORIES_PER_BATCH)), [])):
+                for batch in pool.map(iter(lambda: list(itertools.islice(sending, STORIES_PER_BATCH)), [])):
                     yield from batch
 
         def summaries() -> Generator[str, None, None]:

@@ -67,13 +67,15 @@ def floored_average_link(count: int, similar: tuple[Any, Any, Any], threshold: f
     for i, j, score in zip(rows.tolist(), cols.tolist(), scores.tolist(), strict=True):
         links.setdefault(i, {})[j] = links.setdefault(j, {})[i] = (score, 1)
 
+    rank_of = rank.tolist()  # Python ints: indexing a numpy array is slow in this loop
+
     def entry(a: int, b: int) -> tuple[float, int, int, int, int] | None:  # ties go to the pair of lower ranks
         total, pairs = links[a][b]
         if pairs < len(members[a]) * len(members[b]):
             return None  # a pair between them is no candidate, or under the floor
-        a, b = (a, b) if rank[a] < rank[b] else (b, a)
+        ra, rb = rank_of[a], rank_of[b]
         # Rounded: sums made in another order may differ in the last bits; ties then go by rank, never by order.
-        return round(-total / pairs, 9), int(rank[a]), int(rank[b]), a, b
+        return (round(-total / pairs, 9), ra, rb, a, b) if ra < rb else (round(-total / pairs, 9), rb, ra, b, a)
 
     # An entry under the threshold is never merged (the loop would stop at it): it is not queued.
     heap = [e for i in links for j in links[i] if i < j and (e := entry(i, j)) is not None and e[0] <= -threshold]

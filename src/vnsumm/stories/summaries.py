@@ -10,6 +10,7 @@ settings did not change is not summarized again (`reuse=`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -67,8 +68,8 @@ class StorySummary:
     def to_record(self) -> dict[str, Any]:
         record = {f.name: getattr(self, f.name) for f in fields(self)}  # shallow: every nested value is set below
         record.update(articles=list(self.articles), sources=[list(s) for s in self.sources],
-                      unsupported=list(self.unsupported), summarizer=self.summarizer.to_json(),
-                      translator=self.translator.to_json() if self.translator else None)
+                      unsupported=list(self.unsupported), summarizer=_identity_json(self.summarizer),
+                      translator=_identity_json(self.translator) if self.translator else None)
         return record
 
     def to_json(self) -> str:
@@ -85,6 +86,16 @@ class StorySummary:
                    summarizer=ModelIdentity.from_json(record["summarizer"]) or EMBEDDED,
                    translator=ModelIdentity.from_json(record.get("translator")),
                    key=record["key"])
+
+
+@functools.lru_cache(maxsize=16)
+def _identity(identity: ModelIdentity) -> dict[str, Any]:
+    return identity.to_json()
+
+
+def _identity_json(identity: ModelIdentity) -> dict[str, Any]:
+    """identity.to_json(), made once per identity (a run writes one or two, tens of thousands of times): a copy."""
+    return dict(_identity(identity))
 
 
 def read_story_summaries(path: Path) -> Iterator[StorySummary]:
@@ -111,11 +122,20 @@ def stories_of(articles: Iterable[Article]) -> dict[str, list[Article]]:
 
 def story_key(articles: Sequence[Article], settings: Mapping[str, Any]) -> str:
     """What a story's summary depends on: its articles (ids and what they say) and the settings that made it."""
+    return _story_key(articles, _settings_json(settings))
+
+
+def _settings_json(settings: Mapping[str, Any]) -> str:
+    return json.dumps(dict(settings), ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _story_key(articles: Sequence[Article], settings_json: str) -> str:
+    """story_key with the settings serialized once: the same text as json.dumps([*rows, settings]) (rows are
+    lists of strings, which sort_keys and default leave alone), made without serializing the settings per story."""
     rows: list[list[str | None]] = [[a.id, a.content_hash or a.fingerprint()] for a in articles]
     if len(articles) == 1:  # a one-article story's summary is its article's, made before this stage
         rows[0] += [articles[0].summary_vi, articles[0].summary_en]
-    payload = json.dumps([*rows, dict(settings)],
-                         ensure_ascii=False, sort_keys=True, default=str)
+    payload = "[" + ", ".join([*(json.dumps(row, ensure_ascii=False) for row in rows), settings_json]) + "]"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
@@ -170,9 +190,10 @@ class StorySummarizer:
         self.settings = {"summarizer": self.identity.to_json(), "length": length,
                          "params": asdict(self.params) if self.embedded else None,
                          "translator": self.translator_identity and self.translator_identity.to_json()}
+        self._settings_json = _settings_json(self.settings)
 
     def key(self, articles: Sequence[Article]) -> str:
-        return story_key(articles, self.settings)
+        return _story_key(articles, self._settings_json)
 
     def single(self, article: Article) -> tuple[str, ModelIdentity]:
         """A one-article story: its article's summary, made here when the article has none yet."""
