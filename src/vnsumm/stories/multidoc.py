@@ -15,6 +15,7 @@ import heapq
 import itertools
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -86,6 +87,15 @@ def _bigrams(tokens: Sequence[str]) -> frozenset[Bigram]:
 _SYLLABLE = re.compile(r"\w+")
 
 
+def _sentence_tokens(doc: Doc) -> list[list[str]] | None:
+    """The syllables of each of the doc's sentences when its text is just those sentences, one a line, in NFC: the
+    text's syllables are then theirs in order (no syllable spans a line break, and lowercasing a line is
+    lowercasing it within the text), so the text is not tokenized a second time. None otherwise."""
+    if doc.sentences is None or doc.text != "\n".join(doc.sentences) or not unicodedata.is_normalized("NFC", doc.text):
+        return None
+    return [_SYLLABLE.findall(sentence.lower()) for sentence in doc.sentences]
+
+
 def _candidates(docs: Sequence[Doc], params: MultiDocParams) -> tuple[list[_Candidate], Counter[Bigram]]:
     """Candidate sentences (a sentence several articles print is one candidate citing them all) and, per bigram,
     how many articles state it anywhere in their text."""
@@ -93,15 +103,17 @@ def _candidates(docs: Sequence[Doc], params: MultiDocParams) -> tuple[list[_Cand
     titles: set[Bigram] = set()
     by_text: dict[str, _Candidate] = {}
     for d, doc in enumerate(docs):
+        tokenized = _sentence_tokens(doc)
         # One pass over the whole text counts the article's bigrams (normalize is a no-op on NFC text).
-        df.update(_bigrams(_SYLLABLE.findall(normalize(doc.text).lower())))
+        df.update(_bigrams(list(itertools.chain.from_iterable(tokenized)) if tokenized is not None else
+                           _SYLLABLE.findall(normalize(doc.text).lower())))
         titles |= _bigrams(syllables(doc.title or ""))
         leading = doc.sentences[:params.max_position] if doc.sentences is not None else \
             leading_sentences(doc.text, params.max_position)
         for i, sentence in enumerate(leading):
             known = by_text.get(sentence)
             if known is None:
-                tokens = _SYLLABLE.findall(sentence.lower())
+                tokens = tokenized[i] if tokenized is not None else _SYLLABLE.findall(sentence.lower())
                 if len(tokens) >= params.min_syllables:
                     by_text[sentence] = _Candidate(sentence, i, d, len(tokens), _bigrams(tokens), 0.0, [d])
             elif d not in known.cites:
@@ -124,13 +136,12 @@ def select(docs: Sequence[Doc], params: MultiDocParams = MultiDocParams()) -> li
     n = len(docs)
     # Weight of a bigram: the share of the other articles that state it too, plus a floor for unshared ones.
     share, floor = (1 / (n - 1), params.single_weight) if n > 1 else (0.0, 1.0)
-    weights = [{g: (df[g] - 1) * share + floor for g in c.bigrams} for c in candidates]
     covered: set[Bigram] = set()
 
     def gain(k: int) -> float:
         c = candidates[k]
         # fsum: exact, so the order a set of bigrams iterates in (it varies by process) never moves a choice
-        fresh = math.fsum(w for g, w in weights[k].items() if g not in covered)
+        fresh = math.fsum((df[g] - 1) * share + floor for g in c.bigrams if g not in covered)
         return fresh / c.length ** params.length_power + c.prior
 
     # Lazy greedy: a gain only falls as coverage grows, so a stale gain is an upper bound (heap of negated gains).
