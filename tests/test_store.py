@@ -227,3 +227,31 @@ def test_csv_input_writes_nothing_into_the_datasets_cache(tmp_path: Path, monkey
     assert done.returncode == 0, done.stderr
     assert ids(tmp_path / "out") == ["c1"]
     assert not [p for p in cache.rglob("*") if p.is_file()]
+
+
+def test_setting_a_new_field_value_edits_lines_exactly_as_parsing_and_rewriting_them_would(tmp_path: Path) -> None:
+    """Story ids are set on every record by editing its line as text: the file is what dumping each changed record
+    again gives, whatever its strings hold (quotes, backslashes, the key's own text, surrogates, U+2028)."""
+    from vnsumm.jsonl import dump_line
+    from vnsumm.records import Article
+
+    tricky = ['a "quoted" id', "back\\slash\\", 'text, "story": null, "x', "line\u2028sep", "Hoà Bình", "lone\ud800"]
+    articles = [Article(id=f"{i}-{value}", source="s.txt", text=value, title=value, summary_vi=value,
+                        story=None if i % 2 else f'old "{value}"', warnings=[f', "story": "{value}"'])
+                for i, value in enumerate(tricky)]
+    store = OutputStore(tmp_path)
+    with store.open():
+        store.append(articles)
+        lines = [line + "\n" for line in (tmp_path / "summaries.jsonl").read_text(encoding="utf-8").split("\n")[:-1]]
+        # One line from elsewhere, keys in another order: it is parsed instead, with the same result.
+        odd = {"source": "s.txt", "id": "odd", "text": "x", "story": None}
+        (tmp_path / "summaries.jsonl").write_text("".join(lines) + json.dumps(odd) + "\n", encoding="utf-8")
+        records = [json.loads(line) for line in lines] + [odd]  # ids as stored (a lone surrogate is U+FFFD)
+        values = {r["id"]: f'new "{r["id"]}" \\ \ud800' for r in records[1:]}
+        assert store.set_field("story", values, all_new=True) == len(values)
+        got = (tmp_path / "summaries.jsonl").read_text(encoding="utf-8")
+    expected = "".join(line if r["id"] not in values else dump_line({**r, "story": values[r["id"]]})
+                       for line, r in zip([*lines, json.dumps(odd) + "\n"], records, strict=True))
+    assert got == expected
+    assert [json.loads(line)["story"] for line in got.split("\n")[:-1]] == \
+        [articles[0].story, *(values[r["id"]].replace("\ud800", "\ufffd") for r in records[1:])]

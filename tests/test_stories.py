@@ -177,3 +177,83 @@ def test_the_floor_keeps_a_weak_pair_from_joining_groups_that_are_alike_on_avera
     pairs = (np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([0.95, 0.9, 0.1]))
     assert floored_average_link(3, pairs, 0.5, 0.0, np.arange(3)) == [[0, 1, 2]]
     assert floored_average_link(3, pairs, 0.5, 0.2, np.arange(3)) == [[0, 1], [2]]
+
+
+def test_hashed_terms_count_headline_twice_fold_tones_and_keep_pairs_in_order() -> None:
+    import numpy as np
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from vnsumm.lang.text import fold_tones, syllables
+    from vnsumm.stories.terms import term_counts
+
+    n = 2**18
+    texts = [("Hoà Bình mưa lớn", "Mưa lớn ở Hòa Bình suốt đêm qua"), (None, "Bình Hoà lớn mưa"), ("", "")]
+    counts = term_counts(iter(texts), n).toarray()
+    assert counts.shape == (3, n) and not counts[2].any()
+    # Single syllables land where scikit-learn's HashingVectorizer puts them, counted twice in the headline.
+    unigrams = HashingVectorizer(analyzer=lambda terms: terms, n_features=n, alternate_sign=False, norm=None)
+    for row, (title, lead) in enumerate(texts[:2]):
+        expected = unigrams.transform([[fold_tones(s) for s in syllables(title or "")] * 2 +
+                                       [fold_tones(s) for s in syllables(lead or "")]]).toarray()[0]
+        columns = np.flatnonzero(expected)
+        assert np.array_equal(counts[row, columns], expected[columns])
+    # The rest are pairs: "hoà bình" and "hòa bình" are one term; "bình hoà" is another; none spans the texts.
+    pair_total = counts.sum(axis=1) - np.array([4 * 2 + 8, 4, 0])
+    assert pair_total.tolist() == [3 * 2 + 7, 3, 0]
+    first, second = term_counts(iter([(None, "hoà bình")]), n), term_counts(iter([(None, "bình hòa")]), n)
+    assert set(first.indices) != set(second.indices)
+    assert term_counts(iter([(None, "hòa bình")]), n).indices.tolist() == first.indices.tolist()
+
+
+def test_hashed_terms_do_not_depend_on_how_articles_are_chunked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import vnsumm.stories.terms as terms
+
+    texts = [(title, lead) for event in EVENTS.values() for title, lead in event] * 3
+    whole = terms.term_counts(iter(texts))
+    monkeypatch.setattr(terms, "CHUNK", 2)
+    chunked = terms.term_counts(iter(texts))
+    assert (whole != chunked).nnz == 0 and whole.shape == (len(texts), terms.HASHED_TERMS)
+
+
+def _naive_floored_average_link(count: int, pairs: dict[tuple[int, int], float], threshold: float, floor: float,
+                                rank: list[int]) -> list[list[int]]:
+    """The rule as stated, with every group pair looked at in every round: the most alike on average (rounded as
+    the fast one rounds; ties to the lowest ranks) merges while it reaches the threshold and all its pairs are
+    candidates of at least the floor."""
+    groups = [[i] for i in range(count)]
+    while True:
+        best = None
+        for x, a in enumerate(groups):
+            for y, b in enumerate(groups[x + 1:], start=x + 1):
+                scores = [pairs.get((min(i, j), max(i, j))) for i in a for j in b]
+                if any(s is None or s < floor for s in scores):
+                    continue
+                average = round(sum(scores) / len(scores), 9)  # type: ignore[arg-type]
+                low, high = sorted((min(rank[i] for i in a), min(rank[j] for j in b)))
+                key = (-average, low, high)
+                if average >= threshold and (best is None or key < best[0]):
+                    best = (key, x, y)
+        if best is None:
+            return sorted(sorted(group) for group in groups)
+        _, x, y = best
+        groups[x] += groups.pop(y)
+
+
+def test_floored_average_link_matches_the_rule_checked_pair_by_pair_on_sparse_candidates() -> None:
+    """Pairs that cannot take part in a merge are set aside before linking: the groups stay the rule's."""
+    import numpy as np
+
+    from vnsumm.stories.links import floored_average_link
+
+    rng = np.random.default_rng(11)
+    for trial in range(60):
+        size = int(rng.integers(4, 16))
+        rows, cols = np.triu_indices(size, 1)
+        chosen = rng.random(len(rows)) < rng.uniform(0.2, 0.9)
+        scores = (rng.integers(0, 12, int(chosen.sum())) / 20).astype(np.float32)  # ties, and pairs under the floor
+        rank = rng.permutation(size)
+        similar = (rows[chosen], cols[chosen], scores)
+        pairs = {(int(i), int(j)): float(s) for i, j, s in zip(*similar, strict=True)}
+        for threshold, floor in ((0.3, 0.1), (0.45, 0.25), (0.2, 0.2)):
+            assert floored_average_link(size, similar, threshold, floor, rank) == \
+                _naive_floored_average_link(size, pairs, threshold, floor, rank.tolist()), (trial, threshold, floor)

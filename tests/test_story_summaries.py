@@ -13,6 +13,7 @@ import pytest
 from vnsumm.errors import ConfigError
 from vnsumm.lang.text import syllables
 from vnsumm.records import Article, ModelIdentity
+from vnsumm.stories.multidoc import MultiDocParams
 from vnsumm.stories.summaries import StorySummary, summarize_stories, summarize_stories_file
 
 SHARED = "Hơn 50 cảnh sát cùng 12 xe chữa cháy được huy động đến hiện trường trên đường Huỳnh Tấn Phát."
@@ -316,3 +317,33 @@ def test_a_run_writes_story_summaries_shows_them_cited_in_the_digest_and_reuses_
     before = (out / "stories.jsonl").read_bytes(), (out / "stories.jsonl").stat().st_mtime_ns
     assert CliRunner().invoke(app, command).exit_code == 0  # nothing new: nothing summarized or written again
     assert ((out / "stories.jsonl").read_bytes(), (out / "stories.jsonl").stat().st_mtime_ns) == before
+
+
+def test_keys_are_the_hash_of_the_articles_and_settings_as_json() -> None:
+    """A key is what earlier runs stored (their summaries are reused by it): the hash of the articles' rows and the
+    settings as one JSON text, however it is made."""
+    import hashlib
+
+    from vnsumm.stories.summaries import StorySummarizer
+
+    summarizer = StorySummarizer(None, None, "medium", None)
+    stories = [story_articles(), story_articles()[:1], [Article(id='q"uote\\', source="x", text="Hoà",
+                                                              summary_vi="Tóm\u2028tắt", summary_en=None)]]
+    for articles in stories:
+        rows: list[list[str | None]] = [[a.id, a.content_hash or a.fingerprint()] for a in articles]
+        if len(articles) == 1:
+            rows[0] += [articles[0].summary_vi, articles[0].summary_en]
+        payload = json.dumps([*rows, summarizer.settings], ensure_ascii=False, sort_keys=True, default=str)
+        assert summarizer.key(articles) == hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def test_selection_is_the_same_from_split_sentences_as_from_the_text() -> None:
+    """A story's articles as the run keeps them (their first sentences, one a line) are tokenized once; what is
+    selected is what the text alone gives."""
+    from vnsumm.stories.multidoc import Doc, select
+
+    docs = [Doc(i, "\n".join(sentences), title) for i, title, sentences in STORY]
+    split = [Doc(d.id, d.text, d.title, tuple(d.text.split("\n"))) for d in docs]
+    for target in (40, 120, 400):
+        params = MultiDocParams(target_syllables=target)
+        assert select(split, params) == select(docs, params)
