@@ -340,10 +340,12 @@ def test_keys_are_the_hash_of_the_articles_and_settings_as_json() -> None:
 def test_selection_is_the_same_from_split_sentences_as_from_the_text() -> None:
     """A story's articles as the run keeps them (their first sentences, one a line) are tokenized once; what is
     selected is what the text alone gives."""
-    from vnsumm.stories.multidoc import Doc, select
+    from vnsumm.stories.multidoc import Doc, _candidates, select
 
     docs = [Doc(i, "\n".join(sentences), title) for i, title, sentences in STORY]
     split = [Doc(d.id, d.text, d.title, tuple(d.text.split("\n"))) for d in docs]
+    (ours, our_df), (theirs, their_df) = _candidates(split, MultiDocParams()), _candidates(docs, MultiDocParams())
+    assert our_df == their_df and ours == theirs  # every candidate's bigrams, length, prior and citations
     for target in (40, 120, 400):
         params = MultiDocParams(target_syllables=target)
         assert select(split, params) == select(docs, params)
