@@ -166,12 +166,19 @@ def _best_per_row(rows: Any, cols: Any, scores: Any, count: int, rank: Any) -> t
     # nonnegative float32, whose bits order as they do; a block's rows and the ranks take the rest.
     local = (rows - rows.min()).astype(np.int64)
     rank_bits, row_bits = len(rank).bit_length(), int(local.max()).bit_length()
-    if row_bits + rank_bits > 32:
+    if row_bits + rank_bits > 32 or scores.dtype != np.float32:
         order = np.lexsort((rank[cols], -scores, rows))
+        rows, cols, scores = rows[order], cols[order], scores[order]
     else:
-        falling = 0x7FFFFFFF - np.asarray(scores, dtype=np.float32).view(np.int32).astype(np.int64)
-        order = np.argsort((local << (31 + rank_bits)) | (falling << rank_bits) | rank[cols])
-    rows, cols, scores = rows[order], cols[order], scores[order]
+        falling = 0x7FFFFFFF - scores.view(np.int32).astype(np.int64)
+        # The key holds the whole pair (a rank names its node): sorting the keys themselves is faster than
+        # sorting their order, and the pairs are read back from them.
+        key = np.sort((local << (31 + rank_bits)) | (falling << rank_bits) | rank[cols])
+        node_of_rank = np.empty(len(rank), dtype=np.int64)
+        node_of_rank[rank] = np.arange(len(rank))
+        rows = (key >> (31 + rank_bits)) + rows.min()
+        cols = node_of_rank[key & ((1 << rank_bits) - 1)]
+        scores = (0x7FFFFFFF - ((key >> rank_bits) & 0x7FFFFFFF)).astype(np.int32).view(np.float32)
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])  # where each row's pairs begin (rows sorted)
     best = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)])) < count
     return rows[best], cols[best], scores[best]
