@@ -77,8 +77,11 @@ def floored_average_link(count: int, similar: tuple[Any, Any, Any], threshold: f
         # Rounded: sums made in another order may differ in the last bits; ties then go by rank, never by order.
         return (round(-total / pairs, 9), ra, rb, a, b) if ra < rb else (round(-total / pairs, 9), rb, ra, b, a)
 
-    # An entry under the threshold is never merged (the loop would stop at it): it is not queued.
-    heap = [e for i in links for j in links[i] if i < j and (e := entry(i, j)) is not None and e[0] <= -threshold]
+    # An entry under the threshold is never merged (the loop would stop at it): it is not queued. Every group is one
+    # node yet, so only a pair reaching the threshold has such an entry.
+    strong = (scores >= threshold - 1e-9) & (rows != cols)
+    heap = [e for a, b in zip(rows[strong].tolist(), cols[strong].tolist(), strict=True)
+            if (e := entry(a, b)) is not None and e[0] <= -threshold]
     heapq.heapify(heap)
     while heap:
         current = heapq.heappop(heap)
