@@ -196,6 +196,8 @@ class StorySummarizer:
         self.settings = {"summarizer": self.identity.to_json(), "length": length,
                          "params": asdict(self.params) if self.embedded else None,
                          "translator": self.translator_identity and self.translator_identity.to_json()}
+        if translator is not None:  # English summaries made before title_en and their check are made again
+            self.settings["english"] = list(ENGLISH_FIELDS)
 
     def key(self, articles: Sequence[Article]) -> str:
         return story_key(articles, self.settings)
