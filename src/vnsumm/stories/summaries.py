@@ -193,9 +193,10 @@ class StorySummarizer:
         self.params = replace(params, target_syllables=round(params.target_syllables * LENGTHS[length]))
         self.identity = EMBEDDED if summarizer is None else summarizer.identity()
         self.translator_identity = translator.identity() if translator else None
-        self.settings: dict[str, Any] = {"summarizer": self.identity.to_json(), "length": length,
-                         "params": asdict(self.params) if self.embedded else None,
-                         "translator": self.translator_identity and self.translator_identity.to_json()}
+        self.settings: dict[str, Any] = {
+            "summarizer": self.identity.to_json(), "length": length,
+            "params": asdict(self.params) if self.embedded else None,
+            "translator": self.translator_identity and self.translator_identity.to_json()}
         if translator is not None:  # English summaries made before title_en and their check are made again
             self.settings["english"] = list(ENGLISH_FIELDS)
 
