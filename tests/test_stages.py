@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from helpers import ROOT
 
@@ -21,6 +22,8 @@ from vnsumm import (
     read_inputs,
 )
 from vnsumm.backends import fallback_spec
+from vnsumm.options import ARTICLES_PER_GROUP
+from vnsumm.plan import ARTICLES_PER_GROUP_CUDA, articles_per_group
 from vnsumm.stages.finish import CompactStore, WriteDigests
 from vnsumm.stages.stories import GroupStories, SummarizeStories
 
@@ -49,6 +52,19 @@ def test_plan_lists_every_stage_in_order(tiny_registry: Path, tmp_path: Path) ->
     assert check.fallback.params["target_syllables"] == 20  # the length the user asked for
     assert fallback.settings != plan_run(RunOptions(lang="vi", summarizer="tiny-vit5", length="short"),
                                          registry).settings
+
+
+def test_a_model_on_a_gpu_is_given_larger_groups(tiny_registry: Path) -> None:
+    registry = load_registry(tiny_registry)
+
+    def group(**given: Any) -> int:
+        options = RunOptions(lang="vi", **given)
+        return articles_per_group(plan_run(options, registry), options)
+
+    assert group(summarizer="tiny-vit5", device="cuda") == ARTICLES_PER_GROUP_CUDA
+    assert group(summarizer="tiny-vit5", device="cpu") == ARTICLES_PER_GROUP
+    assert group(summarizer="extractive", device="cuda") == ARTICLES_PER_GROUP  # no model: nothing on the GPU
+    assert group(summarizer="tiny-vit5", device="cuda", write_every=5) == 5  # --write-every wins
 
 
 def test_stages_run_alone_over_a_batch(tiny_registry: Path) -> None:

@@ -49,6 +49,19 @@ class RunPlan:
         return any(stage.needs_model for stage in self.stages)
 
 
+# A GPU needs hundreds of articles in one batch to be busy (README, "Speed"); on a CPU a group takes seconds already.
+ARTICLES_PER_GROUP_CUDA = 256
+
+
+def articles_per_group(plan: RunPlan, options: RunOptions) -> int:
+    """`--write-every`, else by where the plan's models run. Asked once the process is tuned: it may import torch."""
+    if options.write_every is not None:
+        return options.write_every
+    specs = [plan.summarizer, plan.translator] if plan.needs_models else []
+    on_gpu = any(spec.runs_on_cuda(options.device.value) for spec in specs if spec is not None)
+    return ARTICLES_PER_GROUP_CUDA if on_gpu else options.group_size
+
+
 def plan_run(options: RunOptions, registry: Registry, common: frozenset[str] = frozenset()) -> RunPlan:
     """The run's stages for `options`. `common`: lines repeated across the run's first articles (site furniture)."""
     runtime = options.runtime
