@@ -38,6 +38,11 @@ def test_plan_lists_every_stage_in_order(tiny_registry: Path, tmp_path: Path) ->
     assert [s.fields for s in english.stages if isinstance(s, CheckStage)] == [("summary_vi",),
                                                                                 ("summary_en", "title_en")]
     assert english.needs_models
+    furniture = frozenset({"Quảng cáo"})
+    seen = english.seeing(furniture)  # the lines the first articles repeat reach the clean stage alone
+    assert isinstance(seen.stages[0], CleanStage) and seen.stages[0].common == furniture
+    assert isinstance(english.stages[0], CleanStage) and not english.stages[0].common
+    assert seen.stages[1:] == english.stages[1:] and seen.stages[1] is english.stages[1]  # models load once
     assert [type(s) for s in english.store_steps] == [CompactStore, GroupStories, SummarizeStories, WriteDigests]
     # The embedded summarizer copies sentences of its article: nothing to check, no model, no translation in vi.
     extractive = plan_run(RunOptions(lang="vi", out=tmp_path, summarizer="extractive", group=False), registry)

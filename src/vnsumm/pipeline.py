@@ -83,7 +83,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
     index of ids, never the run."""
     options = options or RunOptions()
     registry = registry or load_registry(options.models)
-    plan_run(options, registry)  # a configuration error surfaces before the inputs are read
+    plan = plan_run(options, registry)  # a configuration error surfaces before the inputs are read
     paths, read, incomplete = read_articles(inputs, options, fetching)
     report = RunReport()
     try:
@@ -94,7 +94,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
         return report
     if first is None:
         raise ConfigError(f"no articles found in {', '.join(map(str, inputs))}; {options.out} was not touched")
-    plan = plan_run(options, registry, common)
+    plan = plan.seeing(common)
     store = OutputStore(options.out)
     seen: set[str] = set()
     with store.open():
