@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -51,6 +52,37 @@ def test_generation_is_batched_and_keeps_input_order(tiny_registry: Path) -> Non
     assert len(seen) > 1 and sum(seen) == len(texts)  # several batches under a small token budget
     one_by_one = [generator.generate([t])[0] for t in texts]
     assert batched == one_by_one  # padding and sorting change nothing
+
+
+def test_a_batch_that_runs_out_of_gpu_memory_is_done_in_halves(tiny_registry: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    spec = load_registry(tiny_registry).summarizer("tiny-vit5").model_copy(update={"dtype": "float32"})
+    generator = Seq2SeqGenerator(spec, Runtime("cpu"))  # float32: padding changes no output
+    texts = [VIETNAMESE * n for n in (1, 5, 2, 9, 3, 4)]
+    expected = generator.generate(texts)
+    model = generator.generator.model  # type: ignore[attr-defined]
+    generate, rows = model.generate, []
+
+    def out_of_memory_above_two_rows(**kwargs: Any) -> Any:
+        if len(kwargs["input_ids"]) > 2:  # what a GPU says when the batch does not fit
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory")
+        rows.append(len(kwargs["input_ids"]))
+        return generate(**kwargs)
+
+    monkeypatch.setattr(torch.cuda, "empty_cache", lambda: None)
+    monkeypatch.setattr(model, "generate", out_of_memory_above_two_rows)
+    budget = generator.token_budget
+    assert generator.generate(texts) == expected  # same outputs, in order
+    assert sum(rows) == len(texts) and max(rows) <= 2 and generator.token_budget < budget
+
+    def always_out_of_memory(**kwargs: Any) -> Any:
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory")
+
+    monkeypatch.setattr(model, "generate", always_out_of_memory)
+    with pytest.raises(torch.cuda.OutOfMemoryError):  # one input that does not fit is not hidden
+        generator.generate([VIETNAMESE])
 
 
 @pytest.mark.parametrize("name", ["tiny-envit5", "tiny-opus"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from helpers import ROOT
 
@@ -21,6 +22,8 @@ from vnsumm import (
     read_inputs,
 )
 from vnsumm.backends import fallback_spec
+from vnsumm.options import ARTICLES_PER_GROUP
+from vnsumm.plan import ARTICLES_PER_GROUP_CUDA, articles_per_group
 from vnsumm.stages.finish import CompactStore, WriteDigests
 from vnsumm.stages.stories import GroupStories, SummarizeStories
 
@@ -35,6 +38,11 @@ def test_plan_lists_every_stage_in_order(tiny_registry: Path, tmp_path: Path) ->
     assert [s.fields for s in english.stages if isinstance(s, CheckStage)] == [("summary_vi",),
                                                                                 ("summary_en", "title_en")]
     assert english.needs_models
+    furniture = frozenset({"Quảng cáo"})
+    seen = english.seeing(furniture)  # the lines the first articles repeat reach the clean stage alone
+    assert isinstance(seen.stages[0], CleanStage) and seen.stages[0].common == furniture
+    assert isinstance(english.stages[0], CleanStage) and not english.stages[0].common
+    assert seen.stages[1:] == english.stages[1:] and seen.stages[1] is english.stages[1]  # models load once
     assert [type(s) for s in english.store_steps] == [CompactStore, GroupStories, SummarizeStories, WriteDigests]
     # The embedded summarizer copies sentences of its article: nothing to check, no model, no translation in vi.
     extractive = plan_run(RunOptions(lang="vi", out=tmp_path, summarizer="extractive", group=False), registry)
@@ -49,6 +57,19 @@ def test_plan_lists_every_stage_in_order(tiny_registry: Path, tmp_path: Path) ->
     assert check.fallback.params["target_syllables"] == 20  # the length the user asked for
     assert fallback.settings != plan_run(RunOptions(lang="vi", summarizer="tiny-vit5", length="short"),
                                          registry).settings
+
+
+def test_a_model_on_a_gpu_is_given_larger_groups(tiny_registry: Path) -> None:
+    registry = load_registry(tiny_registry)
+
+    def group(**given: Any) -> int:
+        options = RunOptions(lang="vi", **given)
+        return articles_per_group(plan_run(options, registry), options)
+
+    assert group(summarizer="tiny-vit5", device="cuda") == ARTICLES_PER_GROUP_CUDA
+    assert group(summarizer="tiny-vit5", device="cpu") == ARTICLES_PER_GROUP
+    assert group(summarizer="extractive", device="cuda") == ARTICLES_PER_GROUP  # no model: nothing on the GPU
+    assert group(summarizer="tiny-vit5", device="cuda", write_every=5) == 5  # --write-every wins
 
 
 def test_stages_run_alone_over_a_batch(tiny_registry: Path) -> None:

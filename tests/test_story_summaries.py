@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +143,8 @@ def test_json_round_trip() -> None:
     line = summary.to_json()
     assert "\n" not in line
     record = json.loads(line)
-    assert set(record) == {"story", "articles", "title", "summary_vi", "summary_en", "sources", "unsupported",
-                           "summarizer", "translator", "key"}
+    assert set(record) == {"story", "articles", "title", "title_en", "summary_vi", "summary_en", "sources",
+                           "unsupported", "summarizer", "translator", "key"}
     assert record["sources"] == [list(s) for s in summary.sources]
     assert StorySummary.from_json(line) == summary
 
@@ -174,7 +175,7 @@ class Recording:
 
     def translate(self, texts: Sequence[str | None]) -> list[str | None]:
         self.texts += texts
-        return [f"EN({t})" for t in texts]
+        return [None if t is None else f"EN({t})" for t in texts]
 
 
 def test_seq2seq_reads_the_openings_joined_and_is_fact_checked() -> None:
@@ -203,9 +204,34 @@ def test_a_model_that_says_nothing_is_replaced_by_the_embedded_selection() -> No
 def test_translator_gives_the_english_summary() -> None:
     translator = Recording()
     [summary] = summarize_stories(story_articles(), translator=translator)
-    assert translator.texts == [summary.summary_vi]
+    assert translator.texts == [summary.summary_vi, summary.title]  # one call: the summary and the headline
     assert summary.summary_en == f"EN({summary.summary_vi})" and summary.translator == translator.identity()
+    assert summary.title_en == f"EN({summary.title})"
     assert summary.key != summarize_stories(story_articles())[0].key
+
+
+class Miscounting(Recording):
+    """Says the story in English with a toll no article states."""
+
+    def translate(self, texts: Sequence[str | None]) -> list[str | None]:
+        self.texts += texts
+        return [None if t is None else "A warehouse in District 7 burned on April 3; 730 people were hospitalised."
+                for t in texts]
+
+
+def test_the_english_story_summary_and_title_are_fact_checked() -> None:
+    [summary] = summarize_stories(story_articles(), translator=Miscounting())
+    flagged = {(u["field"], u["text"]) for u in summary.unsupported}
+    assert flagged == {("summary_en", "730"), ("title_en", "730")}
+
+
+def test_a_headline_translated_in_the_run_is_kept() -> None:
+    articles = [replace(a, title_en=f"Fire {a.id}") for a in story_articles()]
+    translator = Recording()
+    [summary] = summarize_stories(articles, translator=translator)
+    assert translator.texts == [summary.summary_vi, None]
+    headline = next(a for a in articles if a.title == summary.title)
+    assert summary.title_en == headline.title_en  # the English of the same article's headline
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> Path:

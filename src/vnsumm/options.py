@@ -58,6 +58,9 @@ def _choice(kind: type[Enum], value: Any, option: str) -> Any:
         raise ConfigError(f"{option} must be one of {', '.join(m.value for m in kind)}, not {value!r}") from None
 
 
+ARTICLES_PER_GROUP = 16  # on a CPU a group of articles takes seconds: little is redone after a crash
+
+
 @dataclass
 class RunOptions:
     lang: Lang = Lang.en
@@ -77,7 +80,7 @@ class RunOptions:
     group: bool = True  # give articles reporting the same story one `story` id (over the whole store)
     formats: tuple[OutputFormat, ...] = (OutputFormat.md, OutputFormat.html)  # summaries.jsonl is always written
     fields: Fields = field(default_factory=Fields)
-    write_every: int = 16  # articles per group: records are written when a group is done
+    write_every: int | None = None  # articles per group, saved when done; default by device (plan.articles_per_group)
     engine: EngineName = EngineName.local
     # Processes for a plan that loads no model (the extractive summarizer): None, one per usable core (at most
     # runners.processes.MAX_WORKERS); 1, this process alone. Plans with a model run in this process (their
@@ -85,6 +88,11 @@ class RunOptions:
     workers: int | None = None
     ray_address: str | None = None  # None starts a local Ray cluster sized to this machine
     ray_workers: int | None = None  # model actors per stage (default: one per GPU, else one)
+
+    @property
+    def group_size(self) -> int:
+        """Articles a runner takes at a time: `write_every`, else the CPU default (a run on a GPU sets more)."""
+        return self.write_every or ARTICLES_PER_GROUP
 
     def __post_init__(self) -> None:
         """Library callers may pass plain strings: they are checked here as the CLI checks its options."""
@@ -100,9 +108,7 @@ class RunOptions:
                 date.fromisoformat(str(self.since)[:10])
             except ValueError:
                 raise ConfigError(f"since must be a day as YYYY-MM-DD, not {self.since!r}") from None
-        if self.write_every < 1:
-            raise ConfigError("write_every must be at least 1")
-        for name in ("batch_size", "batch_tokens", "ray_workers", "workers"):
+        for name in ("write_every", "batch_size", "batch_tokens", "ray_workers", "workers"):
             if (value := getattr(self, name)) is not None and value < 1:
                 raise ConfigError(f"{name} must be at least 1, not {value}")
 

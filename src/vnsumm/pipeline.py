@@ -16,7 +16,7 @@ from vnsumm.errors import ConfigError
 from vnsumm.fetch.urls import is_url
 from vnsumm.options import EngineName, RunOptions, RunReport
 from vnsumm.output.store import Done, OutputStore, stored_source
-from vnsumm.plan import plan_run
+from vnsumm.plan import articles_per_group, plan_run
 from vnsumm.readers import count_inputs, expand_inputs, iter_inputs
 from vnsumm.records import Article
 from vnsumm.registry import Registry, load_registry
@@ -78,12 +78,12 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
     """Run the pipeline over `inputs` (files, folders, globs, `-`, URLs) into the store in options.out, then write
     the digests. A ConfigError (usage, models, output folder) is raised before any record is touched.
 
-    Articles stream through in batches of `options.write_every`: memory holds a batch, a sample of the first
-    clean.COMMON_SAMPLE articles (lines repeated across them are site furniture) and an index of ids, never the
-    run."""
+    Articles stream through in groups (`options.write_every`, by default plan.articles_per_group): memory holds a
+    group, a sample of the first clean.COMMON_SAMPLE articles (lines repeated across them are site furniture) and an
+    index of ids, never the run."""
     options = options or RunOptions()
     registry = registry or load_registry(options.models)
-    plan_run(options, registry)  # a configuration error surfaces before the inputs are read
+    plan = plan_run(options, registry)  # a configuration error surfaces before the inputs are read
     paths, read, incomplete = read_articles(inputs, options, fetching)
     report = RunReport()
     try:
@@ -94,7 +94,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
         return report
     if first is None:
         raise ConfigError(f"no articles found in {', '.join(map(str, inputs))}; {options.out} was not touched")
-    plan = plan_run(options, registry, common)
+    plan = plan.seeing(common)
     store = OutputStore(options.out)
     seen: set[str] = set()
     with store.open():
@@ -121,7 +121,8 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
                     progress.advance(1)
 
         # Models load (or are found missing) here, before the store is written to.
-        batches = pick_runner(options, plan.needs_models)(plan.stages, pending(), options, progress)
+        grouped = replace(options, write_every=articles_per_group(plan, options))
+        batches = pick_runner(grouped, plan.needs_models)(plan.stages, pending(), grouped, progress)
         if progress:
             progress.start(count_inputs(paths) if paths else None)
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vnsumm.backends import ModelSpecBase, fallback_spec
 from vnsumm.options import Lang, RunOptions, Unsupported
@@ -48,9 +48,28 @@ class RunPlan:
     def needs_models(self) -> bool:
         return any(stage.needs_model for stage in self.stages)
 
+    def seeing(self, common: frozenset[str]) -> RunPlan:
+        """The plan whose clean stage drops `common`: lines repeated across the run's first articles (site
+        furniture), known once the first articles are read."""
+        return replace(self, stages=[replace(s, common=common) if isinstance(s, CleanStage) else s
+                                     for s in self.stages])
 
-def plan_run(options: RunOptions, registry: Registry, common: frozenset[str] = frozenset()) -> RunPlan:
-    """The run's stages for `options`. `common`: lines repeated across the run's first articles (site furniture)."""
+
+# A GPU needs hundreds of articles in one batch to be busy (README, "Speed"); on a CPU a group takes seconds already.
+ARTICLES_PER_GROUP_CUDA = 256
+
+
+def articles_per_group(plan: RunPlan, options: RunOptions) -> int:
+    """`--write-every`, else by where the plan's models run. Asked once the process is tuned: it may import torch."""
+    if options.write_every is not None:
+        return options.write_every
+    specs = [plan.summarizer, plan.translator] if plan.needs_models else []
+    on_gpu = any(spec.runs_on_cuda(options.device.value) for spec in specs if spec is not None)
+    return ARTICLES_PER_GROUP_CUDA if on_gpu else options.group_size
+
+
+def plan_run(options: RunOptions, registry: Registry) -> RunPlan:
+    """The run's stages for `options` (`RunPlan.seeing` adds what the first articles show)."""
     runtime = options.runtime
     summarizer = registry.summarizer(options.summarizer).with_length(options.length)
     translator = registry.translator(options.translator) if options.lang == Lang.en else None
@@ -58,7 +77,7 @@ def plan_run(options: RunOptions, registry: Registry, common: frozenset[str] = f
     summarize = SummarizeStage(summarizer, runtime)
     translate = TranslateStage(translator, runtime) if translator is not None else None
     # Story summaries select among the articles' first sentences: the clean stage keeps them.
-    stages: list[Stage] = [CleanStage(common, CleanStage.first_sentences if options.group else 0), summarize]
+    stages: list[Stage] = [CleanStage(first_sentences=CleanStage.first_sentences if options.group else 0), summarize]
     if not summarizer.copies_source:  # sentences of the article state nothing it does not
         stages.append(CheckStage(("summary_vi",), fallback))
     if translate is not None:

@@ -52,6 +52,10 @@ class ModelSpecBase(BaseModel):
         """The settings that shape outputs (not the licence or the source note), for the resume key."""
         return {**_EARLIER_DEFAULTS, **self.model_dump(exclude={"licence", "source"})}
 
+    def runs_on_cuda(self, device: str) -> bool:
+        """Whether the entry's model runs on a CUDA GPU for `--device device` (auto: when one is there)."""
+        return False
+
     def locate(self, *, download: bool = True) -> Any:
         """The folder holding the entry's weights (found, or downloaded unless offline); None when it needs none."""
         return None

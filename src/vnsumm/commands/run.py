@@ -52,7 +52,8 @@ def run(
     prune: Annotated[bool, typer.Option(help="Drop stored records of articles not among these inputs.")] = \
         DEFAULTS.prune,
     group: Annotated[bool, typer.Option(help="Group articles that report the same story.")] = DEFAULTS.group,
-    write_every: Annotated[int, typer.Option(min=1, help="Save records every N articles.")] = DEFAULTS.write_every,
+    write_every: Annotated[int | None, typer.Option(
+        min=1, help="Save records every N articles (default: 16, or 256 when a model runs on a GPU).")] = None,
     engine: Annotated[EngineName, typer.Option(help=escape("ray needs pip install 'vnsumm[ray]'."))] =
         DEFAULTS.engine,
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster address (default: start a local one).")] = None,

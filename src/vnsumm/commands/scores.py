@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from vnsumm.commands import ModelsOpt, app, err, out, output_option
+from vnsumm.commands import ModelsOpt, app, err, fail, out, output_option
 from vnsumm.options import Device, Lang
 from vnsumm.readers.paths import require_regular_file
 
@@ -106,12 +106,21 @@ def bench(
     new_tokens: Annotated[int, typer.Option(min=1, help="Output tokens forced per article.")] = 64,
     dataset: Annotated[Path | None, typer.Option(help="JSONL of articles (text field) to draw inputs from.")] = None,
     workdir: Annotated[Path | None, typer.Option(help="Where the model and inputs are built (cached).")] = None,
+    device: Annotated[Device, typer.Option(help="Where the models run (auto: CUDA when there is a GPU).")] = Device.cpu,
+    budgets: Annotated[str, typer.Option(
+        help="Padded input tokens per batch to time besides the default, comma-separated (e.g. 16384,262144).")] = "",
 ) -> None:
     """Time the model card's per-article loop against vnsumm's backends on a ViT5-base-shaped random T5."""
-    from vnsumm.evaluation.bench import run_bench
+    from vnsumm.evaluation.bench import bench_device, run_bench
 
-    rows, size_mb = run_bench(articles, new_tokens, dataset, workdir)
-    table = Table(title=f"{articles} articles, {new_tokens} forced output tokens, 1,024 input tokens, greedy",
+    try:
+        token_budgets = [int(b) for b in budgets.split(",") if b.strip()]
+    except ValueError:
+        raise fail(f"--budgets must be whole numbers separated by commas, not {budgets!r}") from None
+    where = bench_device(device.value)
+    rows, size_mb = run_bench(articles, new_tokens, dataset, workdir, where, token_budgets)
+    table = Table(title=f"{articles} articles on {where}, {new_tokens} forced output tokens, 1,024 input tokens, "
+                        "greedy",
                   caption=f"model on disk: {size_mb:.0f} MB; whole processes (start-up and loading included)")
     for column in ("engine", "wall s", "articles/s", "speed-up", "peak RSS MB"):
         table.add_column(column, justify="left" if column == "engine" else "right")

@@ -13,6 +13,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,16 +111,16 @@ def write_registry(folder: Path, model: Path, new_tokens: int) -> Path:
     return path
 
 
-def model_card_loop(model: Path, articles: Path, new_tokens: int) -> None:
+def model_card_loop(model: Path, articles: Path, new_tokens: int, device: str = "cpu") -> None:
     """The model card's way: one article at a time, `generate` per article (run in its own process)."""
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(model)
-    seq2seq = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
+    seq2seq = AutoModelForSeq2SeqLM.from_pretrained(model).to(device).eval()
     for record in load_jsonl(articles):
         encoding = tokenizer(record["text"], return_tensors="pt", truncation=True,
-                             max_length=INPUT_TOKENS)
+                             max_length=INPUT_TOKENS).to(device)
         with torch.no_grad():
             seq2seq.generate(**encoding, max_new_tokens=new_tokens, min_new_tokens=new_tokens, num_beams=1)
 
@@ -153,9 +154,28 @@ def timed(command: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, 
     return seconds, peak
 
 
+def bench_device(device: str) -> str:
+    """auto: CUDA when torch sees a GPU, else the CPU (the bench's models are transformers and CTranslate2 ones)."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def ctranslate2_runs_on(device: str) -> bool:
+    try:
+        import ctranslate2
+    except ImportError:
+        return False
+    return device == "cpu" or ctranslate2.get_cuda_device_count() > 0
+
+
 def run_bench(articles: int = 16, new_tokens: int = 64, dataset: Path | None = None,
-              workdir: Path | None = None) -> tuple[list[BenchRow], float]:
-    """Rows for the model-card loop and each vnsumm backend, and the model's size on disk in MB."""
+              workdir: Path | None = None, device: str = "cpu",
+              budgets: Sequence[int] = ()) -> tuple[list[BenchRow], float]:
+    """Rows for the model-card loop and each vnsumm backend on `device`, and the model's size on disk in MB.
+    `budgets`: padded input tokens per batch to time the default transformers entry at, besides its default."""
     workdir = workdir or cache_root() / "bench"
     source = dataset if dataset and dataset.is_file() else None
     texts = [r["text"] for r in load_jsonl(source)] if source else \
@@ -166,31 +186,38 @@ def run_bench(articles: int = 16, new_tokens: int = 64, dataset: Path | None = N
     python = sys.executable
     size_mb = sum(p.stat().st_size for p in model.iterdir()) / 2**20
 
-    def vnsumm_run(name: str, articles_file: Path = inputs) -> list[str]:
+    def vnsumm_run(name: str, articles_file: Path = inputs, budget: int | None = None) -> list[str]:
         return [python, "-m", "vnsumm.cli", "run", str(articles_file), "--lang", "vi", "--summarizer", name,
-                "--models", str(registry), "--out", str(workdir / f"out-{name}"), "--force", "--device", "cpu"]
+                "--models", str(registry), "--out", str(workdir / f"out-{name}"), "--force", "--device", device,
+                *(["--batch-tokens", str(budget)] if budget else [])]
 
-    def timed_run(name: str, articles_file: Path = inputs) -> tuple[float, float]:
+    def timed_run(name: str, articles_file: Path = inputs, budget: int | None = None) -> tuple[float, float]:
         # Exit 1 is allowed: random weights may emit only padding, which vnsumm records as an empty summary.
-        seconds, rss = timed(vnsumm_run(name, articles_file), ok_codes=(0, 1))
+        seconds, rss = timed(vnsumm_run(name, articles_file, budget), ok_codes=(0, 1))
         written = load_jsonl(workdir / f"out-{name}" / "summaries.jsonl")
         if len(written) != len(load_jsonl(articles_file)):
             raise RuntimeError(f"{name} wrote {len(written)} records for {articles_file}")
         return seconds, rss
 
-    # Convert once before timing: the CTranslate2 conversion is cached, as it is for users after the first run.
-    timed_run("bench-ctranslate2", write_inputs(workdir, texts, 1))
-    loop_seconds, loop_rss = timed([python, "-m", "vnsumm.evaluation.bench", str(model), str(inputs), str(new_tokens)])
-    rows = [BenchRow("model-card loop (transformers)", loop_seconds, articles, loop_rss)]
-    dtype = str(model_dtype("cpu")).removeprefix("torch.")  # the CPU default: bf16 where the CPU has it natively
-    contenders = [("bench-transformers", f"vnsumm transformers {dtype} (batched)")]
+    with_ctranslate2 = ctranslate2_runs_on(device)
+    if with_ctranslate2:  # convert once before timing: the conversion is cached, as it is for users after a run
+        timed_run("bench-ctranslate2", write_inputs(workdir, texts, 1))
+    loop_seconds, loop_rss = timed([python, "-m", "vnsumm.evaluation.bench", str(model), str(inputs), str(new_tokens),
+                                    device])
+    rows = [BenchRow(f"model-card loop (transformers, {device})", loop_seconds, articles, loop_rss)]
+    # The default dtype: bf16 on CUDA and on CPUs with native bf16.
+    dtype = str(model_dtype(device, family="t5")).removeprefix("torch.")
+    contenders: list[tuple[str, str, int | None]] = [("bench-transformers", f"vnsumm transformers {dtype}", None)]
+    contenders += [("bench-transformers", f"vnsumm transformers {dtype}, {b:,}-token batches", b) for b in budgets]
     if dtype != "float32":
-        contenders.append(("bench-transformers-fp32", "vnsumm transformers float32 (batched)"))
-    for name, label in (*contenders, ("bench-ctranslate2", "vnsumm ctranslate2 int8")):
-        seconds, rss = timed_run(name)
+        contenders.append(("bench-transformers-fp32", "vnsumm transformers float32", None))
+    if with_ctranslate2:
+        contenders.append(("bench-ctranslate2", "vnsumm ctranslate2 (int8 on CPU)", None))
+    for name, label, budget in contenders:
+        seconds, rss = timed_run(name, budget=budget)
         rows.append(BenchRow(label, seconds, articles, rss, loop_seconds / seconds))
     return rows, size_mb
 
 
 if __name__ == "__main__":  # the model-card loop's own process
-    model_card_loop(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
+    model_card_loop(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4])

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class TokenGenerator(Protocol):
     """What a backend's generator does: input token ids in, generated token ids out (no decoder start, no padding)."""
 
-    token_budget: int  # padded input tokens per batch suited to this backend and device
+    token_budget: int  # padded input tokens per batch suited to this backend and device (lowered after running out)
     compute_type: str  # the numeric format it runs in (int8, bfloat16, float32, ...)
 
     def generate_ids(self, batch: list[list[int]]) -> list[list[int]]: ...
@@ -95,8 +95,14 @@ class Seq2SeqGenerator:
         except (OSError, ValueError, KeyError) as exc:  # unreadable or inconsistent model files
             raise unavailable(spec, f"could not be loaded from {path} ({' '.join(str(exc).split())[:200]})") from None
         self.revision = snapshot_commit(path) or spec.revision
-        self.token_budget = runtime.batch_tokens or self.generator.token_budget
+        if runtime.batch_tokens:
+            self.generator.token_budget = runtime.batch_tokens
         self.max_batch = runtime.batch_size
+
+    @property
+    def token_budget(self) -> int:
+        """--batch-tokens, else the backend's own budget; the backend lowers it when a batch ran out of GPU memory."""
+        return self.generator.token_budget
 
     def identity(self) -> ModelIdentity:
         """Name, backend, model, resolved revision (the snapshot's commit from the hub cache), compute type."""

@@ -32,6 +32,15 @@ def cpu_flags() -> set[str]:
     return set()
 
 
+CUDA_TOKENS_PER_GIB = 4_096  # padded input tokens per batch per GiB of GPU memory (README, "Speed")
+
+
+def cuda_token_budget(torch: Any) -> int:
+    """The batch budget on the current CUDA GPU: a 16 GiB card takes 64 articles of 1,024 tokens at once."""
+    memory = torch.cuda.get_device_properties(torch.cuda.current_device()).total_memory
+    return max(8_192, CUDA_TOKENS_PER_GIB * (memory // 2**30))
+
+
 def model_dtype(device: str, dtype: str = "auto", family: str | None = None) -> Any:
     """auto: bf16 on CUDA and on CPUs with native bf16 arithmetic (AVX512-BF16 or AMX), where ViT5-base runs 1.4x
     faster than in fp32; fp16 on CUDA without bf16, except for T5 models (trained in bf16, they overflow in fp16:
@@ -83,14 +92,28 @@ class TransformersGenerator:
         self.compute_type = str(dtype).removeprefix("torch.")
         self.model = load_seq2seq_model(path, dtype).to(device).eval()
         # On CPU four 1,024-token articles a batch in fp32; bf16 activations are half the size, so twice as many
-        # (`vnsumm bench` measures both).
-        self.token_budget = 65_536 if device == "cuda" else (4_096 if dtype == torch.float32 else 8_192)
+        # (`vnsumm bench` measures both). On CUDA, by the GPU's memory.
+        self.token_budget = cuda_token_budget(torch) if device == "cuda" else \
+            (4_096 if dtype == torch.float32 else 8_192)
         self.settings = dict(spec.generate)
         if spec.tgt_lang:  # mBART: the decoder starts with the target language code
             self.settings["decoder_start_token_id"] = tokenizer.convert_tokens_to_ids(spec.tgt_lang)
         self._torch = torch
 
     def generate_ids(self, batch: list[list[int]]) -> list[list[int]]:
+        """Each input's generated ids; a batch that runs out of GPU memory is done in halves, and later batches are
+        planned at half the budget."""
+        try:
+            return self._generate_ids(batch)
+        except self._torch.cuda.OutOfMemoryError:
+            if len(batch) == 1:
+                raise
+        self._torch.cuda.empty_cache()
+        self.token_budget = max(self.token_budget // 2, max(len(ids) for ids in batch))
+        half = len(batch) // 2
+        return self.generate_ids(batch[:half]) + self.generate_ids(batch[half:])
+
+    def _generate_ids(self, batch: list[list[int]]) -> list[list[int]]:
         torch = self._torch
         pad = self.tokenizer.pad_token_id
         width = max(len(ids) for ids in batch)

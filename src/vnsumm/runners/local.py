@@ -1,4 +1,4 @@
-"""The local runner: this process runs every stage over each batch of `write_every` articles, in input order."""
+"""The local runner: this process runs every stage over each group of `options.group_size` articles, in input order."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def run_local(stages: list[Stage], pending: Iterator[Article], options: RunOptio
         stage.setup()
 
     def finished() -> Iterator[list[Article]]:
-        for batch in batches(pending, options.write_every):
+        for batch in batches(pending, options.group_size):
             for stage in stages:
                 batch = stage(batch)
             if progress:

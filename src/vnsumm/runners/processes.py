@@ -206,7 +206,7 @@ class ProcessRunner:
             stage.setup()
 
         def finished() -> Iterator[list[Article]]:
-            groups = batches(pending, options.write_every)
+            groups = batches(pending, options.group_size)
             pool: WorkerPool | None = None
             done = 0
             try:

@@ -84,17 +84,17 @@ def run_ray(stages: list[Stage], pending: Iterator[Article], options: RunOptions
             if stage.needs_model:
                 dataset = dataset.map_batches(
                     StageActor, fn_constructor_args=(stage.on_device(device), device),
-                    batch_size=options.write_every, batch_format="numpy",
+                    batch_size=options.group_size, batch_format="numpy",
                     compute=ray.data.ActorPoolStrategy(size=workers), **actor_resources)
             else:
                 dataset = dataset.map_batches(run_task, fn_kwargs={"stage": stage}, batch_format="numpy",
-                                              batch_size=options.write_every, num_cpus=TASK_CPUS)
+                                              batch_size=options.group_size, num_cpus=TASK_CPUS)
         return dataset
 
     def finished() -> Iterator[list[Article]]:
         # The driver reads the input in large chunks (its memory holds one), the cluster streams each through.
         for chunk in batches(pending, RAY_CHUNK):
-            for batch in dataset_of(chunk).iter_batches(batch_size=options.write_every, batch_format="numpy"):
+            for batch in dataset_of(chunk).iter_batches(batch_size=options.group_size, batch_format="numpy"):
                 group = _articles(batch)
                 if progress:
                     progress.advance(len(group))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,7 +157,7 @@ class SummarizeStories(StoreStep):
     def _translated(summarizer: StorySummarizer, pending: list[StorySummary]) -> Iterator[str]:
         if not pending:
             return
+        from vnsumm.stories.summaries import translated
+
         assert summarizer.translator is not None
-        english = summarizer.translator.translate([s.summary_vi for s in pending])
-        for summary, summary_en in zip(pending, english, strict=True):
-            yield replace(summary, summary_en=summary_en).to_json() + "\n"
+        yield from (summary.to_json() + "\n" for summary in translated(summarizer.translator, pending))

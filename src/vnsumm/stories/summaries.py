@@ -38,6 +38,9 @@ STORIES_FILE = "stories.jsonl"  # in a run's output folder
 EMBEDDED = ModelIdentity("multidoc-extractive", "extractive")
 
 
+ENGLISH_FIELDS = ("summary_en", "title_en")
+
+
 class StoryTranslator(Protocol):
     """What the story stage asks of a translator (translate.Translator is one)."""
 
@@ -53,6 +56,7 @@ class StorySummary:
     story: str
     articles: tuple[str, ...]
     title: str | None
+    title_en: str | None
     summary_vi: str
     summary_en: str | None
     sources: tuple[tuple[str, ...], ...]
@@ -80,7 +84,8 @@ class StorySummary:
     def from_json(cls, data: str | Mapping[str, Any]) -> StorySummary:
         record = json.loads(data) if isinstance(data, str) else dict(data)
         return cls(story=str(record["story"]), articles=tuple(record["articles"]), title=record.get("title"),
-                   summary_vi=record["summary_vi"], summary_en=record.get("summary_en"),
+                   title_en=record.get("title_en"), summary_vi=record["summary_vi"],
+                   summary_en=record.get("summary_en"),
                    sources=tuple(tuple(s) for s in record["sources"]),
                    unsupported=tuple(record.get("unsupported") or ()),
                    summarizer=ModelIdentity.from_json(record["summarizer"]) or EMBEDDED,
@@ -164,14 +169,35 @@ def _doc(article: Article) -> Doc:
                sentences if sentences and article.text == "\n".join(sentences) else None)
 
 
-def _title(articles: Sequence[Article], sources: Sequence[Sequence[str]]) -> str | None:
-    """The headline of the article the summary opens with (else the first that has one)."""
-    titled = {a.id: a.title for a in articles if a.title}
+def _titled(articles: Sequence[Article], sources: Sequence[Sequence[str]]) -> Article | None:
+    """The article whose headline is the story's: the one the summary opens with (else the first that has one)."""
+    titled = {a.id: a for a in articles if a.title}
     for cited in sources:
         for article_id in cited:
             if article_id in titled:
                 return titled[article_id]
     return next(iter(titled.values()), None)
+
+
+def translated(translator: StoryTranslator, pending: Sequence[StorySummary]) -> list[StorySummary]:
+    """The summaries with `summary_en`, and `title_en` where the run had not translated the headline (one call),
+    each English text checked."""
+    english = translator.translate([s.summary_vi for s in pending] + [s.title if s.title_en is None else None
+                                                                       for s in pending])
+    return [checked_english(replace(s, summary_en=summary_en, title_en=s.title_en or title_en))
+            for s, summary_en, title_en in zip(pending, english[:len(pending)], english[len(pending):], strict=True)]
+
+
+def checked_english(summary: StorySummary) -> StorySummary:
+    """The summary whose `unsupported` lists the facts its English summary and title state that the Vietnamese
+    summary and title lack, as an article's are checked (factcheck.CHECKS)."""
+    source = Source.of(f"{summary.title or ''}\n{summary.summary_vi}")
+    found = [u for u in summary.unsupported if u.get("field") not in ENGLISH_FIELDS]
+    for field in ENGLISH_FIELDS:
+        text = getattr(summary, field)
+        if text:
+            found += [{"field": field, "kind": f.kind, "text": f.text} for f in unsupported(text, source, "en")]
+    return replace(summary, unsupported=tuple(found))
 
 
 class StorySummarizer:
@@ -187,9 +213,12 @@ class StorySummarizer:
         self.params = replace(params, target_syllables=round(params.target_syllables * LENGTHS[length]))
         self.identity = EMBEDDED if summarizer is None else summarizer.identity()
         self.translator_identity = translator.identity() if translator else None
-        self.settings = {"summarizer": self.identity.to_json(), "length": length,
-                         "params": asdict(self.params) if self.embedded else None,
-                         "translator": self.translator_identity and self.translator_identity.to_json()}
+        self.settings: dict[str, Any] = {
+            "summarizer": self.identity.to_json(), "length": length,
+            "params": asdict(self.params) if self.embedded else None,
+            "translator": self.translator_identity and self.translator_identity.to_json()}
+        if translator is not None:  # English summaries made before title_en and their check are made again
+            self.settings["english"] = list(ENGLISH_FIELDS)
         self._settings_json = _settings_json(self.settings)
 
     def key(self, articles: Sequence[Article]) -> str:
@@ -247,11 +276,13 @@ class StorySummarizer:
         # A one-article story translated already in the run keeps that translation.
         english = articles[0].summary_en if len(articles) == 1 and articles[0].summary_vi == summary_vi \
             and self.translator_identity and articles[0].translator == self.translator_identity else None
-        return StorySummary(
-            story=story, articles=tuple(a.id for a in articles), title=_title(articles, sources),
-            summary_vi=summary_vi, summary_en=english, sources=sources,
+        titled = _titled(articles, sources)
+        done = StorySummary(
+            story=story, articles=tuple(a.id for a in articles), title=titled.title if titled else None,
+            title_en=titled.title_en if titled else None, summary_vi=summary_vi, summary_en=english, sources=sources,
             unsupported=checked,
             summarizer=identity, translator=self.translator_identity, key=key)
+        return done if english is None else checked_english(done)
 
 
 def summarize_stories(articles: Iterable[Article], *, summarizer: Summarizer | None = None,
@@ -278,9 +309,8 @@ def summarize_stories(articles: Iterable[Article], *, summarizer: Summarizer | N
             fresh.append(len(done))
         done.append(summary)
     if translator is not None and fresh:
-        english = translator.translate([done[i].summary_vi for i in fresh])
-        for i, summary_en in zip(fresh, english, strict=True):
-            done[i] = replace(done[i], summary_en=summary_en)
+        for i, summary in zip(fresh, translated(translator, [done[i] for i in fresh]), strict=True):
+            done[i] = summary
     return done
 
 
