@@ -31,7 +31,8 @@ from vnsumm.jsonl import load_jsonl
 from vnsumm.lang.text import normalize, split_sentences, syllables
 from vnsumm.records import Article
 from vnsumm.stories.multidoc import MultiDocParams
-from vnsumm.stories.summaries import StorySummary, summarize_stories
+from vnsumm.stories.record import StorySummary
+from vnsumm.stories.summaries import summarize_stories
 
 CUT = 190
 GRID = {"target_syllables": (160, 180, 200), "position_weight": (2.0, 4.0), "title_weight": (1.0, 2.0),

@@ -15,7 +15,8 @@ from vnsumm.errors import ConfigError
 from vnsumm.lang.text import syllables
 from vnsumm.records import Article, ModelIdentity
 from vnsumm.stories.multidoc import MultiDocParams
-from vnsumm.stories.summaries import StorySummary, summarize_stories, summarize_stories_file
+from vnsumm.stories.record import StorySummary
+from vnsumm.stories.summaries import summarize_stories, summarize_stories_file
 
 SHARED = "Hơn 50 cảnh sát cùng 12 xe chữa cháy được huy động đến hiện trường trên đường Huỳnh Tấn Phát."
 # One story told by three outlets: SHARED is printed word for word by two of them, the openings say the same

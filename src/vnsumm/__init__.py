@@ -31,7 +31,8 @@ from vnsumm.stages.clean import CleanStage
 from vnsumm.stages.summarize import SummarizeStage, summarize_articles
 from vnsumm.stages.translate import TranslateStage, translate_articles
 from vnsumm.stories.grouping import group, story_ids
-from vnsumm.stories.summaries import StorySummary, summarize_stories
+from vnsumm.stories.record import StorySummary
+from vnsumm.stories.summaries import summarize_stories
 from vnsumm.tuning import tune_process
 from vnsumm.version import __version__
 

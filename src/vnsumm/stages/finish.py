@@ -77,7 +77,7 @@ class WriteDigests(StoreStep):
 
     @staticmethod
     def _stories(state: StoreState) -> Path:
-        from vnsumm.stories.summaries import STORIES_FILE
+        from vnsumm.stories.record import STORIES_FILE
 
         return Path(state.options.out) / STORIES_FILE
 
@@ -89,7 +89,7 @@ class WriteDigests(StoreStep):
         if all(p.exists() for p in paths) and stamp_file.exists() and stamp_file.read_text() == stamp:
             state.outputs += paths
             return
-        from vnsumm.stories.summaries import read_story_summaries
+        from vnsumm.stories.record import read_story_summaries
 
         summaries = {s.story: s for s in read_story_summaries(self._stories(state)) if len(s.articles) > 1}
         state.outputs += write_digests([shown(r) for r in state.store.iter_records()], out, options.formats,

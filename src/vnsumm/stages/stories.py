@@ -19,7 +19,8 @@ from vnsumm.stages.summarize import SummarizeStage
 from vnsumm.stages.translate import TranslateStage
 
 if TYPE_CHECKING:  # the story modules are imported only by runs that group
-    from vnsumm.stories.summaries import StorySummarizer, StorySummary
+    from vnsumm.stories.record import StorySummary
+    from vnsumm.stories.summaries import StorySummarizer
 
 TRANSLATE_EVERY = 64  # story summaries translated in one batched call
 PARALLEL_STORIES = 1_000  # stories of two or more articles from which worker processes summarize them
@@ -86,7 +87,8 @@ class SummarizeStories(StoreStep):
         self.summarize, self.translate, self.length = summarize, translate, length
 
     def __call__(self, state: StoreState) -> None:
-        from vnsumm.stories.summaries import STORIES_FILE, StorySummarizer, read_story_summaries
+        from vnsumm.stories.record import STORIES_FILE, read_story_summaries
+        from vnsumm.stories.summaries import StorySummarizer
 
         path = Path(state.options.out) / STORIES_FILE
         if path.exists() and not state.changed:

@@ -10,12 +10,10 @@ settings did not change is not summarized again (`reuse=`).
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,12 +28,11 @@ from vnsumm.readers.paths import require_regular_file
 from vnsumm.readers.rows import row_article as _row_article
 from vnsumm.records import Article, ModelIdentity
 from vnsumm.stories.multidoc import Doc, MultiDocParams, leading_sentences, select
+from vnsumm.stories.record import EMBEDDED, StorySummary, settings_json, story_key
 
 # --length scales MultiDocParams.target_syllables, the medium length (the human story summaries run about 180).
 LENGTHS = {"short": 0.5, "medium": 1.0, "long": 2.0}
 OPENING_SYLLABLES = 600  # what a seq2seq model reads of a story: about its 1024-token window, shared out
-STORIES_FILE = "stories.jsonl"  # in a run's output folder
-EMBEDDED = ModelIdentity("multidoc-extractive", "extractive")
 
 
 ENGLISH_FIELDS = ("summary_en", "title_en")
@@ -49,72 +46,6 @@ class StoryTranslator(Protocol):
     def translate(self, texts: Sequence[str | None]) -> list[str | None]: ...
 
 
-@dataclass(frozen=True)
-class StorySummary:
-    """One story's summary. `sources[i]` lists the ids of the articles the i-th line of `summary_vi` comes from."""
-
-    story: str
-    articles: tuple[str, ...]
-    title: str | None
-    title_en: str | None
-    summary_vi: str
-    summary_en: str | None
-    sources: tuple[tuple[str, ...], ...]
-    unsupported: tuple[dict[str, str], ...]
-    summarizer: ModelIdentity
-    translator: ModelIdentity | None
-    key: str  # hash of the articles' ids and content hashes and the settings: equal key, same summary
-
-    @property
-    def sentences(self) -> list[str]:
-        return self.summary_vi.split("\n") if self.summary_vi else []
-
-    def to_record(self) -> dict[str, Any]:
-        record = {f.name: getattr(self, f.name) for f in fields(self)}  # shallow: every nested value is set below
-        record.update(articles=list(self.articles), sources=[list(s) for s in self.sources],
-                      unsupported=list(self.unsupported), summarizer=_identity_json(self.summarizer),
-                      translator=_identity_json(self.translator) if self.translator else None)
-        return record
-
-    def to_json(self) -> str:
-        """One JSON line (no newline)."""
-        return json.dumps(self.to_record(), ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, data: str | Mapping[str, Any]) -> StorySummary:
-        record = json.loads(data) if isinstance(data, str) else dict(data)
-        return cls(story=str(record["story"]), articles=tuple(record["articles"]), title=record.get("title"),
-                   title_en=record.get("title_en"), summary_vi=record["summary_vi"],
-                   summary_en=record.get("summary_en"),
-                   sources=tuple(tuple(s) for s in record["sources"]),
-                   unsupported=tuple(record.get("unsupported") or ()),
-                   summarizer=ModelIdentity.from_json(record["summarizer"]) or EMBEDDED,
-                   translator=ModelIdentity.from_json(record.get("translator")),
-                   key=record["key"])
-
-
-@functools.lru_cache(maxsize=16)
-def _identity(identity: ModelIdentity) -> dict[str, Any]:
-    return identity.to_json()
-
-
-def _identity_json(identity: ModelIdentity) -> dict[str, Any]:
-    """identity.to_json(), made once per identity (a run writes one or two, tens of thousands of times): a copy."""
-    return dict(_identity(identity))
-
-
-def read_story_summaries(path: Path) -> Iterator[StorySummary]:
-    """The summaries of a stories file; lines that do not hold one are skipped (they are made again)."""
-    if not path.is_file():
-        return
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            try:
-                yield StorySummary.from_json(line)
-            except (ValueError, KeyError, TypeError, AttributeError):
-                continue
-
-
 def stories_of(articles: Iterable[Article]) -> dict[str, list[Article]]:
     """Articles by story, in order of first appearance; an article without a story is a story of its own (keyed by
     its id). Failed articles belong to no story."""
@@ -123,25 +54,6 @@ def stories_of(articles: Iterable[Article]) -> dict[str, list[Article]]:
         if article.ok:
             stories.setdefault(article.story if article.story is not None else article.id, []).append(article)
     return stories
-
-
-def story_key(articles: Sequence[Article], settings: Mapping[str, Any]) -> str:
-    """What a story's summary depends on: its articles (ids and what they say) and the settings that made it."""
-    return _story_key(articles, _settings_json(settings))
-
-
-def _settings_json(settings: Mapping[str, Any]) -> str:
-    return json.dumps(dict(settings), ensure_ascii=False, sort_keys=True, default=str)
-
-
-def _story_key(articles: Sequence[Article], settings_json: str) -> str:
-    """story_key with the settings serialized once: the same text as json.dumps([*rows, settings]) (rows are
-    lists of strings, which sort_keys and default leave alone), made without serializing the settings per story."""
-    rows: list[list[str | None]] = [[a.id, a.content_hash or a.fingerprint()] for a in articles]
-    if len(articles) == 1:  # a one-article story's summary is its article's, made before this stage
-        rows[0] += [articles[0].summary_vi, articles[0].summary_en]
-    payload = "[" + ", ".join([*(json.dumps(row, ensure_ascii=False) for row in rows), settings_json]) + "]"
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
 def _citations(sentences: Sequence[str], articles: Sequence[Article]) -> list[tuple[str, list[str]]]:
@@ -219,10 +131,10 @@ class StorySummarizer:
             "translator": self.translator_identity and self.translator_identity.to_json()}
         if translator is not None:  # English summaries made before title_en and their check are made again
             self.settings["english"] = list(ENGLISH_FIELDS)
-        self._settings_json = _settings_json(self.settings)
+        self._settings_json = settings_json(self.settings)
 
     def key(self, articles: Sequence[Article]) -> str:
-        return _story_key(articles, self._settings_json)
+        return story_key(articles, self._settings_json)
 
     def single(self, article: Article) -> tuple[str, ModelIdentity]:
         """A one-article story: its article's summary, made here when the article has none yet."""

@@ -13,7 +13,7 @@ from vnsumm.output.store import write_text_atomic
 from vnsumm.records import Article
 
 if TYPE_CHECKING:
-    from vnsumm.stories.summaries import StorySummary
+    from vnsumm.stories.record import StorySummary
 
 
 def digest_name(fmt: OutputFormat, lang: str) -> str:

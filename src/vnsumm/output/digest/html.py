@@ -15,7 +15,7 @@ from vnsumm.output.digest.view import ALSO_SHOWN, DigestView, Story, segments
 from vnsumm.records import Article
 
 if TYPE_CHECKING:
-    from vnsumm.stories.summaries import StorySummary
+    from vnsumm.stories.record import StorySummary
 
 PAGE_STORIES = 200  # stories per HTML page
 PAGES_FOLDER = "digest"

@@ -12,7 +12,7 @@ from vnsumm.output.digest.view import ALSO_SHOWN, DigestView, Outlet, segments
 from vnsumm.records import Article
 
 if TYPE_CHECKING:
-    from vnsumm.stories.summaries import StorySummary
+    from vnsumm.stories.record import StorySummary
 
 MARKDOWN_STORIES = 500  # stories in the Markdown digest
 

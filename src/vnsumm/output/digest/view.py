@@ -14,7 +14,7 @@ from vnsumm.output.digest.labels import LANGUAGES, labels_for
 from vnsumm.records import Article
 
 if TYPE_CHECKING:
-    from vnsumm.stories.summaries import StorySummary
+    from vnsumm.stories.record import StorySummary
 
 ALSO_SHOWN = 10  # other articles listed per story; the rest are counted
 FAILED_SHOWN = 100  # failed inputs listed; the rest are counted (summaries.jsonl has them all)
