@@ -206,6 +206,7 @@ def test_only_model_free_plans_run_in_processes_and_one_worker_means_here() -> N
 
 
 def test_story_summaries_from_workers_equal_those_made_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vnsumm.runners.processes
     import vnsumm.stages.stories
     from vnsumm.pipeline import run
 
@@ -218,7 +219,7 @@ def test_story_summaries_from_workers_equal_those_made_here(tmp_path: Path, monk
             pools.append(len(self.workers))
             return super().map(*args, **kwargs)
 
-    monkeypatch.setattr(vnsumm.stages.stories, "WorkerPool", CountedPool)
+    monkeypatch.setattr(vnsumm.runners.processes, "WorkerPool", CountedPool)
     feed = tmp_path / "feed.jsonl"
     seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     # Each seed printed by three outlets, each adding a sentence of its own: stories of three articles.

@@ -29,19 +29,27 @@ def is_reusable(previous: Done | None, article: Article, settings: str) -> bool:
         and previous.settings == settings
 
 
+def processes_for(options: RunOptions, needs_models: bool) -> int:
+    """Processes for a plan that loads no model (CPU-bound Python: one process would use one core): `workers`, else
+    one per core; a plan with a model runs in this process (its backend uses the cores itself), as Ray's driver."""
+    if needs_models or options.engine == EngineName.ray:
+        return 1
+    from vnsumm.runners.processes import worker_count
+
+    return worker_count(options.workers)
+
+
 def pick_runner(options: RunOptions, needs_models: bool) -> Runner:
-    """Ray when asked; worker processes for a plan that loads no model (CPU-bound Python: one process would use one
-    core), unless `workers` is 1; else this process."""
+    """Ray when asked; worker processes when `processes_for` gives more than one; else this process."""
     if options.engine == EngineName.ray:
         from vnsumm.runners.ray import run_ray  # Ray is imported only by runs that use it
 
         return run_ray
-    if not needs_models:
-        from vnsumm.runners.processes import ProcessRunner, worker_count
+    workers = processes_for(options, needs_models)
+    if workers > 1:
+        from vnsumm.runners.processes import ProcessRunner
 
-        workers = worker_count(options.workers)
-        if workers > 1:
-            return ProcessRunner(workers)
+        return ProcessRunner(workers)
     from vnsumm.runners.local import run_local
 
     return run_local
@@ -145,7 +153,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
             report.warnings[f"--prune skipped: not every input was read completely ({incomplete[0]})"] += \
                 len(incomplete)
             options = replace(options, prune=False)
-        state = StoreState(store, options, report, seen, index)
+        state = StoreState(store, options, report, seen, index, workers=processes_for(options, plan.needs_models))
         try:
             for step in plan.store_steps:
                 step(state)

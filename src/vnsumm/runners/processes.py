@@ -191,6 +191,17 @@ class WorkerPool:
         self.close()
 
 
+def spread(step: Any, batches: Iterator[Batch], workers: int) -> Iterator[Batch]:
+    """`step` (as WorkerPool takes it) over `batches`, in order: in `workers` processes when more than one, else in
+    this process. For the store-level steps, told by the run how many processes they may use."""
+    if workers <= 1:
+        step.setup()
+        yield from map(step, batches)
+        return
+    with WorkerPool([step], workers) as pool:
+        yield from pool.map(batches)
+
+
 class ProcessRunner:
     """A runner (see `vnsumm.runners.Runner`) over `workers` processes."""
 

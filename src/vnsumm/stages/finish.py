@@ -32,6 +32,7 @@ class StoreState:
     index: dict[str, Done]
     outputs: list[Path] = field(default_factory=list)
     story_sizes: Counter[str] | None = None  # articles per story, when grouping ran in this run
+    workers: int = 1  # processes a CPU-bound, model-free step may use (the run's choice: pipeline.processes_for)
 
     @property
     def changed(self) -> bool:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from vnsumm.options import Length
 from vnsumm.output.store import write_lines_atomic
 from vnsumm.records import Article
-from vnsumm.runners.processes import WorkerPool, worker_count
+from vnsumm.runners.processes import spread
 from vnsumm.stages.finish import StoreState, StoreStep
 from vnsumm.stages.summarize import SummarizeStage
 from vnsumm.stages.translate import TranslateStage
@@ -46,8 +46,8 @@ class SelectStories:
     @staticmethod
     def slim(members: list[Article]) -> list[Article]:
         """What the selection reads of a story's articles, and no more: what goes to a worker is pickled."""
-        return [Article(id=m.id, source=m.source, title=m.title, lead=m.lead, first_sentences=m.first_sentences,
-                        content_hash=m.content_hash) for m in members]
+        return [Article(id=m.id, source=m.source, title=m.title, title_en=m.title_en, lead=m.lead,
+                        first_sentences=m.first_sentences, content_hash=m.content_hash) for m in members]
 
 
 class GroupStories(StoreStep):
@@ -117,23 +117,19 @@ class SummarizeStories(StoreStep):
                     yield story, members, key, previous.get(key)
 
         def summarized() -> Iterator[StorySummary]:
-            stories = complete()
-            workers = worker_count(state.options.workers)
-            if not (summarizer.embedded and summarizer.translator is None and workers > 1
-                    and sum(n > 1 for n in sizes.values()) >= PARALLEL_STORIES):
-                yield from (done or summarizer.summarize(story, members, key) for story, members, key, done in stories)
-                return
-            # Model-free selection is CPU-bound Python: worker processes share it, in the store's order.
             def sent() -> Iterator[tuple[str, list[Article], str, StorySummary | None]]:
-                for story, members, key, done in stories:
+                for story, members, key, done in complete():
                     if done is None and len(members) == 1:  # its article's summary: nothing to select here
                         done = summarizer.summarize(story, members, key)
                     yield story, [] if done else SelectStories.slim(members), key, done
 
+            # Model-free selection is CPU-bound Python: worth the run's worker processes when there is much of it.
+            many = summarizer.embedded and summarizer.translator is None and \
+                sum(n > 1 for n in sizes.values()) >= PARALLEL_STORIES
             sending = sent()
-            with WorkerPool([SelectStories(summarizer)], workers) as pool:
-                for batch in pool.map(iter(lambda: list(itertools.islice(sending, STORIES_PER_BATCH)), [])):
-                    yield from batch
+            batches = iter(lambda: list(itertools.islice(sending, STORIES_PER_BATCH)), [])
+            for batch in spread(SelectStories(summarizer), batches, state.workers if many else 1):
+                yield from batch
 
         def summaries() -> Generator[str, None, None]:
             untranslated = []
