@@ -159,22 +159,30 @@ CHECKS = {"summary_vi": ("vi", ("title", "text")), "summary_en": ("en", ("title"
           "title_en": ("en", ("title", "summary_vi"))}
 
 
+def unsupported_in(record: Any, fields: Iterable[str]) -> list[UnsupportedFact]:
+    """Per output field of `fields` that `record` has (an Article, a story summary: anything with the fields of
+    CHECKS), the facts it states that its source fields lack."""
+    found: list[UnsupportedFact] = []
+    sources: dict[tuple[str, ...], Source] = {}
+    for field in fields:
+        lang, source_fields = CHECKS[field]
+        output = getattr(record, field)
+        if not output:
+            continue
+        if source_fields not in sources:
+            sources[source_fields] = Source.of("\n".join(getattr(record, f) or "" for f in source_fields))
+        found += [UnsupportedFact(field, f.kind, f.text) for f in unsupported(output, sources[source_fields], lang)]
+    return found
+
+
 def check_article(article: Article, fields: Iterable[str] = tuple(CHECKS)) -> Article:
     """A new record whose `unsupported` lists, per output field of `fields` it has, the facts its source lacks
     (what earlier checks found for other fields is kept)."""
     if not article.ok:
         return article
-    found = [fact for fact in unsupported_of(article) if fact.field not in fields]
-    sources: dict[tuple[str, ...], Source] = {}
-    for field in fields:
-        lang, source_fields = CHECKS[field]
-        output = getattr(article, field)
-        if not output:
-            continue
-        if source_fields not in sources:
-            sources[source_fields] = Source.of("\n".join(getattr(article, f) or "" for f in source_fields))
-        found += [UnsupportedFact(field, f.kind, f.text) for f in unsupported(output, sources[source_fields], lang)]
-    return replace(article, unsupported=unsupported_json(found))
+    fields = tuple(fields)
+    kept = [fact for fact in unsupported_of(article) if fact.field not in fields]
+    return replace(article, unsupported=unsupported_json(kept + unsupported_in(article, fields)))
 
 
 def check(path: Path, source_field: str, output_field: str, lang: str, out: Path) -> Counter[str]:

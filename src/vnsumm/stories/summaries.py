@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from vnsumm.errors import ConfigError
-from vnsumm.factcheck.check import Source, unsupported
+from vnsumm.factcheck.check import Source, unsupported, unsupported_in, unsupported_json
 from vnsumm.jsonl import jsonl_values
 from vnsumm.lang.text import split_sentences, syllables
 from vnsumm.models.summarizer import Summarizer
@@ -102,14 +102,9 @@ def translated(translator: StoryTranslator, pending: Sequence[StorySummary]) -> 
 
 def checked_english(summary: StorySummary) -> StorySummary:
     """The summary whose `unsupported` lists the facts its English summary and title state that the Vietnamese
-    summary and title lack, as an article's are checked (factcheck.CHECKS)."""
-    source = Source.of(f"{summary.title or ''}\n{summary.summary_vi}")
-    found = [u for u in summary.unsupported if u.get("field") not in ENGLISH_FIELDS]
-    for field in ENGLISH_FIELDS:
-        text = getattr(summary, field)
-        if text:
-            found += [{"field": field, "kind": f.kind, "text": f.text} for f in unsupported(text, source, "en")]
-    return replace(summary, unsupported=tuple(found))
+    summary and title lack, checked as an article's are (factcheck.CHECKS)."""
+    kept = [u for u in summary.unsupported if u.get("field") not in ENGLISH_FIELDS]
+    return replace(summary, unsupported=(*kept, *unsupported_json(unsupported_in(summary, ENGLISH_FIELDS))))
 
 
 class StorySummarizer:
