@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from typing import TypeVar
 
 from vnsumm.options import RunOptions
 from vnsumm.records import Article
 from vnsumm.runners import ProgressSink
 from vnsumm.stages.base import Stage
 
+T = TypeVar("T")
 
-def batches(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
-    while batch := list(itertools.islice(articles, size)):
+
+def batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    """`items` in lists of `size` (the last may be shorter), read as they are taken."""
+    while batch := list(itertools.islice(items, size)):
         yield batch
 
 

@@ -3,7 +3,6 @@ articles into `stories.jsonl` (a story whose articles and settings did not chang
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 from vnsumm.options import Length
 from vnsumm.output.store import write_lines_atomic
 from vnsumm.records import Article
+from vnsumm.runners.local import batches
 from vnsumm.runners.processes import spread
 from vnsumm.stages.finish import StoreState, StoreStep
 from vnsumm.stages.summarize import SummarizeStage
@@ -126,9 +126,8 @@ class SummarizeStories(StoreStep):
             # Model-free selection is CPU-bound Python: worth the run's worker processes when there is much of it.
             many = summarizer.embedded and summarizer.translator is None and \
                 sum(n > 1 for n in sizes.values()) >= PARALLEL_STORIES
-            sending = sent()
-            batches = iter(lambda: list(itertools.islice(sending, STORIES_PER_BATCH)), [])
-            for batch in spread(SelectStories(summarizer), batches, state.workers if many else 1):
+            workers = state.workers if many else 1
+            for batch in spread(SelectStories(summarizer), batches(sent(), STORIES_PER_BATCH), workers):
                 yield from batch
 
         def summaries() -> Generator[str, None, None]:

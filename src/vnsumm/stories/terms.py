@@ -9,11 +9,12 @@ syllables seen, a few tens of thousands, are held while the matrix is made).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from vnsumm.cleaning.rules import opening
 from vnsumm.lang.text import fold_tones, syllables
+from vnsumm.runners.local import batches
 
 HASHED_TERMS = 2**22  # terms are hashed into this many columns: no vocabulary of terms held in memory
 CHUNK = 4_000  # articles whose terms are gathered before numpy hashes them: bounds the Python lists held
@@ -69,7 +70,7 @@ def term_counts(texts: Iterable[tuple[str | None, str | None]], n_features: int 
 
     vocabulary = _Syllables()
     parts = []
-    for chunk in _chunks(texts):
+    for chunk in batches(iter(texts), CHUNK):
         numbers: list[int] = []
         lengths: list[int] = []  # syllables per text: two texts per article, headline first
         for title, lead in chunk:
@@ -83,17 +84,6 @@ def term_counts(texts: Iterable[tuple[str | None, str | None]], n_features: int 
     if not parts:
         return sparse.csr_matrix((0, n_features), dtype=np.float32)
     return sparse.vstack(parts, format="csr", dtype=np.float32)
-
-
-def _chunks(texts: Iterable[tuple[str | None, str | None]]) -> Iterator[list[tuple[str | None, str | None]]]:
-    chunk: list[tuple[str | None, str | None]] = []
-    for item in texts:
-        chunk.append(item)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _chunk_matrix(hashes: Any, numbers: Any, lengths: Any, rows: int, n: int) -> Any:
