@@ -39,8 +39,8 @@ def read_lines(path: Path, trusted: bool = False,
             if not lines and problem is None:
                 yield lineno, "", value, None
                 continue
-            line = (raw or b"").decode("utf-8", errors="backslashreplace")
-            yield lineno, line if line.endswith("\n") else line + "\n", None if problem else value, problem
+            yield lineno, _ended((raw or b"").decode("utf-8", errors="backslashreplace")), \
+                None if problem else value, problem
 
 
 def records(path: Path, trusted: bool = False, lines: bool = True) -> Iterator[tuple[int, str, dict[str, Any]]]:
@@ -89,10 +89,10 @@ def edited_lines(path: Path, field: str, values: Mapping[str, Any],
         for _, raw in raw_lines(handle):
             if raw is None or not raw.strip():
                 continue
-            line = raw.decode("utf-8", errors="backslashreplace")
+            line = _ended(raw.decode("utf-8", errors="backslashreplace"))
             key = line_id(line)
             if key is not None and key not in values:
-                yield line if line.endswith("\n") else line + "\n", False
+                yield line, False
                 continue
             edited = None if key is None else with_field(line, field, values[key])
             if edited is None:
@@ -100,8 +100,12 @@ def edited_lines(path: Path, field: str, values: Mapping[str, Any],
                 if problem is not None or not isinstance(record, dict):
                     continue
                 new = change(record)
-                edited = line if new is None else dump_line(new)
                 if new is None:
-                    yield edited if edited.endswith("\n") else edited + "\n", False
+                    yield line, False
                     continue
-            yield edited if edited.endswith("\n") else edited + "\n", True
+                edited = dump_line(new)
+            yield _ended(edited), True
+
+
+def _ended(line: str) -> str:
+    return line if line.endswith("\n") else line + "\n"
