@@ -64,6 +64,18 @@ def test_story_ids_do_not_depend_on_input_order() -> None:
     assert set(expected.values()) == {"fire-q7-0", "fire-binh-thanh-0", "football-0"}  # each story's first article
 
 
+def test_story_ids_are_the_same_in_worker_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidate pairs found a block of rows per thread (blocks of two here, so that they interleave) give the
+    stories one thread gives."""
+    articles, gold = event_articles()
+    many = [Article(id=f"{a.id}-{copy}", source=a.source, title=a.title, text=f"{a.text} Bản {copy}.", date=a.date)
+            for copy in range(3) for a in articles]
+    alone = story_ids(many)
+    monkeypatch.setattr("vnsumm.stories.grouping._BLOCK", 2)
+    assert story_ids(many, workers=2) == story_ids(many) == alone
+    assert pairwise_f1(alone, gold * 3)["f1"] == 1.0
+
+
 def test_events_months_apart_never_merge_even_through_undated_articles() -> None:
     articles, _ = event_articles()
     later = [Article(id=f"late-{a.id}", source="later.txt", title=a.title, text=a.text, date="2024-09-03")

@@ -70,7 +70,7 @@ class GroupStories(StoreStep):
                     stored.append(record.story)
                     yield record
 
-        stories = story_ids(finished())  # streamed: the records are read once and not held
+        stories = story_ids(finished(), workers=state.workers)  # streamed: the records are read once, not held
         changes = {key: new for key, new, old in zip(ids, stories, stored, strict=True) if new != old}
         state.store.set_field("story", changes, all_new=True)
         state.story_sizes = Counter(stories)

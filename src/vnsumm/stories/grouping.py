@@ -59,10 +59,11 @@ class _Node:
     first_id: str  # the smallest id of its articles: ties are broken by it, never by input order
 
 
-def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD) -> list[str]:
+def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD, workers: int = 1) -> list[str]:
     """A story id per article: the id of the story's first article (by date, then id), whatever the input order.
     `articles` may be a stream (the store's records, read once): memory holds ids, dates and the term matrix,
-    never the articles."""
+    never the articles. Candidate pairs are found in `workers` threads (the sparse products run outside the GIL);
+    the result never depends on it."""
     import numpy as np
 
     ids: list[str] = []
@@ -86,16 +87,17 @@ def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD) -> list
             yield article.title, lead
 
     # Terms are made a chunk of articles at a time and hashed: only the sparse matrix is held, never the term lists.
-    counts = term_counts(texts_of_new_nodes())
+    # Its parts are held once: the full TF-IDF matrix is let go as soon as it is split.
+    rare, common = _split(_tf_idf(term_counts(texts_of_new_nodes())))
     if not nodes:
         return []  # no articles
     clusters = [[i] for i in range(len(nodes))]
     if len(nodes) > 1:
         rank = np.argsort(np.argsort(np.array([node.first_id for node in nodes], dtype=object)))
         floor = min(PAIR_FLOOR, threshold)
-        clusters = floored_average_link(len(nodes), _candidates(_tf_idf(counts), nodes, rank, floor), threshold,
-                                        floor, rank)
-    del counts
+        pairs = _candidates(rare, common, nodes, rank, floor, workers)
+        del rare, common
+        clusters = floored_average_link(len(nodes), pairs, threshold, floor, rank)
     story = [""] * len(ids)
     for cluster in clusters:
         members = sorted((m for node in cluster for m in nodes[node].members), key=lambda m: (dates[m], ids[m]))
@@ -121,35 +123,52 @@ def _tf_idf(counts: Any) -> Any:
     return counts
 
 
-def _candidates(vectors: Any, nodes: list[_Node], rank: Any, floor: float) -> tuple[Any, Any, Any]:
-    """Cosine of node pairs that share uncommon terms, at least `floor`, not too far apart in time: each node's
+def _split(vectors: Any) -> tuple[Any, Any]:
+    """The unit TF-IDF rows cut in two by term: story terms (in 2 to STORY_TERM_ARTICLES articles) and common terms
+    (in more: topics, function words). A term of one article adds nothing to any dot product: dropped. A cosine is
+    the sum of the two parts' dot products."""
+    import numpy as np
+
+    df = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    rare = vectors[:, np.flatnonzero((df >= 2) & (df <= STORY_TERM_ARTICLES))].tocsr()
+    common = vectors[:, np.flatnonzero(df > STORY_TERM_ARTICLES)].tocsr()
+    return rare, common
+
+
+def _candidates(rare: Any, common: Any, nodes: list[_Node], rank: Any, floor: float,
+                workers: int) -> tuple[Any, Any, Any]:
+    """Cosine of node pairs that share story terms, at least `floor`, not too far apart in time: each node's
     PREFILTER pairs sharing the most such terms are scored and its NEIGHBOURS most similar kept (a pair is kept
     when either node picks it, so the set never depends on node numbering). Rows, columns (row < column) and
     cosines, each pair once."""
     import numpy as np
 
-    n = vectors.shape[0]
-    df = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    # A term of one article adds nothing to any dot product: dropped, the pairs' cosines gather fewer entries.
-    vectors = vectors[:, np.flatnonzero(df >= 2)].tocsr()
-    df = df[df >= 2]
-    # Terms of many articles (topics, function words) would pair everything with everything.
-    rare = vectors[:, np.flatnonzero(df <= STORY_TERM_ARTICLES)].tocsr()
+    n = rare.shape[0]
     rare_columns = rare.T.tocsr()  # the product's right side, made once (a CSC operand is converted per block)
     days = np.array([np.nan if node.day is None else node.day for node in nodes])
-    found: list[tuple[Any, Any, Any]] = []
-    for start in range(0, n, _BLOCK):
-        shared = (rare[start:start + _BLOCK] @ rare_columns).tocoo()  # which pairs share a story term, and how much
-        rows, cols, weights = shared.row + start, shared.col, shared.data
+
+    def block(start: int) -> tuple[Any, Any, Any]:
+        shared = (rare[start:start + _BLOCK] @ rare_columns).tocoo()  # the pairs sharing story terms, their dot
+        rows, cols, story_part = shared.row + start, shared.col, shared.data
         apart = np.abs(days[rows] - days[cols])  # NaN (a date unknown) compares False: kept
         keep = (rows != cols) & ~(apart > MAX_DAYS_APART)
-        rows, cols, _ = _best_per_row(rows[keep], cols[keep], weights[keep], PREFILTER, rank)
-        scores = np.concatenate([np.asarray(vectors[rows[i:i + _PAIRS]].multiply(vectors[cols[i:i + _PAIRS]])
-                                            .sum(axis=1)).ravel() for i in range(0, len(rows), _PAIRS)]
-                                or [np.zeros(0, dtype=np.float32)])
+        rows, cols, story_part = _best_per_row(rows[keep], cols[keep], story_part[keep], PREFILTER, rank)
+        common_part = np.concatenate([np.asarray(common[rows[i:i + _PAIRS]].multiply(common[cols[i:i + _PAIRS]])
+                                                 .sum(axis=1)).ravel() for i in range(0, len(rows), _PAIRS)]
+                                     or [np.zeros(0, dtype=np.float32)])
+        scores = (story_part + common_part).astype(np.float32)
         keep = scores >= floor
-        rows, cols, scores = _best_per_row(rows[keep], cols[keep], scores[keep].astype(np.float32), NEIGHBOURS, rank)
-        found.append((np.minimum(rows, cols), np.maximum(rows, cols), scores))
+        rows, cols, scores = _best_per_row(rows[keep], cols[keep], scores[keep], NEIGHBOURS, rank)
+        return np.minimum(rows, cols), np.maximum(rows, cols), scores
+
+    starts = range(0, n, _BLOCK)
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            found = list(pool.map(block, starts))  # in order: the same pairs as in one thread
+    else:
+        found = [block(start) for start in starts]
     low, high, scores = (np.concatenate(parts) for parts in zip(*found, strict=True))
     # A pair both nodes kept appears twice, with one cosine: once is enough.
     first = np.unique(low.astype(np.int64) * n + high, return_index=True)[1]
