@@ -67,22 +67,28 @@ class _Worker:
         self.process = subprocess.Popen([sys.executable, "-m", "vnsumm.runners.worker"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=self.log, env=env)
         self.busy = 0  # batches sent and not answered
-        self._send_raw(stages)
-        # A thread per worker takes its answers as they come: a worker never blocks on a full pipe while the parent
-        # writes to it, so neither waits for the other.
+        # A thread per worker writes its messages and one takes its answers as they come: neither side ever waits
+        # on a full pipe, so the parent keeps reading, storing and feeding the other workers while this one is busy.
+        self.outbox: queue.Queue[bytes | None] = queue.Queue()
+        threading.Thread(target=self._write, daemon=True).start()
         threading.Thread(target=self._read, args=(answers,), daemon=True).start()
-
-    def _send_raw(self, payload: bytes) -> None:
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.write(HEADER.pack(len(payload)) + payload)
-            self.process.stdin.flush()
-        except (BrokenPipeError, ValueError):
-            raise self.died() from None
+        self.outbox.put(stages)
 
     def send(self, seq: int, batch: list[Article]) -> None:
-        self._send_raw(pickle.dumps((seq, batch), protocol=pickle.HIGHEST_PROTOCOL))
+        self.outbox.put(pickle.dumps((seq, batch), protocol=pickle.HIGHEST_PROTOCOL))
         self.busy += 1
+
+    def _write(self) -> None:
+        stream = self.process.stdin
+        assert stream is not None
+        while (payload := self.outbox.get()) is not None:
+            try:
+                stream.write(HEADER.pack(len(payload)) + payload)
+                stream.flush()
+            except (OSError, ValueError):  # the worker ended: its reader reports it
+                return
+        with contextlib.suppress(OSError, ValueError):
+            stream.close()  # the worker's end of input: it exits
 
     def _read(self, answers: queue.Queue[tuple[_Worker, Any]]) -> None:
         assert self.process.stdout is not None
@@ -104,6 +110,7 @@ class _Worker:
         return WorkerDied(f"a worker process {how}{': ' + last[0] if last else ''}")
 
     def stop(self) -> None:
+        self.outbox.put(None)
         with contextlib.suppress(OSError):
             self.process.terminate()
 

@@ -140,9 +140,11 @@ def select(docs: Sequence[Doc], params: MultiDocParams = MultiDocParams()) -> li
 
     def gain(k: int) -> float:
         c = candidates[k]
-        # fsum: exact, so the order a set of bigrams iterates in (it varies by process) never moves a choice
-        fresh = math.fsum((df[g] - 1) * share + floor for g in c.bigrams if g not in covered)
-        return fresh / c.length ** params.length_power + c.prior
+        fresh = c.bigrams - covered if covered else c.bigrams
+        # Sums of integers (article counts): exact, so the order a set of bigrams iterates in (it varies by
+        # process) never moves a choice.
+        stated = sum(map(df.__getitem__, fresh)) - len(fresh)
+        return (stated * share + len(fresh) * floor) / c.length ** params.length_power + c.prior
 
     # Lazy greedy: a gain only falls as coverage grows, so a stale gain is an upper bound (heap of negated gains).
     heap = [(-gain(k), k) for k in range(len(candidates))]
