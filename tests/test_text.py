@@ -34,3 +34,19 @@ def test_tone_folding_leaves_a_vowel_with_its_own_mark_alone() -> None:
     from vnsumm.lang.text import fold_tones
 
     assert fold_tones("Hoà hoặc khoẻ, xoè hoạt") == "Hòa hoặc khỏe, xòe hoạt"
+
+
+def test_tone_folding_puts_both_placements_in_one_in_any_case_and_form() -> None:
+    """The new-style placement (hoà, thuỷ, khoẻ) folds into the traditional one in upper and lower case and from NFD
+    input; "qu" is a consonant (quý keeps its mark) and a syllable that goes on (hoàng) is not an open one."""
+    from vnsumm.lang.text import fold_tones
+
+    assert fold_tones("HOÀ Thuỷ quý hoàng Khoẻ") == "HÒA Thủy quý hoàng Khỏe"
+    assert fold_tones(unicodedata.normalize("NFD", "hoà thuỷ")) == fold_tones("hòa thủy") == "hòa thủy"
+
+
+def test_a_text_in_another_language_is_flagged_and_vietnamese_is_not() -> None:
+    from vnsumm.cleaning.rules import looks_vietnamese
+
+    assert looks_vietnamese("Hà Nội hôm nay mưa lớn, nhiều tuyến phố ngập sâu, giao thông ùn tắc kéo dài.")
+    assert not looks_vietnamese("Heavy rain flooded many streets of Hanoi today and traffic stalled for hours.")

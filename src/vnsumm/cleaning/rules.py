@@ -78,8 +78,9 @@ _SOURCE_TAG = re.compile(
 _INITIALS = re.compile(r"^([A-ZĐ]\.?){1,4}(\s*[-–]\s*([A-ZĐ]\.?){1,4})*$")
 _VIETNAMESE_LETTER = "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]"
 _WORD = re.compile(r"[^\W\d_]+")
-# One match per marked word: from its first marked letter to its end (no backtracking over unmarked words).
-_MARKED_WORD = re.compile(rf"{_VIETNAMESE_LETTER}[^\W\d_]*", _I)
+# One match per marked word: from its first marked letter to its end (no backtracking over unmarked words). Both
+# cases spelled out: IGNORECASE folds every character it tries.
+_MARKED_WORD = re.compile(rf"[{_VIETNAMESE_LETTER[1:-1]}{_VIETNAMESE_LETTER[1:-1].upper()}][^\W\d_]*")
 
 # Author names: two to four capitalized syllables, possibly several joined by dashes, possibly "(Theo X)".
 _NAME = r"[A-ZĐÀ-Ỹ][^\s\d]*(\s[A-ZĐÀ-Ỹ][^\s\d]*){1,3}"
@@ -100,20 +101,17 @@ class CleanResult:
     warnings: list[str] = field(default_factory=list)
 
 
-# Where fold_tones changes NFC text: an o/u (not after q) with a toned a/e/y that ends the syllable (hoà, thuỷ). Most
-# lines hold none, though many hold its cheaper test's o/u-and-toned-vowel (quả, quá): those skip its NFD pass.
-_FOLDED_HERE = re.compile("(?<![qQ])(?:[oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\\W\\d_]|[\u0300-\u036f])")
-
-
 def _key(line: str) -> str:
     """What two lines are compared by: case, spacing and tone-mark placement do not count."""
-    line = normalize(line)
-    return " ".join((fold_tones(line) if _FOLDED_HERE.search(line) else line).lower().split())
+    return " ".join(fold_tones(line).lower().split())
+
+
+LANGUAGE_SAMPLE = 2_000  # characters, about 400 words: ample to tell the language, cheap on long articles
 
 
 def looks_vietnamese(text: str) -> bool:
     """Vietnamese prose has a diacritic in a large share of its syllables; English or code has almost none."""
-    sample = text[:20_000]
+    sample = text[:LANGUAGE_SAMPLE]
     words = len(_WORD.findall(sample))
     if words < 5:
         return True  # too little to judge
@@ -127,7 +125,8 @@ def _boilerplate_reason(line: str, key: str, common: frozenset[str]) -> str | No
         return "repeated across articles"
     if _ANY_BOILERPLATE.search(line):
         return "pattern"
-    if (_BULLET.match(line) and len(line.split()) <= LINK_MAX_WORDS) or _TIME_AGO.search(line):
+    if (_BULLET.match(line) and len(line.split()) <= LINK_MAX_WORDS) or \
+            (line.rstrip().rstrip(")")[-5:].lower() == "trước" and _TIME_AGO.search(line)):
         return "link list"  # a long paragraph that opens with a bullet mark is article text
     if _NAV.match(line) and not _TERMINAL.search(line) and len(line.split()) <= 20:
         return "navigation"
@@ -197,7 +196,7 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
             reason = "caption"  # a short line under a picture or video box; longer ones are body text
         if reason is None and dropped_caption and line[:1].islower():
             reason = "caption"  # a caption broken over two lines
-        if reason is None and (credit := _PHOTO_CREDIT.search(line)):
+        if reason is None and ":" in line and (credit := _PHOTO_CREDIT.search(line)):
             sentences = split_sentences(line[: credit.start()])
             # The sentence before a photo credit is the caption; anything before it is body text.
             line = " ".join(sentences[:-1])

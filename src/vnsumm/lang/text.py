@@ -10,33 +10,32 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Tone marks as combining characters (NFD): grave, acute, tilde, hook above, dot below.
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-# Policy: the "traditional" placement used by most Vietnamese news sites (hòa, thủy, khóa), i.e. the tone sits
-# on the first vowel of an open oa/oe/uy syllable. "qu" is a consonant, so quý keeps its mark on y.
-# The syllable must end after the tone: a vowel mark after it (the breve of "ặ" in "hoặc") is another vowel.
-_OPEN_OA_OE = re.compile(rf"(?<![qQ])([oO])([aAeE])([{_TONES}])(?![^\W\d_]|[\u0300-\u036f])")
-_OPEN_UY = re.compile(rf"(?<![qQ])([uU])([yY])([{_TONES}])(?![^\W\d_]|[\u0300-\u036f])")
 
 def normalize(text: str) -> str:
     """NFC: Windows-1258 and NFD sources store tone marks as separate combining characters."""
     return unicodedata.normalize("NFC", text)
 
 
-# In NFC text, only a toned a/e/y after o/u (hoà, hoè, thuỷ) can be in the other placement.
-_OTHER_PLACEMENT = re.compile("[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ]")
+# Policy: the "traditional" placement used by most Vietnamese news sites (hòa, thủy, khóa), i.e. the tone sits
+# on the first vowel of an open oa/oe/uy syllable. "qu" is a consonant, so quý keeps its mark on y.
+# In NFC text the other placement is a toned plain a/e after o, or a toned y after u, that ends the syllable: a
+# letter or a mark after it (hoàng, or the breve of "ặ" in "hoặc", precomposed apart) makes another syllable.
+_TONED_AE = "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ"
+_TONED_Y = "ỳýỷỹỵỲÝỶỸỴ"
+_OTHER_PLACEMENT = re.compile(f"[oOuU][{_TONED_AE}{_TONED_Y}]")  # a cheap first test: most lines have none
+_MOVABLE = re.compile(rf"(?<![qQ])(?:[oO][{_TONED_AE}]|[uU][{_TONED_Y}])(?![^\W\d_]|[\u0300-\u036f])")
+
+
+def _tone_moved(match: re.Match[str]) -> str:
+    first, toned = match.group()
+    base, tone = unicodedata.normalize("NFD", toned)
+    return unicodedata.normalize("NFC", first + tone) + base
 
 
 def fold_tones(text: str) -> str:
     """NFC with tone marks in one placement (hoà -> hòa, thuỷ -> thủy), for comparing, never for output."""
     text = unicodedata.normalize("NFC", text)
-    if not _OTHER_PLACEMENT.search(text):
-        return text
-    decomposed = unicodedata.normalize("NFD", text)
-    decomposed = _OPEN_OA_OE.sub(r"\1\3\2", decomposed)
-    decomposed = _OPEN_UY.sub(r"\1\3\2", decomposed)
-    return unicodedata.normalize("NFC", decomposed)
+    return _MOVABLE.sub(_tone_moved, text) if _OTHER_PLACEMENT.search(text) else text
 
 
 _SYLLABLE = re.compile(r"\w+", re.UNICODE)

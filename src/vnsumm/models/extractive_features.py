@@ -36,6 +36,7 @@ _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _UPPER = "".join(c for c in map(chr, range(0x2000)) if c.isupper())
 _CAPITALIZED = re.compile(rf"\b[{_UPPER}]")
+_UPPER_SET = frozenset(_UPPER)
 # A line that names a photo or its source (Ảnh: ..., Nguồn: ...): the words a caption opens with, not a site.
 _CAPTION = re.compile(r"^\s*(?:\(?ảnh|nguồn|video|clip)\b", re.IGNORECASE)
 
@@ -53,10 +54,12 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _names(sentence: str) -> float:
-    """Capitalized words after the first (names, places), over all words."""
+def _names(sentence: str, words: int) -> float:
+    """Capitalized words after the first (names, places), over all `words` (the sentence's syllables)."""
     first = _WORD.search(sentence)
-    return len(_CAPITALIZED.findall(sentence, first.end())) / len(_WORD.findall(sentence)) if first else 0.0
+    if not first or not words:
+        return 0.0
+    return (len(_CAPITALIZED.findall(sentence)) - (sentence[first.start()] in _UPPER_SET)) / words
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -87,8 +90,9 @@ def sentence_features(sentences: Sequence[str], title: str | None = None,
     n = len(sentences)
     if not n:
         return ArticleFeatures(np.zeros((0, len(FEATURES))), np.zeros((0, 0)))
-    vocab: dict[str, int] = {}
-    ids = np.array([vocab.setdefault(t, len(vocab)) for toks in tokens for t in toks], dtype=np.int64)
+    flat = list(itertools.chain.from_iterable(tokens))
+    vocab = {t: i for i, t in enumerate(dict.fromkeys(flat))}  # numbered in order of first use
+    ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
     lengths = np.array([len(t) for t in tokens], dtype=np.int64)
     sent = np.repeat(np.arange(n), lengths)
     v = len(vocab)
@@ -149,6 +153,6 @@ def sentence_features(sentences: Sequence[str], title: str | None = None,
     out[:, 24] = ['"' in s or "“" in s for s in sentences]
     out[:, 25] = [t.endswith("?") for t in tails]
     out[:, 26] = [t.endswith(":") for t in tails]
-    out[:, 27] = [_names(s) for s in sentences]
+    out[:, 27] = [_names(s, len(t)) for s, t in zip(sentences, tokens, strict=True)]
     out[:, 28] = [bool(_CAPTION.match(s)) for s in sentences]
     return ArticleFeatures(out, similarity)
