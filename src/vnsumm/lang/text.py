@@ -27,9 +27,9 @@ _MOVABLE = re.compile(rf"(?<![qQ])(?:[oO][{_TONED_AE}]|[uU][{_TONED_Y}])(?![^\W\
 
 
 def _tone_moved(match: re.Match[str]) -> str:
-    first, toned = match.group()
-    base, tone = unicodedata.normalize("NFD", toned)
-    return unicodedata.normalize("NFC", first + tone) + base
+    pair = match.group()
+    decomposed = unicodedata.normalize("NFD", pair[1])  # the toned vowel: its base, then its tone mark
+    return unicodedata.normalize("NFC", pair[0] + decomposed[1]) + decomposed[0]
 
 
 def fold_tones(text: str) -> str:
