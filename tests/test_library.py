@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,19 @@ def test_run_is_the_cli_as_a_function(tmp_path: Path) -> None:
     again = vnsumm.run([SEEDS], RunOptions(lang="vi", summarizer="extractive", out=tmp_path,
                                            models=ROOT / "models.yaml"))
     assert (again.summarized, again.reused) == (0, 5)
+
+
+def test_a_library_run_leaves_the_process_alone_unless_it_owns_it(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's run tunes its own process (library logs quieted); the same call from a program does not."""
+    hub = logging.getLogger("huggingface_hub")
+    monkeypatch.setattr(hub, "level", logging.NOTSET)  # restored after the test, whatever the run sets
+    monkeypatch.delenv("TRANSFORMERS_VERBOSITY", raising=False)
+    options = RunOptions(lang="vi", summarizer="extractive", models=ROOT / "models.yaml")
+    vnsumm.run([SEEDS], replace(options, out=tmp_path / "library"))
+    assert hub.level == logging.NOTSET and "TRANSFORMERS_VERBOSITY" not in os.environ
+    vnsumm.run([SEEDS], replace(options, out=tmp_path / "owned"), own_process=True)
+    assert hub.level == logging.ERROR and os.environ["TRANSFORMERS_VERBOSITY"] == "error"
 
 
 def test_options_are_checked_as_the_cli_checks_them() -> None:

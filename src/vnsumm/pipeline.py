@@ -82,9 +82,11 @@ def read_articles(inputs: Sequence[str | Path], options: RunOptions,
 
 
 def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progress: ProgressSink | None = None,
-        registry: Registry | None = None, fetching: ProgressSink | None = None) -> RunReport:
+        registry: Registry | None = None, fetching: ProgressSink | None = None, own_process: bool = False) -> RunReport:
     """Run the pipeline over `inputs` (files, folders, globs, `-`, URLs) into the store in options.out, then write
     the digests. A ConfigError (usage, models, output folder) is raised before any record is touched.
+    `own_process`: the calling process is this run's alone (the CLI's): it is tuned for the plan (tuning.tune_process:
+    logs, allocator, threads) before any model loads. A library caller's process is left as it is.
 
     Articles stream through in groups (`options.write_every`, by default plan.articles_per_group): memory holds a
     group, a sample of the first clean.COMMON_SAMPLE articles (lines repeated across them are site furniture) and an
@@ -92,6 +94,10 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
     options = options or RunOptions()
     registry = registry or load_registry(options.models)
     plan = plan_run(options, registry)  # a configuration error surfaces before the inputs are read
+    if own_process:
+        from vnsumm.tuning import tune_process
+
+        tune_process(options.device.value, models=plan.needs_models)
     paths, read, incomplete = read_articles(inputs, options, fetching)
     report = RunReport()
     try:

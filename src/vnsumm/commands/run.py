@@ -65,9 +65,6 @@ def run(
     """Clean, summarize and translate articles; add their records to summaries.jsonl and write the digest."""
     from vnsumm.errors import ModelUnavailable
     from vnsumm.pipeline import run as run_pipeline
-    from vnsumm.plan import plan_run
-    from vnsumm.registry import load_registry
-    from vnsumm.tuning import tune_process
 
     options = RunOptions(
         lang=lang, out=out_dir, summarizer=summarizer, translator=translator, models=models, device=device,
@@ -76,13 +73,10 @@ def run(
         engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
         fields=Fields(text=text_field, id=id_field, title=title_field),
     )
-    registry = load_registry(models)
-    # This process is a batch run of its own: the allocator is tuned for model batches only when it loads a model.
-    tune_process(device.value, models=plan_run(options, registry).needs_models)
     progress, fetching = RichProgress("summarizing", err), RichProgress("fetching", err)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        report = run_pipeline(inputs, options, progress, registry, fetching)
+        report = run_pipeline(inputs, options, progress, fetching=fetching, own_process=True)
     except ModelUnavailable as exc:
         raise fail(f"{exc}; `--lang vi --summarizer extractive` runs with no model at all") from None
     finally:
