@@ -9,7 +9,7 @@ from typing import TypeVar
 from vnsumm.options import RunOptions
 from vnsumm.records import Article
 from vnsumm.runners import ProgressSink
-from vnsumm.stages.base import Stage
+from vnsumm.stages.base import Stage, run_stages
 
 T = TypeVar("T")
 
@@ -27,8 +27,7 @@ def run_local(stages: list[Stage], pending: Iterator[Article], options: RunOptio
 
     def finished() -> Iterator[list[Article]]:
         for batch in batches(pending, options.group_size):
-            for stage in stages:
-                batch = stage(batch)
+            batch = run_stages(stages, batch)
             if progress:
                 progress.advance(len(batch))
             yield batch

@@ -31,7 +31,7 @@ from vnsumm.records import Article
 from vnsumm.runners import ProgressSink
 from vnsumm.runners.local import batches
 from vnsumm.runners.worker import HEADER, read_message
-from vnsumm.stages.base import Stage
+from vnsumm.stages.base import Stage, run_stages
 
 IN_FLIGHT = 3  # batches per worker sent ahead: a worker never waits for work, memory stays bounded
 STOP_WAIT = 1.0  # seconds a terminated worker has to end before it is killed
@@ -231,8 +231,7 @@ class ProcessRunner:
                 # The first articles are done here, as they are read: a small run never waits for workers, which
                 # start halfway and take over once they have had time to load.
                 for batch in groups:
-                    for stage in stages:
-                        batch = stage(batch)
+                    batch = run_stages(stages, batch)
                     if progress:
                         progress.advance(len(batch))
                     yield batch

@@ -15,6 +15,8 @@ import sys
 import traceback
 from typing import IO, Any
 
+from vnsumm.stages.base import run_stages
+
 HEADER = struct.Struct("<Q")  # each message: its length, then the pickle
 
 
@@ -74,9 +76,7 @@ def main() -> None:
             write_message(outgoing, (seq, None, failure))
             continue
         try:
-            for stage in stages:
-                batch = stage(batch)
-            answer: tuple[int, Any, BaseException | None] = (seq, batch, None)
+            answer: tuple[int, Any, BaseException | None] = (seq, run_stages(stages, batch), None)
         except Exception as exc:
             answer = (seq, None, portable(exc))
         try:

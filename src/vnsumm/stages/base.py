@@ -5,6 +5,7 @@ batch of `Article`s to a batch of `Article`s. Failed articles pass through every
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, Generic, TypeVar
 
@@ -72,3 +73,10 @@ class ModelStage(Stage, Generic[Model]):
         self.setup()
         assert self._model is not None
         return self._model
+
+
+def run_stages(stages: Sequence[Stage], batch: list[Article]) -> list[Article]:
+    """A batch through every stage, in order: what each runner does with a batch, wherever it runs it."""
+    for stage in stages:
+        batch = stage(batch)
+    return batch
