@@ -111,6 +111,8 @@ def test_group_command_on_any_jsonl(tmp_path: Path) -> None:
     assert "malformed JSON line" in torn["error"] and "story" not in torn
     assert all(r["extra"] == 1 for r in grouped)  # records pass through whole, with `story` added
     assert pairwise_f1([r["story"] for r in grouped], gold)["f1"] == 1.0
+    one = vnsumm("group", str(feed), "--out", str(tmp_path / "one.jsonl"), "--workers", "1")
+    assert one.returncode == 1 and read_jsonl(tmp_path / "one.jsonl")[:-1] == grouped
 
 
 def test_in_place_tf_idf_is_scikit_learns() -> None:

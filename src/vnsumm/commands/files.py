@@ -58,12 +58,15 @@ def group_command(
     records: Annotated[Path, typer.Argument(help="JSONL of articles: id, title, text (or lead, summary_vi), date.")],
     output: Annotated[Path, output_option("The records with a `story` id each.")] =
         Path("out/grouped.jsonl"),
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Threads for finding candidate pairs (default: one per core, at most 8).")] = None,
 ) -> None:
     """Group articles that report the same story: each record gets a `story` id (the grouping stage alone)."""
+    from vnsumm.runners.processes import worker_count
     from vnsumm.stories.grouping import group as group_file
 
     require_regular_file(records)
-    count, stories, failed = group_file(records, output)
+    count, stories, failed = group_file(records, output, worker_count(workers))
     failures = f"; {failed} lines could not be read (see their `error`)" if failed else ""
     err.print(f"{count} articles in {stories} stories{failures}; wrote {output}", markup=False)
     raise typer.Exit(1 if failed else 0)

@@ -210,10 +210,11 @@ def group_stage(articles: Sequence[Article], threshold: float = THRESHOLD) -> li
     return [replace(a, story=next(stories)) if a.ok else a for a in articles]
 
 
-def group(path: Path, out: Path) -> tuple[int, int, int]:
+def group(path: Path, out: Path, workers: int = 1) -> tuple[int, int, int]:
     """`vnsumm group`: the JSONL records of `path` written to `out` with a `story` id each; returns how many
     articles, stories and failed lines. Records need `id` and `text` (or `lead` or `summary_vi`); `title` and `date`
-    help. A malformed line or a record that is not an object is written as an `error` record in its place."""
+    help. A malformed line or a record that is not an object is written as an `error` record in its place.
+    `workers`: threads for the candidate pairs (story_ids)."""
     from vnsumm.jsonl import jsonl_values
     from vnsumm.output.store import write_output as write_lines_atomic
 
@@ -233,7 +234,8 @@ def group(path: Path, out: Path) -> tuple[int, int, int]:
                             title=text(r, "title"), date=text(r, "date"), summary_vi=text(r, "summary_vi"),
                             lead=text(r, "lead")))
                 for i, r in enumerate(records) if i not in failed]
-    stories = dict(zip((i for i, _ in articles), story_ids(a for _, a in articles), strict=True))
+    stories = dict(zip((i for i, _ in articles), story_ids((a for _, a in articles), workers=workers),
+                       strict=True))
     write_lines_atomic(out, (json.dumps({**r, "story": stories[i]} if i in stories else r, ensure_ascii=False) + "\n"
                              for i, r in enumerate(records)))
     return len(articles), len(set(stories.values())), len(failed)
