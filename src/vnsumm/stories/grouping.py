@@ -62,8 +62,8 @@ class _Node:
 def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD, workers: int = 1) -> list[str]:
     """A story id per article: the id of the story's first article (by date, then id), whatever the input order.
     `articles` may be a stream (the store's records, read once): memory holds ids, dates and the term matrix,
-    never the articles. Terms are counted in `workers` processes and candidate pairs found in as many threads (the
-    sparse products run outside the GIL); the result never depends on it."""
+    never the articles. Candidate pairs are found in `workers` threads (the sparse products run outside the GIL);
+    the result never depends on it."""
     import numpy as np
 
     ids: list[str] = []
@@ -88,7 +88,7 @@ def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD, workers
 
     # Terms are made a chunk of articles at a time and hashed: only the sparse matrix is held, never the term lists.
     # Its parts are held once: the full TF-IDF matrix is let go as soon as it is split.
-    rare, common = _split(_tf_idf(term_counts(texts_of_new_nodes(), workers=workers)))
+    rare, common = _split(_tf_idf(term_counts(texts_of_new_nodes())))
     if not nodes:
         return []  # no articles
     clusters = [[i] for i in range(len(nodes))]

@@ -62,23 +62,15 @@ def _pair_column(left: Any, right: Any, n: int) -> Any:
     return (x % np.uint64(n)).astype(np.int64)
 
 
-class ChunkTerms:
-    """The term counts of a chunk of (headline, opening) pairs: a step of runners.processes.spread, so that chunks
-    can be counted in worker processes (each keeps its own syllable numbering; a column depends only on the
-    syllables, so the rows are the same wherever they are made)."""
+def term_counts(texts: Iterable[tuple[str | None, str | None]], n_features: int = HASHED_TERMS) -> Any:
+    """A CSR matrix (float32) of term counts, one row per (headline, opening) of `texts` (a stream, read once),
+    `n_features` hashed columns. The headline's terms count twice: it says what the story is."""
+    import numpy as np
+    from scipy import sparse  # type: ignore[import-untyped]
 
-    def __init__(self, n_features: int = HASHED_TERMS) -> None:
-        self.n_features = n_features
-        self.vocabulary: _Syllables | None = None
-
-    def setup(self) -> None:
-        self.vocabulary = _Syllables()
-
-    def __call__(self, chunk: list[tuple[str | None, str | None]]) -> Any:
-        import numpy as np
-
-        vocabulary = self.vocabulary
-        assert vocabulary is not None, "setup() first"
+    vocabulary = _Syllables()
+    parts = []
+    for chunk in batches(iter(texts), CHUNK):
         numbers: list[int] = []
         lengths: list[int] = []  # syllables per text: two texts per article, headline first
         for title, lead in chunk:
@@ -86,32 +78,9 @@ class ChunkTerms:
                 tokens = syllables(text)
                 numbers += map(vocabulary.__getitem__, tokens)
                 lengths.append(len(tokens))
-        return _chunk_matrix(np.array(vocabulary.hashes, dtype=np.int64).astype(np.int32),
-                             np.array(numbers, dtype=np.int64), np.array(lengths, dtype=np.int64), len(chunk),
-                             self.n_features)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"n_features": self.n_features, "vocabulary": None}  # a worker numbers its own syllables
-
-
-def term_counts(texts: Iterable[tuple[str | None, str | None]], n_features: int = HASHED_TERMS,
-                workers: int = 1) -> Any:
-    """A CSR matrix (float32) of term counts, one row per (headline, opening) of `texts` (a stream, read once),
-    `n_features` hashed columns. The headline's terms count twice: it says what the story is. Past the first chunk,
-    the chunks are counted in `workers` processes when more than one (this process reads the texts meanwhile)."""
-    import itertools
-
-    import numpy as np
-    from scipy import sparse  # type: ignore[import-untyped]
-
-    from vnsumm.runners.processes import spread  # imported here: the runners import the package, which imports this
-
-    count = ChunkTerms(n_features)
-    count.setup()
-    chunks = batches(iter(texts), CHUNK)
-    parts = [count(chunk) for chunk in itertools.islice(chunks, 1)]  # a small run never starts a process
-    if (second := next(chunks, None)) is not None:
-        parts += spread(count, itertools.chain([second], chunks), workers)
+        parts.append(_chunk_matrix(np.array(vocabulary.hashes, dtype=np.int64).astype(np.int32),
+                                   np.array(numbers, dtype=np.int64), np.array(lengths, dtype=np.int64),
+                                   len(chunk), n_features))
     if not parts:
         return sparse.csr_matrix((0, n_features), dtype=np.float32)
     return sparse.vstack(parts, format="csr", dtype=np.float32)
