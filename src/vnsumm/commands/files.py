@@ -59,7 +59,7 @@ def group_command(
     output: Annotated[Path, output_option("The records with a `story` id each.")] =
         Path("out/grouped.jsonl"),
     workers: Annotated[int | None, typer.Option(
-        min=1, help="Processes counting terms, threads finding pairs (default: one per core, at most 8).")] = None,
+        min=1, help="Threads for finding candidate pairs (default: one per core, at most 8).")] = None,
 ) -> None:
     """Group articles that report the same story: each record gets a `story` id (the grouping stage alone)."""
     from vnsumm.runners.processes import worker_count

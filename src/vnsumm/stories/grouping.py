@@ -214,7 +214,7 @@ def group(path: Path, out: Path, workers: int = 1) -> tuple[int, int, int]:
     """`vnsumm group`: the JSONL records of `path` written to `out` with a `story` id each; returns how many
     articles, stories and failed lines. Records need `id` and `text` (or `lead` or `summary_vi`); `title` and `date`
     help. A malformed line or a record that is not an object is written as an `error` record in its place.
-    `workers`: processes counting terms and threads finding candidate pairs (story_ids)."""
+    `workers`: threads for the candidate pairs (story_ids)."""
     from vnsumm.jsonl import jsonl_values
     from vnsumm.output.store import write_output as write_lines_atomic
 
