@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, vnsumm
 
-from vnsumm import Article, render_html, render_markdown
+from vnsumm import Article, FactKind, UnsupportedFact, render_html, render_markdown
 
 HOSTILE = "<script>alert(1)</script>"
 ARTIFACTS = Path(os.environ.get("VNSUMM_TEST_ARTIFACTS", ROOT / "test-artifacts"))
@@ -200,7 +200,7 @@ def test_a_100000_article_digest_opens_in_seconds(tmp_path: Path) -> None:
 
 def test_flagged_facts_are_labelled_in_the_digests_language() -> None:
     record = Article(id="a", source="a.txt", title="Tin", summary_vi="Có 99 người.",
-                     unsupported=[{"field": "summary_vi", "kind": "number", "text": "99"}])
+                     unsupported=[UnsupportedFact("summary_vi", FactKind.NUMBER, "99")])
     vietnamese = render_html([record], "vi")
     assert '<mark class="unsupported" title="không có trong bài gốc">99</mark>' in vietnamese
     assert "not found in the source" not in vietnamese

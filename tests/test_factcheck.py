@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from helpers import ROOT, read_jsonl, vnsumm
 
 from vnsumm import Article, ExtractiveSummarizer, read_inputs, render_html, render_markdown, summarize_articles
 from vnsumm.cleaning.rules import clean_articles
-from vnsumm.factcheck.check import FactKind, Source, UnsupportedFact, check_article, unsupported, unsupported_of
+from vnsumm.factcheck.check import FactKind, Source, UnsupportedFact, check_article, unsupported
 
 SOURCE = ("Ngày 23/10/2020, UBND TP Hà Nội cho biết thành phố đã chi 2,8 tỷ đồng cho 5.000 hộ dân, "
           "tăng 45% so với năm trước. Bà Nguyễn Thị Thuỷ, Giám đốc Sở, nói 140 ngàn người được hỗ trợ. "
@@ -60,16 +61,18 @@ def test_facts_the_source_lacks_are_flagged(output: str, lang: str, expected: li
 
 
 def test_kinds_and_unsupported_facts_keep_the_stored_json() -> None:
-    """Records written before the types keep reading: kinds are their strings, an unsupported fact a dict."""
+    """Records written before the types keep reading: kinds are their strings, an unsupported fact an object."""
     assert [k.value for k in FactKind] == ["number", "amount", "percent", "date", "name", "missing_name"]
     stored = {"field": "summary_en", "kind": "missing_name", "text": "Samsung"}
     fact = UnsupportedFact.from_json(stored)
     assert fact.kind is FactKind.MISSING_NAME and fact.to_json() == stored
     checked = check_article(Article(id="a", source="a.txt", title="Tin", text=SOURCE, summary_vi="Có 9 hộ dân.",
                                     summary_en="The company's 5,000 households."))
-    assert checked.unsupported == [{"field": "summary_vi", "kind": "number", "text": "9"},
-                                   {"field": "summary_en", "kind": "number", "text": "5,000"}]
-    assert [f.kind for f in unsupported_of(checked)] == [FactKind.NUMBER, FactKind.NUMBER]
+    assert checked.unsupported == [UnsupportedFact("summary_vi", FactKind.NUMBER, "9"),
+                                   UnsupportedFact("summary_en", FactKind.NUMBER, "5,000")]
+    assert checked.to_record()["unsupported"] == [{"field": "summary_vi", "kind": "number", "text": "9"},
+                                                  {"field": "summary_en", "kind": "number", "text": "5,000"}]
+    assert Article.from_record(json.loads(json.dumps(checked.to_record()))) == replace(checked, text="")
 
 
 def en(output: str, source: str) -> list[tuple[str, str]]:
@@ -187,8 +190,8 @@ def test_extractive_summaries_are_never_flagged() -> None:
 
 def test_digests_mark_flagged_facts_escaped() -> None:
     record = Article(id="a", source="a.txt", title="Tin", summary_vi="Có <b>99</b> người.", summary_en="99 people.",
-                     unsupported=[{"field": "summary_vi", "kind": "number", "text": "99"},
-                                  {"field": "summary_en", "kind": "number", "text": "99"}])
+                     unsupported=[UnsupportedFact("summary_vi", FactKind.NUMBER, "99"),
+                                  UnsupportedFact("summary_en", FactKind.NUMBER, "99")])
     page = render_html([record], "en")
     assert '&lt;b&gt;<mark class="unsupported" title="not found in the source">99</mark>&lt;/b&gt;' in page
     assert "Stories with numbers, dates or names not found in their source: 1, marked" in page

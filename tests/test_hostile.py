@@ -258,13 +258,14 @@ def test_unusable_stored_records_are_quarantined_not_fatal(tmp_path: Path) -> No
     with (out / "summaries.jsonl").open("a", encoding="utf-8") as handle:
         handle.write('{"id": "nosource", "text": "x"}\n{"id": null, "source": "s"}\n42\n'
                      '{"id": "numeric", "source": "s", "date": 20200101}\n'
-                     '{"id": "pwn", "source": "s", "date": "../../pwn1"}\n')
+                     '{"id": "pwn", "source": "s", "date": "../../pwn1"}\n'
+                     '{"id": "fact", "source": "s", "unsupported": [{"field": "summary_vi", "kind": "rumour"}]}\n')
     (out / ".summaries.jsonl.999999999.tmp").write_text("left by a killed run")
     for _ in range(2):
         done = run(str(tmp_path / "feed.jsonl"), "--out", str(out))
         assert done.exit_code == 0 and "Traceback" not in done.output
     assert sorted(stored(out)) == ["a0", "a1", "a2"]
-    assert len(read_jsonl(out / QUARANTINE_FILE)) == 5
+    assert len(read_jsonl(out / QUARANTINE_FILE)) == 6
     assert not list(out.glob(".*.tmp"))
     assert vnsumm("group", str(out / "summaries.jsonl"), "--out", str(tmp_path / "g.jsonl")).returncode == 0
 

@@ -13,10 +13,12 @@ from vnsumm import (
     CheckStage,
     CleanStage,
     ExtractiveSpec,
+    FactKind,
     ModelIdentity,
     RunOptions,
     SummarizeStage,
     TranslateStage,
+    UnsupportedFact,
     load_registry,
     plan_run,
     read_inputs,
@@ -104,7 +106,7 @@ def test_check_stage_flags_or_falls_back_to_the_extractive_summary_and_says_so()
     [article] = CleanStage()(read_inputs([SEED]))
     [invented] = summarize_articles([article], Inventing())
     [flagged] = CheckStage(("summary_vi",))([invented])
-    found = [(f["kind"], f["text"]) for f in flagged.unsupported]
+    found = [(f.kind, f.text) for f in flagged.unsupported]
     assert ("percent", "6,8 %") in found and ("name", "GDP") in found  # (the article has a 7 of its own)
     assert flagged.summary_vi == invented.summary_vi
     [replaced] = CheckStage(("summary_vi",), fallback_spec(None))([invented])
@@ -116,6 +118,6 @@ def test_check_stage_flags_or_falls_back_to_the_extractive_summary_and_says_so()
 
 def test_check_stage_keeps_what_an_earlier_check_found_for_other_fields() -> None:
     record = Article(id="a", source="a", text="Có 5 người.", summary_vi="Có 5 người.", summary_en="There were 7.",
-                     unsupported=[{"field": "summary_vi", "kind": "number", "text": "9"}])
+                     unsupported=[UnsupportedFact("summary_vi", FactKind.NUMBER, "9")])
     [checked] = CheckStage(("summary_en",))([record])
-    assert {(f["field"], f["text"]) for f in checked.unsupported} == {("summary_vi", "9"), ("summary_en", "7")}
+    assert {(f.field, f.text) for f in checked.unsupported} == {("summary_vi", "9"), ("summary_en", "7")}

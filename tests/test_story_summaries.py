@@ -185,7 +185,7 @@ def test_seq2seq_reads_the_openings_joined_and_is_fact_checked() -> None:
     [given] = model.inputs
     assert given.count("\n") == 2 and all(sentences[0] in given for _, _, sentences in STORY)
     assert summary.summarizer == model.identity()
-    assert [u["text"] for u in summary.unsupported] == ["37"]  # the figure no article states
+    assert [u.text for u in summary.unsupported] == ["37"]  # the figure no article states
     assert len(summary.sources) == 2
     assert summary.sources[0] == ("b",)  # drawn from the article that shares most of its words
 
@@ -222,7 +222,7 @@ class Miscounting(Recording):
 
 def test_the_english_story_summary_and_title_are_fact_checked() -> None:
     [summary] = summarize_stories(story_articles(), translator=Miscounting())
-    flagged = {(u["field"], u["text"]) for u in summary.unsupported}
+    flagged = {(u.field, u.text) for u in summary.unsupported}
     assert flagged == {("summary_en", "730"), ("title_en", "730")}
 
 

@@ -12,6 +12,7 @@ from vnsumm.errors import ConfigError, ModelUnavailable
 from vnsumm.evaluation.evaluate import EvalSet, dataset_set, evaluate, seed_set
 from vnsumm.evaluation.scoring import score, score_files
 from vnsumm.factcheck.check import check, check_article
+from vnsumm.factcheck.facts import FactKind, UnsupportedFact
 from vnsumm.lang.text import normalize, split_sentences, syllables
 from vnsumm.models.extractive import ExtractiveParams, ExtractiveSummarizer
 from vnsumm.models.generator import Seq2SeqGenerator, build_input, encode_inputs, plan_batches, postprocess
@@ -47,6 +48,7 @@ __all__ = [
     "ExtractiveParams",
     "ExtractiveSpec",
     "ExtractiveSummarizer",
+    "FactKind",
     "Fields",
     "Lang",
     "Length",
@@ -69,6 +71,7 @@ __all__ = [
     "TranslateStage",
     "Translator",
     "Unsupported",
+    "UnsupportedFact",
     "__version__",
     "build_input",
     "check",

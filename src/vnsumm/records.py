@@ -8,6 +8,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from vnsumm.factcheck.facts import FactKind, UnsupportedFact
+
 
 @dataclass(frozen=True)
 class ModelIdentity:
@@ -53,8 +55,8 @@ class Article:
     translator: ModelIdentity | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
-    # Facts an output states that its source lacks: {"field", "kind", "text"} (see factcheck.py); empty when all are.
-    unsupported: list[dict[str, str]] = field(default_factory=list)
+    # Facts an output states that its source lacks (see factcheck/check.py); empty when all are.
+    unsupported: list[UnsupportedFact] = field(default_factory=list)
     lead: str | None = None  # the opening of the cleaned text (clean.opening): kept for grouping and display
     story: str | None = None  # articles reporting the same story share it (see stories.py)
     # The first sentences of the cleaned text: what its story's summary is drawn from (see story_summaries.py).
@@ -81,6 +83,7 @@ class Article:
         for name in ("summarizer", "translator"):
             if record[name] is not None:
                 record[name] = record[name].to_json()
+        record["unsupported"] = [fact.to_json() for fact in self.unsupported]
         if not with_text:
             record.pop("text")
         return record
@@ -91,6 +94,8 @@ class Article:
         for name in ("summarizer", "translator"):
             if name in known:
                 known[name] = ModelIdentity.from_json(known[name])
+        if "unsupported" in known:
+            known["unsupported"] = [UnsupportedFact.from_json(item) for item in known["unsupported"]]
         return cls(**known)
 
 
@@ -122,11 +127,19 @@ def record_problem(record: Any) -> str | None:
         items = record.get(name, [])
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             return f"{name} is not a list of text"
-    if not isinstance(unsupported, list) or not all(isinstance(u, dict) for u in unsupported):
-        return "unsupported is not a list of objects"
+    if not isinstance(unsupported, list) or not all(_is_unsupported_fact(u) for u in unsupported):
+        return "unsupported is not a list of facts ({field, kind, text})"
     if any(_SURROGATE.search(value) for value in _strings(record)):
         return "text holds a lone surrogate (not encodable as UTF-8)"
     return None
+
+
+_FACT_KINDS = frozenset(kind.value for kind in FactKind)
+
+
+def _is_unsupported_fact(value: Any) -> bool:
+    return (isinstance(value, dict) and value.get("kind") in _FACT_KINDS
+            and all(isinstance(value.get(key), str) for key in ("field", "text")))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -143,16 +143,6 @@ def unsupported(output: str, source: Source | str, lang: str = "vi") -> list[Fac
     return missing
 
 
-def unsupported_json(found: Iterable[UnsupportedFact]) -> list[dict[str, str]]:
-    """As `Article.unsupported` stores them."""
-    return [fact.to_json() for fact in found]
-
-
-def unsupported_of(article: Article) -> list[UnsupportedFact]:
-    """An article's stored `unsupported` list, typed."""
-    return [UnsupportedFact.from_json(item) for item in article.unsupported]
-
-
 # Which source each output field is checked against: the article for the Vietnamese summary, the Vietnamese
 # summary and title for the English ones.
 CHECKS = {"summary_vi": ("vi", ("title", "text")), "summary_en": ("en", ("title", "summary_vi")),
@@ -181,8 +171,8 @@ def check_article(article: Article, fields: Iterable[str] = tuple(CHECKS)) -> Ar
     if not article.ok:
         return article
     fields = tuple(fields)
-    kept = [fact for fact in unsupported_of(article) if fact.field not in fields]
-    return replace(article, unsupported=unsupported_json(kept + unsupported_in(article, fields)))
+    kept = [fact for fact in article.unsupported if fact.field not in fields]
+    return replace(article, unsupported=kept + unsupported_in(article, fields))
 
 
 def check(path: Path, source_field: str, output_field: str, lang: str, out: Path) -> Counter[str]:
@@ -205,7 +195,7 @@ def check(path: Path, source_field: str, output_field: str, lang: str, out: Path
                     "error": f"{path}:{lineno}: no text in field {source_field!r} (fields: {fields})"}
         output = record.get(output_field)
         found = unsupported(output, Source.of(record[source_field]), lang) if isinstance(output, str) else []
-        record["unsupported"] = unsupported_json(UnsupportedFact(output_field, f.kind, f.text) for f in found)
+        record["unsupported"] = [UnsupportedFact(output_field, f.kind, f.text).to_json() for f in found]
         counts["flagged"] += bool(found)
         counts.update(f.kind.value for f in found)
         return record

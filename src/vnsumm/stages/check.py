@@ -34,7 +34,7 @@ class CheckStage(Stage):
 
     @staticmethod
     def _fall_back(article: Article, fallback: Summarizer) -> Article:
-        wrong = [f["text"] for f in article.unsupported if f["field"] == "summary_vi"]
+        wrong = [f.text for f in article.unsupported if f.field == "summary_vi"]
         if not wrong:
             return article
         [summary] = fallback.summarize([article.text], [article.title])
@@ -44,4 +44,4 @@ class CheckStage(Stage):
         # The fallback's sentences are the article's own: nothing of them is unsupported.
         return replace(article, summary_vi=summary, summarizer=fallback.identity(),
                        warnings=[*article.warnings, warning],
-                       unsupported=[f for f in article.unsupported if f["field"] != "summary_vi"])
+                       unsupported=[f for f in article.unsupported if f.field != "summary_vi"])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from vnsumm.factcheck.facts import UnsupportedFact
 from vnsumm.records import Article, ModelIdentity
 
 STORIES_FILE = "stories.jsonl"  # in a run's output folder
@@ -28,7 +29,7 @@ class StorySummary:
     summary_vi: str
     summary_en: str | None
     sources: tuple[tuple[str, ...], ...]
-    unsupported: tuple[dict[str, str], ...]
+    unsupported: tuple[UnsupportedFact, ...]
     summarizer: ModelIdentity
     translator: ModelIdentity | None
     key: str  # hash of the articles' ids and content hashes and the settings: equal key, same summary
@@ -40,7 +41,7 @@ class StorySummary:
     def to_record(self) -> dict[str, Any]:
         record = {f.name: getattr(self, f.name) for f in fields(self)}  # shallow: every nested value is set below
         record.update(articles=list(self.articles), sources=[list(s) for s in self.sources],
-                      unsupported=list(self.unsupported), summarizer=_identity_json(self.summarizer),
+                      unsupported=[u.to_json() for u in self.unsupported], summarizer=_identity_json(self.summarizer),
                       translator=_identity_json(self.translator) if self.translator else None)
         return record
 
@@ -55,7 +56,7 @@ class StorySummary:
                    title_en=record.get("title_en"), summary_vi=record["summary_vi"],
                    summary_en=record.get("summary_en"),
                    sources=tuple(tuple(s) for s in record["sources"]),
-                   unsupported=tuple(record.get("unsupported") or ()),
+                   unsupported=tuple(UnsupportedFact.from_json(u) for u in record.get("unsupported") or ()),
                    summarizer=ModelIdentity.from_json(record["summarizer"]) or EMBEDDED,
                    translator=ModelIdentity.from_json(record.get("translator")),
                    key=record["key"])

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from vnsumm.errors import ConfigError
-from vnsumm.factcheck.check import Source, unsupported, unsupported_in, unsupported_json
+from vnsumm.factcheck.check import Source, unsupported, unsupported_in
+from vnsumm.factcheck.facts import UnsupportedFact
 from vnsumm.jsonl import jsonl_values
 from vnsumm.lang.text import split_sentences, syllables
 from vnsumm.models.summarizer import Summarizer
@@ -103,8 +104,8 @@ def translated(translator: StoryTranslator, pending: Sequence[StorySummary]) -> 
 def checked_english(summary: StorySummary) -> StorySummary:
     """The summary whose `unsupported` lists the facts its English summary and title state that the Vietnamese
     summary and title lack, checked as an article's are (factcheck.CHECKS)."""
-    kept = [u for u in summary.unsupported if u.get("field") not in ENGLISH_FIELDS]
-    return replace(summary, unsupported=(*kept, *unsupported_json(unsupported_in(summary, ENGLISH_FIELDS))))
+    kept = [u for u in summary.unsupported if u.field not in ENGLISH_FIELDS]
+    return replace(summary, unsupported=(*kept, *unsupported_in(summary, ENGLISH_FIELDS)))
 
 
 class StorySummarizer:
@@ -174,12 +175,12 @@ class StorySummarizer:
         summary_vi = "\n".join(s for s, _ in picked)
         sources = tuple(tuple(cited) for _, cited in picked)
         if len(articles) == 1 and articles[0].summary_vi:  # the article's own summary, checked in the run already
-            checked = tuple(u for u in articles[0].unsupported if u.get("field") == "summary_vi")
+            checked = tuple(u for u in articles[0].unsupported if u.field == "summary_vi")
         elif identity == EMBEDDED:  # sentences of the articles state nothing the articles do not
             checked = ()
         else:
             found = unsupported(summary_vi, Source.of("\n".join(f"{a.title or ''}\n{a.text}" for a in articles)))
-            checked = tuple({"field": "summary_vi", "kind": f.kind, "text": f.text} for f in found)
+            checked = tuple(UnsupportedFact("summary_vi", f.kind, f.text) for f in found)
         # A one-article story translated already in the run keeps that translation.
         english = articles[0].summary_en if len(articles) == 1 and articles[0].summary_vi == summary_vi \
             and self.translator_identity and articles[0].translator == self.translator_identity else None

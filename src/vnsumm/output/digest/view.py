@@ -120,7 +120,7 @@ def segments(record: Article | StorySummary, field_name: str, text: str | None =
     """The field's text (or `text`, a part of it) cut into (piece, flagged) around the facts the check found
     unsupported in it."""
     text = text if text is not None else getattr(record, field_name) or ""
-    flagged = sorted({u["text"] for u in record.unsupported if u.get("field") == field_name and u.get("text")},
+    flagged = sorted({u.text for u in record.unsupported if u.field == field_name and u.text},
                      key=len, reverse=True)
     if not flagged:
         return [(text, False)] if text else []
