@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import queue
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from vnsumm.options import RunOptions
 from vnsumm.records import Article
 from vnsumm.runners import ProgressSink
 from vnsumm.runners.local import batches
-from vnsumm.runners.worker import HEADER, read_message
+from vnsumm.runners.worker import frame, read_message, write_frame
 from vnsumm.stages.base import Stage, run_stages
 
 IN_FLIGHT = 3  # batches per worker sent ahead: a worker never waits for work, memory stays bounded
@@ -75,16 +74,15 @@ class _Worker:
         self.outbox.put(stages)
 
     def send(self, seq: int, batch: list[Article]) -> None:
-        self.outbox.put(pickle.dumps((seq, batch), protocol=pickle.HIGHEST_PROTOCOL))
+        self.outbox.put(frame((seq, batch)))
         self.busy += 1
 
     def _write(self) -> None:
         stream = self.process.stdin
         assert stream is not None
-        while (payload := self.outbox.get()) is not None:
+        while (framed := self.outbox.get()) is not None:
             try:
-                stream.write(HEADER.pack(len(payload)) + payload)
-                stream.flush()
+                write_frame(stream, framed)
             except (OSError, ValueError):  # the worker ended: its reader reports it
                 return
         with contextlib.suppress(OSError, ValueError):
@@ -165,11 +163,11 @@ def _in_order(workers: list[_Worker], answers: queue.Queue[tuple[_Worker, Any]],
 
 class WorkerPool:
     """`count` worker processes, each running `steps` (picklable objects with `setup()` and a call from a batch to a
-    batch, as stages are; or those pickled) over the batches `map` gives it. A context manager: no worker outlives
-    it, however it ends."""
+    batch, as stages are; or those framed by `worker.frame`) over the batches `map` gives it. A context manager: no
+    worker outlives it, however it ends."""
 
     def __init__(self, steps: bytes | list[Any], count: int) -> None:
-        blob = steps if isinstance(steps, bytes) else pickle.dumps(steps, protocol=pickle.HIGHEST_PROTOCOL)
+        blob = steps if isinstance(steps, bytes) else frame(steps)
         self.answers: queue.Queue[tuple[_Worker, Any]] = queue.Queue()
         self.workers: list[_Worker] = []
         try:
@@ -219,7 +217,7 @@ class ProcessRunner:
                  progress: ProgressSink | None) -> Iterator[list[Article]]:
         for stage in stages:
             stage.prepare()
-        blob = pickle.dumps(stages, protocol=pickle.HIGHEST_PROTOCOL)  # before any set-up here: workers load theirs
+        blob = frame(stages)  # before any set-up here: workers load theirs
         for stage in stages:  # this process runs the first batches itself
             stage.setup()
 

@@ -32,10 +32,19 @@ def read_message(stream: IO[bytes]) -> Any:
     return pickle.loads(payload)
 
 
-def write_message(stream: IO[bytes], message: Any) -> None:
+def frame(message: Any) -> bytes:
+    """The message as sent: its pickle's length, then the pickle."""
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(HEADER.pack(len(payload)) + payload)
+    return HEADER.pack(len(payload)) + payload
+
+
+def write_frame(stream: IO[bytes], framed: bytes) -> None:
+    stream.write(framed)
     stream.flush()
+
+
+def write_message(stream: IO[bytes], message: Any) -> None:
+    write_frame(stream, frame(message))
 
 
 class RemoteError(Exception):
