@@ -61,6 +61,29 @@ def test_a_busy_output_folder_is_refused_in_one_line(tmp_path: Path) -> None:
     assert (out / LOCK_FILE).exists() and len(ids(out)) == 5
 
 
+def test_a_busy_folder_is_refused_before_the_inputs_are_read(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "vnsumm.cli", "run", "-", "--lang", "vi", "--summarizer", "extractive",
+               "--out", str(out)]
+    with OutputStore(out).open():  # stdin stays open and empty: a run that read it first would wait forever
+        second = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        try:
+            second.wait(timeout=60)  # not communicate(): it would close stdin
+        finally:
+            second.kill()
+    assert second.stderr is not None
+    assert second.returncode == 2 and "in use by another vnsumm run" in second.stderr.read()
+
+
+def test_no_articles_leaves_no_new_output_folder(tmp_path: Path) -> None:
+    empty, out = tmp_path / "empty", tmp_path / "new" / "out"
+    empty.mkdir()
+    done = run(str(empty), "--out", str(out))
+    assert done.exit_code == 2 and "no articles found" in done.stderr
+    assert not out.exists() and (tmp_path / "new").exists()
+
+
 def test_a_second_process_on_a_busy_folder_stops_and_the_first_loses_nothing(tiny_registry: Path,
                                                                             tmp_path: Path) -> None:
     articles, out = tmp_path / "articles.jsonl", tmp_path / "out"

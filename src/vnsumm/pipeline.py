@@ -7,7 +7,7 @@ An interrupted run keeps its finished work, and a rerun reuses articles whose in
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,11 +58,11 @@ def pick_runner(options: RunOptions, needs_models: bool) -> Runner:
 PAGES_FOLDER = "pages"  # fetched pages, in the output folder (see vnsumm.fetch)
 
 
-def read_articles(inputs: Sequence[str | Path], options: RunOptions,
+def read_articles(inputs: Sequence[str | Path], options: RunOptions, index: Mapping[str, Done],
                   fetching: ProgressSink | None = None) -> tuple[list[str], Iterator[Article], list[str]]:
     """The articles of `inputs`: files, folders, globs and `-` are read as they are; URLs (pages, feeds, sitemaps,
-    home pages) are fetched into the output folder's page cache first. Returns the paths read, for progress, and
-    the inputs not read completely (filled as they are read)."""
+    home pages) are fetched into the output folder's page cache first (the caller holds the folder; `index` is its
+    store's). Returns the paths read, for progress, and the inputs not read completely (filled as they are read)."""
     urls = [str(i) for i in inputs if is_url(str(i))]
     paths = expand_inputs([i for i in inputs if not is_url(str(i))], exclude=[options.out]) \
         if len(urls) < len(inputs) else []
@@ -73,8 +73,7 @@ def read_articles(inputs: Sequence[str | Path], options: RunOptions,
 
         # Pages the store has finished are not fetched again (failed ones are tried again), unless --prune must see
         # them all.
-        known = [] if options.prune or options.refetch else \
-            [key for key, done in OutputStore(options.out).index().items() if done.ok]
+        known = [] if options.prune or options.refetch else [key for key, done in index.items() if done.ok]
         fetched = iter_url_articles(urls, Path(options.out) / PAGES_FOLDER, since=options.since,
                                     refetch=options.refetch, known_ids=known, progress=fetching)
         articles = itertools.chain(fetched, articles)
@@ -98,22 +97,25 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
         from vnsumm.tuning import tune_process
 
         tune_process(options.device.value, models=plan.needs_models)
-    paths, read, incomplete = read_articles(inputs, options, fetching)
     report = RunReport()
-    try:
-        common, articles = sample_common(replace(a, content_hash=a.fingerprint()) for a in read)
-        first = next(articles, None)
-    except KeyboardInterrupt:
-        report.interrupted = True
-        return report
-    if first is None:
-        raise ConfigError(f"no articles found in {', '.join(map(str, inputs))}; {options.out} was not touched")
-    plan = plan.seeing(common)
     store = OutputStore(options.out)
     seen: set[str] = set()
-    with store.open():
+    # The folder is held before the inputs are read: fetching writes its page cache, and a second run must stop at
+    # once rather than after reading.
+    with store.open(), store.discarded_unless_written():
         index = store.index()
         report.warnings.update(store.notices)
+        paths, read, incomplete = read_articles(inputs, options, index, fetching)
+        try:
+            common, articles = sample_common(replace(a, content_hash=a.fingerprint()) for a in read)
+            first = next(articles, None)
+        except KeyboardInterrupt:
+            report.interrupted = True
+            return report
+        if first is None:
+            raise ConfigError(f"no articles found in {', '.join(map(str, inputs))}; nothing was written to "
+                              f"{options.out}")
+        plan = plan.seeing(common)
         previous = {} if options.force else index
 
         def pending() -> Iterator[Article]:

@@ -86,7 +86,7 @@ def run(
         err.print(f"failed: {article.error}", markup=False)
     done = report.summarized + report.reused
     if report.interrupted and not report.outputs:
-        err.print(f"interrupted while reading the inputs; {out_dir} was not touched", markup=False)
+        err.print(f"interrupted while reading the inputs; nothing was written to {out_dir}", markup=False)
     elif report.interrupted:
         err.print(f"interrupted: {done} articles done and saved in {report.outputs[0]} ({report.total} read); "
                   "run the same command again to resume: the next run finishes the articles, the stories and the "

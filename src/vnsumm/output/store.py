@@ -75,6 +75,7 @@ class OutputStore:
         self.repeats = False  # whether the file holds an id twice (set by index, and by appends over known ids)
         self.changed = False  # whether this run wrote or rewrote anything
         self.notices: Counter[str] = Counter()  # warnings for the run's report, with how many records each
+        self._created = False  # whether `open` made the folder
         self._trusted = False  # every line checked (by the scan when the store opened) or written by this run
 
     @contextlib.contextmanager
@@ -84,6 +85,7 @@ class OutputStore:
 
         if self.folder.exists() and not self.folder.is_dir():
             raise ConfigError(f"output {self.folder} is a file, not a folder")
+        self._created = not self.folder.exists()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             lock = FileLock(self.folder / LOCK_FILE, timeout=0)
@@ -112,6 +114,20 @@ class OutputStore:
             with contextlib.suppress(OSError):
                 (self.folder / OWNER_FILE).unlink()
             lock.release()
+
+    @contextlib.contextmanager
+    def discarded_unless_written(self) -> Iterator[None]:
+        """Within `open`: a folder that `open` created is removed again, however the block ends, when nothing was
+        written to it (no articles, a model missing): a failed first run leaves no empty output behind."""
+        try:
+            yield
+        finally:
+            if self._created and not self.changed:
+                for name in (OWNER_FILE, LOCK_FILE):
+                    with contextlib.suppress(OSError):
+                        (self.folder / name).unlink()
+                with contextlib.suppress(OSError):
+                    self.folder.rmdir()  # only when empty: a page cache or anything else written there stays
 
     def _owner(self) -> str:
         with contextlib.suppress(OSError):
