@@ -346,6 +346,29 @@ def test_a_run_writes_story_summaries_shows_them_cited_in_the_digest_and_reuses_
     assert ((out / "stories.jsonl").read_bytes(), (out / "stories.jsonl").stat().st_mtime_ns) == before
 
 
+
+def test_story_summaries_follow_a_store_regrouped_by_a_run_stopped_before_them(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vnsumm.cli import app
+
+    rows = [{"id": a.id, "title": a.title, "text": a.text} for a in story_articles()]
+    out = tmp_path / "out"
+    command = ["run", str(write_jsonl(tmp_path / "feed.jsonl", rows)), "--lang", "vi", "--summarizer", "extractive",
+               "--out", str(out)]
+    assert CliRunner().invoke(app, command).exit_code == 0
+    # What a run stopped between grouping and story summaries leaves: the store regrouped ("c" now a story of its
+    # own), the story summaries as they were.
+    records = [json.loads(line) for line in (out / "summaries.jsonl").read_text(encoding="utf-8").splitlines()]
+    for record in records:
+        record["story"] = "c" if record["id"] == "c" else "ab"
+    write_jsonl(out / "summaries.jsonl", records)
+    assert CliRunner().invoke(app, command).exit_code == 0
+    stories = sorted(StorySummary.from_json(line).articles for line in (out / "stories.jsonl").read_text().splitlines())
+    assert stories == [("a", "b"), ("c",)]
+    assert "Tổng hợp từ cả 2 bài" in (out / "digest.vi.md").read_text(encoding="utf-8")
+
+
 def test_keys_are_the_hash_of_the_articles_and_settings_as_json() -> None:
     """A key is what earlier runs stored (their summaries are reused by it): the hash of the articles' rows and the
     settings as one JSON text, however it is made."""

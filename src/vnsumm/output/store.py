@@ -157,6 +157,11 @@ class OutputStore:
         self._remember()
         self._trusted = True
 
+    def version(self) -> str:
+        """Which state of the file this is (inode, size, modification time): any write or rewrite changes it."""
+        info = os.stat(self.path)
+        return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
+
     def _remember(self) -> None:  # which file this is, to notice when it is replaced
         with contextlib.suppress(FileNotFoundError):
             info = os.stat(self.path)

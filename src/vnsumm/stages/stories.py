@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vnsumm.options import Length
-from vnsumm.output.store import write_lines_atomic
+from vnsumm.output.store import write_lines_atomic, write_text_atomic
 from vnsumm.records import Article
 from vnsumm.runners.local import batches
 from vnsumm.runners.processes import spread
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the story modules are imported only by runs that group
 TRANSLATE_EVERY = 64  # story summaries translated in one batched call
 PARALLEL_STORIES = 1_000  # stories of two or more articles from which worker processes summarize them
 STORIES_PER_BATCH = 32  # stories a worker is given at a time
+STORIES_STAMP = ".vnsumm.stories"  # the store file's version `stories.jsonl` was made from
 
 
 @dataclass
@@ -91,7 +92,9 @@ class SummarizeStories(StoreStep):
         from vnsumm.stories.summaries import StorySummarizer
 
         path = Path(state.options.out) / STORIES_FILE
-        if path.exists() and not state.changed:
+        stamp_file = Path(state.options.out) / STORIES_STAMP
+        if path.exists() and not state.changed and stamp_file.exists() and \
+                stamp_file.read_text(encoding="utf-8") == state.store.version():
             state.outputs.append(path)
             return
         previous = {s.key: s for s in read_story_summaries(path)}
@@ -148,6 +151,9 @@ class SummarizeStories(StoreStep):
             write_lines_atomic(path, lines)
         finally:  # workers end here, whatever happened
             lines.close()
+        # Which store file these summaries were made from: a run stopped after grouping rewrote the store, and
+        # before this step finished, leaves a stamp that no longer matches, and the next run makes them again.
+        write_text_atomic(stamp_file, state.store.version())
         state.outputs.append(path)
 
     @staticmethod
