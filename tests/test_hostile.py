@@ -252,6 +252,18 @@ def test_hostile_strings_and_names_never_crash_a_run(tmp_path: Path) -> None:
     assert printable("x\x1b[2J\u202e.txt") == "x\\x1b[2J\\u202e.txt"
 
 
+@pytest.mark.parametrize("command", [
+    ["check", "--source-field", "text", "--output-field", "summary_vi"], ["group"], ["clean"],
+    ["summarize-stories", "--story-field", "story"]])
+def test_file_commands_write_every_record_whatever_its_strings_hold(command: list[str], tmp_path: Path) -> None:
+    rows = ['{"id": "odd\\ud800", "story": "s", "title": "T\\udfff", "summary_vi": "Có 2 người.", "text": '
+            + json.dumps(text(0)) + '}', json.dumps({"id": "plain", "story": "s", "text": text(1)})]
+    (tmp_path / "in.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    done = vnsumm(command[0], str(tmp_path / "in.jsonl"), *command[1:], "--out", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "\ufffd" in (tmp_path / "out.jsonl").read_text(encoding="utf-8")  # the lone surrogate, replaced
+
+
 def test_unusable_stored_records_are_quarantined_not_fatal(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run(str(feed(tmp_path / "feed.jsonl", 3)), "--out", str(out)).exit_code == 0

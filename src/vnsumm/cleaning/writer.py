@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -14,7 +13,8 @@ CLEANED_FIELDS = ("id", "source", "title", "date", "date_source", "publisher", "
 def write_cleaned(articles: Iterable[Article], path: Path) -> tuple[int, list[Article]]:
     """One JSON line per article with CLEANED_FIELDS, streamed into a temporary file that replaces `path` when
     complete. Returns how many were written, and the failed ones."""
-    from vnsumm.output.store import write_output as write_lines_atomic
+    from vnsumm.jsonl import dump_line
+    from vnsumm.output.files import write_output
 
     count, failed = 0, []
 
@@ -25,7 +25,7 @@ def write_cleaned(articles: Iterable[Article], path: Path) -> tuple[int, list[Ar
             if not article.ok:
                 failed.append(article)
             record = article.to_record(with_text=True)
-            yield json.dumps({k: record[k] for k in CLEANED_FIELDS}, ensure_ascii=False) + "\n"
+            yield dump_line({k: record[k] for k in CLEANED_FIELDS})
 
-    write_lines_atomic(path, lines())
+    write_output(path, lines())
     return count, failed

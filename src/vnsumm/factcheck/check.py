@@ -12,7 +12,6 @@ name is supported when its syllables occur in the source in that order.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -179,8 +178,8 @@ def check(path: Path, source_field: str, output_field: str, lang: str, out: Path
     """`vnsumm check`: each JSONL record of `path` written to `out` with the `unsupported` facts of its
     `output_field` against its `source_field`. A malformed line or a record without a text source gets `error`
     instead (the others go on). Returns counts: `records`, `flagged`, `failed` and one per kind of fact."""
-    from vnsumm.jsonl import jsonl_values
-    from vnsumm.output.store import write_output as write_lines_atomic
+    from vnsumm.jsonl import dump_line, jsonl_values
+    from vnsumm.output.files import write_output
 
     counts: Counter[str] = Counter()
 
@@ -203,7 +202,7 @@ def check(path: Path, source_field: str, output_field: str, lang: str, out: Path
     def lines() -> Iterator[str]:
         for lineno, record, problem in jsonl_values(path):
             counts["records"] += 1
-            yield json.dumps(checked(lineno, record, problem), ensure_ascii=False) + "\n"
+            yield dump_line(checked(lineno, record, problem))
 
-    write_lines_atomic(out, lines())
+    write_output(out, lines())
     return counts

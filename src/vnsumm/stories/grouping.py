@@ -215,8 +215,8 @@ def group(path: Path, out: Path, workers: int = 1) -> tuple[int, int, int]:
     articles, stories and failed lines. Records need `id` and `text` (or `lead` or `summary_vi`); `title` and `date`
     help. A malformed line or a record that is not an object is written as an `error` record in its place.
     `workers`: threads for the candidate pairs (story_ids)."""
-    from vnsumm.jsonl import jsonl_values
-    from vnsumm.output.store import write_output as write_lines_atomic
+    from vnsumm.jsonl import dump_line, jsonl_values
+    from vnsumm.output.files import write_output
 
     records: list[dict[str, Any]] = []
     failed: set[int] = set()
@@ -236,8 +236,7 @@ def group(path: Path, out: Path, workers: int = 1) -> tuple[int, int, int]:
                 for i, r in enumerate(records) if i not in failed]
     stories = dict(zip((i for i, _ in articles), story_ids((a for _, a in articles), workers=workers),
                        strict=True))
-    write_lines_atomic(out, (json.dumps({**r, "story": stories[i]} if i in stories else r, ensure_ascii=False) + "\n"
-                             for i, r in enumerate(records)))
+    write_output(out, (dump_line({**r, "story": stories[i]} if i in stories else r) for i, r in enumerate(records)))
     return len(articles), len(set(stories.values())), len(failed)
 
 

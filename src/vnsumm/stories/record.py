@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vnsumm.factcheck.facts import UnsupportedFact
+from vnsumm.jsonl import dump_line
 from vnsumm.records import Article, ModelIdentity
 
 STORIES_FILE = "stories.jsonl"  # in a run's output folder
@@ -47,7 +48,7 @@ class StorySummary:
 
     def to_json(self) -> str:
         """One JSON line (no newline)."""
-        return json.dumps(self.to_record(), ensure_ascii=False)
+        return dump_line(self.to_record()).rstrip("\n")
 
     @classmethod
     def from_json(cls, data: str | Mapping[str, Any]) -> StorySummary:

@@ -11,7 +11,6 @@ settings did not change is not summarized again (`reuse=`).
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -20,13 +19,13 @@ from typing import Any, Protocol
 from vnsumm.errors import ConfigError
 from vnsumm.factcheck.check import Source, unsupported, unsupported_in
 from vnsumm.factcheck.facts import UnsupportedFact
-from vnsumm.jsonl import jsonl_values
+from vnsumm.jsonl import dump_line, jsonl_values
 from vnsumm.lang.text import split_sentences, syllables
 from vnsumm.models.summarizer import Summarizer
-from vnsumm.output.store import write_output as write_lines_atomic
+from vnsumm.output.files import write_output
 from vnsumm.readers import Fields
 from vnsumm.readers.paths import require_regular_file
-from vnsumm.readers.rows import row_article as _row_article
+from vnsumm.readers.rows import MAX_ID_CHARS, make_safe, row_article, safe_line
 from vnsumm.records import Article, ModelIdentity
 from vnsumm.stories.multidoc import Doc, MultiDocParams, leading_sentences, select
 from vnsumm.stories.record import EMBEDDED, StorySummary, settings_json, story_key
@@ -241,14 +240,14 @@ def summarize_stories_file(path: Path, out: Path, story_field: str = "story", te
     named: set[str] = set()
     for lineno, record, problem in jsonl_values(Path(path)):
         where = f"{path}:{lineno}"
-        article = _row_article(record, where, f"{Path(path).stem}:{lineno}", fields) if problem is None \
+        article = make_safe(row_article(record, where, f"{Path(path).stem}:{lineno}", fields)) if problem is None \
             else Article(id=f"{Path(path).stem}:{lineno}", source=where).fail(f"{where}: {problem}")
         if isinstance(record, dict):
             named.update(map(str, record))
             story = record.get(story_field)
             if story in (None, "") and article.ok:
                 article.fail(f"{where}: no story in field {story_field!r}")
-            article.story = str(story) if story not in (None, "") else None
+            article.story = safe_line(str(story), MAX_ID_CHARS) if story not in (None, "") else None
         if article.ok:
             article.content_hash = article.fingerprint()
             articles.append(article)
@@ -259,6 +258,6 @@ def summarize_stories_file(path: Path, out: Path, story_field: str = "story", te
                           "choose one with --story-field")
     summaries = summarize_stories(articles, summarizer=summarizer, translator=translator if lang == "en" else None,
                                   length=length)
-    lines = [json.dumps({"error": e}, ensure_ascii=False) + "\n" for e in errors]
-    write_lines_atomic(Path(out), [s.to_json() + "\n" for s in summaries] + lines)
+    lines = [dump_line({"error": e}) for e in errors]
+    write_output(Path(out), [s.to_json() + "\n" for s in summaries] + lines)
     return len(articles), len(summaries), len(errors)
