@@ -196,6 +196,26 @@ def test_ctrl_c_stops_a_cli_run_and_its_workers_at_once(tmp_path: Path) -> None:
     assert [r["id"] for r in saved] == [f"a{i:04d}" for i in range(len(saved))]
 
 
+def test_a_worker_killed_mid_run_ends_the_cli_run_in_one_line_exit_2_and_the_rerun_finishes(tmp_path: Path) -> None:
+    feed, out = tmp_path / "feed.jsonl", tmp_path / "out"
+    feed.write_text("".join(json.dumps({"id": a.id, "title": a.title, "text": a.text}, ensure_ascii=False) + "\n"
+                            for a in articles(6000)), encoding="utf-8")
+    command = [sys.executable, "-m", "vnsumm.cli", "run", str(feed), "--lang", "vi", "--summarizer", "extractive",
+               "--out", str(out), "--workers", "2", "--format", "md"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while len(worker_pids(process.pid)) < 2:
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    os.kill(min(worker_pids(process.pid)), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2 and b"Traceback" not in stderr, stderr
+    [line] = [line for line in stderr.decode().splitlines() if line.strip()]
+    assert line.startswith("vnsumm: error: a worker process was killed (signal 9)") and "run the same command" in line
+    assert subprocess.run(command, cwd=ROOT, capture_output=True, timeout=300).returncode == 0
+    assert len(read_jsonl(out / "summaries.jsonl")) == 6000
+
+
 def test_only_model_free_plans_run_in_processes_and_one_worker_means_here() -> None:
     from vnsumm.pipeline import pick_runner
 

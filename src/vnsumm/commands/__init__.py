@@ -12,7 +12,7 @@ import typer.core
 from rich.console import Console
 from typer.core import TyperGroup
 
-from vnsumm.errors import ConfigError
+from vnsumm.errors import ConfigError, RunFailed
 
 
 class VnsummGroup(TyperGroup):
@@ -54,7 +54,7 @@ class VnsummGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except ConfigError as exc:
+        except (ConfigError, RunFailed) as exc:
             err.print(f"vnsumm: error: {exc}", markup=False)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:

@@ -63,7 +63,7 @@ def run(
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
     """Clean, summarize and translate articles; add their records to summaries.jsonl and write the digest."""
-    from vnsumm.errors import ModelUnavailable
+    from vnsumm.errors import ModelUnavailable, RunFailed
     from vnsumm.pipeline import run as run_pipeline
 
     options = RunOptions(
@@ -79,6 +79,9 @@ def run(
         report = run_pipeline(inputs, options, progress, fetching=fetching, own_process=True)
     except ModelUnavailable as exc:
         raise fail(f"{exc}; `--lang vi --summarizer extractive` runs with no model at all") from None
+    except RunFailed as exc:
+        raise fail(f"{exc}; the articles finished before it are saved in {out_dir}: run the same command again to "
+                   "resume") from None
     finally:
         fetching.stop()
         progress.stop()

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import vnsumm
+from vnsumm.errors import RunFailed
 from vnsumm.options import RunOptions
 from vnsumm.records import Article
 from vnsumm.runners import ProgressSink
@@ -42,7 +43,7 @@ PACKAGE_ROOT = str(Path(vnsumm.__file__).resolve().parent.parent)
 ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-class WorkerDied(RuntimeError):
+class WorkerDied(RunFailed):
     """A worker process ended without answering (killed, out of memory)."""
 
 
