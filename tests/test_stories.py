@@ -95,7 +95,11 @@ def test_seed_conferences_three_months_apart_stay_separate_stories(tmp_path: Pat
     assert (fourth["date"], fourth["date_source"]) == ("2019-11-12", "lede")  # "Chiều 12/11", year of its dates
     off = vnsumm("run", "seeds/", "--lang", "vi", "--summarizer", "extractive", "--out", str(tmp_path / "off"),
                  "--no-group")
-    assert off.returncode == 0 and all(r["story"] is None for r in read_jsonl(tmp_path / "off" / "summaries.jsonl"))
+    ungrouped = read_jsonl(tmp_path / "off" / "summaries.jsonl")
+    assert off.returncode == 0 and all(r["story"] is None for r in ungrouped)
+    # What a later run that groups reuses: the same first sentences as a grouping run keeps.
+    assert [r["first_sentences"] for r in ungrouped] == [records[r["id"]]["first_sentences"] for r in ungrouped]
+    assert all(r["first_sentences"] for r in ungrouped)
 
 
 def test_group_command_on_any_jsonl(tmp_path: Path) -> None:

@@ -76,8 +76,7 @@ def plan_run(options: RunOptions, registry: Registry) -> RunPlan:
     fallback = fallback_spec(options.length) if options.unsupported == Unsupported.fallback else None
     summarize = SummarizeStage(summarizer, runtime)
     translate = TranslateStage(translator, runtime) if translator is not None else None
-    # Story summaries select among the articles' first sentences: the clean stage keeps them.
-    stages: list[Stage] = [CleanStage(first_sentences=CleanStage.first_sentences if options.group else 0), summarize]
+    stages: list[Stage] = [CleanStage(), summarize]
     if not summarizer.copies_source:  # sentences of the article state nothing it does not
         stages.append(CheckStage(("summary_vi",), fallback))
     if translate is not None:

@@ -15,12 +15,9 @@ from vnsumm.stories.multidoc import MultiDocParams, leading_sentences
 class CleanStage(Stage):
     name: ClassVar[str] = "clean"
     common: frozenset[str] = frozenset()  # lines repeated across the run's first articles: site furniture
-    # Kept for story summaries, which select among an article's first sentences; 0 keeps none.
-    first_sentences: int = MultiDocParams.max_position
 
     def __call__(self, batch: list[Article]) -> list[Article]:
-        cleaned = clean_articles(batch, self.common)
-        if not self.first_sentences:
-            return cleaned
-        return [replace(a, first_sentences=leading_sentences(a.text, self.first_sentences)) if a.ok else a
-                for a in cleaned]
+        # Story summaries select among an article's first sentences; they are kept even by a run that does not
+        # group (`--no-group`), since a later run that groups reuses its records as they are.
+        return [replace(a, first_sentences=leading_sentences(a.text, MultiDocParams.max_position)) if a.ok else a
+                for a in clean_articles(batch, self.common)]
