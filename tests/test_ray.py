@@ -50,3 +50,18 @@ def test_ray_engine_with_models_summarizes_and_translates(tiny_registry: Path, t
                       "warnings"):
             assert actual[key][field] == record[field], (key, field)
     assert (tmp_path / "ray" / "digest.en.md").exists()
+
+
+def test_a_library_run_on_ray_leaves_the_callers_ray_as_it_was(tmp_path: Path) -> None:
+    import ray
+
+    from vnsumm import RunOptions, run
+
+    articles = tmp_path / "articles.jsonl"
+    make_articles(articles, 12)
+    context = ray.data.DataContext.get_current()
+    before = context.enable_progress_bars
+    report = run([articles], RunOptions(lang="vi", summarizer="extractive", engine="ray", out=tmp_path / "out"))
+    assert report.summarized == 12 and len(report.failed) == 1
+    assert not ray.is_initialized()  # the cluster the run started is gone
+    assert ray.data.DataContext.get_current().enable_progress_bars == before

@@ -59,23 +59,30 @@ def run_ray(stages: list[Stage], pending: Iterator[Article], options: RunOptions
         raise ConfigError("--engine ray needs Ray: pip install 'vnsumm[ray]'") from None
     for stage in stages:
         stage.prepare()  # a missing model fails (or downloads) here, in one line, not inside a worker
-    if not ray.is_initialized():
+    started = not ray.is_initialized()  # a cluster this run starts is this run's: it shuts it down at the end
+    if started:
         ray.init(address=options.ray_address, num_cpus=None if options.ray_address else os.cpu_count(),
                  include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
                  runtime_env={"env_vars": {k: v for k, v in os.environ.items() if k.startswith(("HF_", "VNSUMM_"))}})
-    ray.data.DataContext.get_current().enable_progress_bars = False
-    gpus = ray.cluster_resources().get("GPU", 0)
-    # --device cpu keeps models off the cluster's GPUs; auto uses them where there are any.
-    if options.device == Device.cuda and not gpus:
-        raise ConfigError("device cuda was asked for, but the Ray cluster has no GPU")
+    try:
+        gpus = ray.cluster_resources().get("GPU", 0)
+        # --device cpu keeps models off the cluster's GPUs; auto uses them where there are any.
+        if options.device == Device.cuda and not gpus:
+            raise ConfigError("device cuda was asked for, but the Ray cluster has no GPU")
+    except BaseException:
+        if started:
+            ray.shutdown()
+        raise
     use_gpus = bool(gpus) and options.device in (Device.auto, Device.cuda)
     workers = options.ray_workers or (int(gpus) if use_gpus else 1)
     device = "cuda" if use_gpus else "cpu" if options.device == Device.auto else options.device.value
     pooled = [s for s in stages if s.needs_model]
-    # Model actors must leave room for the tasks, or the pipeline waits forever for a free CPU.
+    # Each model pool has `workers` actors; on GPUs the pools share them (a summarizer's and a translator's actor
+    # on each GPU), or the second pool would wait forever for a GPU the first holds. On CPUs the actors must leave
+    # room for the tasks, or the pipeline waits forever for a free CPU.
     cpus = ray.cluster_resources()["CPU"]
     share = (cpus - TASK_CPUS) / (workers * max(len(pooled), 1))
-    actor_resources = {"num_gpus": 1} if use_gpus else {"num_cpus": share}
+    actor_resources = {"num_gpus": 1 / max(len(pooled), 1)} if use_gpus else {"num_cpus": share}
 
     def dataset_of(chunk: list[Article]) -> Any:
         dataset: Any = ray.data.from_items([{"record": json.dumps(a.to_record(with_text=True), ensure_ascii=False)}
@@ -92,12 +99,19 @@ def run_ray(stages: list[Stage], pending: Iterator[Article], options: RunOptions
         return dataset
 
     def finished() -> Iterator[list[Article]]:
-        # The driver reads the input in large chunks (its memory holds one), the cluster streams each through.
-        for chunk in batches(pending, RAY_CHUNK):
-            for batch in dataset_of(chunk).iter_batches(batch_size=options.group_size, batch_format="numpy"):
-                group = _articles(batch)
-                if progress:
-                    progress.advance(len(group))
-                yield group
+        context = ray.data.DataContext.get_current()
+        progress_bars, context.enable_progress_bars = context.enable_progress_bars, False  # the run has its own
+        try:
+            # The driver reads the input in large chunks (its memory holds one), the cluster streams each through.
+            for chunk in batches(pending, RAY_CHUNK):
+                for batch in dataset_of(chunk).iter_batches(batch_size=options.group_size, batch_format="numpy"):
+                    group = _articles(batch)
+                    if progress:
+                        progress.advance(len(group))
+                    yield group
+        finally:  # the caller's Ray as it was
+            context.enable_progress_bars = progress_bars
+            if started:
+                ray.shutdown()
 
     return finished()  # the cluster is up and the models found before the caller touches the output
