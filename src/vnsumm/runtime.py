@@ -1,4 +1,4 @@
-"""Where and how models run, decided once per run from its options: device, batch limits, conversion policy."""
+"""Where and how models run, decided once per run from its options: device and batch limits."""
 
 from __future__ import annotations
 
@@ -19,4 +19,3 @@ class Runtime:
     device: str = "auto"  # auto, cpu, cuda or mps
     batch_tokens: int | None = None  # padded input tokens per batch; default by backend and device
     batch_size: int | None = None  # most sequences in one batch (--batch-size); the token budget bounds it too
-    force_conversion: bool = False  # redo a cached CTranslate2 conversion

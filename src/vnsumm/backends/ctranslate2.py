@@ -27,7 +27,7 @@ class CTranslate2Spec(Seq2SeqSpec):
 
         return ctranslate2.get_cuda_device_count() > 0, False
 
-    def load_generator(self, path: Path, device: str, force_conversion: bool) -> tuple[TokenGenerator, Any]:
+    def load_generator(self, path: Path, device: str) -> tuple[TokenGenerator, Any]:
         from vnsumm.models.convert import convert_to_ct2
         from vnsumm.models.ctranslate2_generator import CTranslate2Generator, ct2_compute_type
         from vnsumm.models.tokenizer import load_ct2_tokenizer
@@ -37,6 +37,6 @@ class CTranslate2Spec(Seq2SeqSpec):
             raise ConfigError(f"{self.name}: CTranslate2 runs on cpu or cuda, not mps")
         compute_type = ct2_compute_type(self, device, model_type(path))
         # Converted at int8 on CPU; on CUDA the weights are converted at the compute type's storage format.
-        converted = convert_to_ct2(self, path, compute_type, force=force_conversion)
+        converted = convert_to_ct2(self, path, compute_type)
         tokenizer = load_ct2_tokenizer(self, path, converted)
         return CTranslate2Generator(self, converted, tokenizer, device, compute_type), tokenizer

@@ -94,7 +94,7 @@ class Seq2SeqSpec(ModelSpecBase):
     def runs_on_cuda(self, device: str) -> bool:
         return device == "cuda" or (device == "auto" and self.visible_devices()[0])
 
-    def load_generator(self, path: Path, device: str, force_conversion: bool) -> tuple[TokenGenerator, Any]:
+    def load_generator(self, path: Path, device: str) -> tuple[TokenGenerator, Any]:
         """The backend's token generator over the model in `path`, and its tokenizer."""
         raise NotImplementedError
 

@@ -17,7 +17,7 @@ class TransformersSpec(Seq2SeqSpec):
     backend: Literal["transformers"]
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field("auto", description="weights' numeric format")
 
-    def load_generator(self, path: Path, device: str, force_conversion: bool) -> tuple[TokenGenerator, Any]:
+    def load_generator(self, path: Path, device: str) -> tuple[TokenGenerator, Any]:
         from vnsumm.models.tokenizer import load_tokenizer
         from vnsumm.models.transformers_generator import TransformersGenerator
 

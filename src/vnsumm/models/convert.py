@@ -61,10 +61,10 @@ def conversion_dir(spec: Seq2SeqSpec, path: Path, quantization: str) -> Path:
     return ct2_cache_dir() / f"{slug}--{revision}--{quantization}"
 
 
-def convert_to_ct2(spec: Seq2SeqSpec, path: Path, quantization: str, *, force: bool = False) -> Path:
-    """Convert a transformers checkpoint once; a damaged conversion (or any, with `force`) is rebuilt."""
+def convert_to_ct2(spec: Seq2SeqSpec, path: Path, quantization: str) -> Path:
+    """Convert a transformers checkpoint once; a damaged conversion is rebuilt."""
     target = conversion_dir(spec, path, quantization)
-    if not force and is_sealed(target):
+    if is_sealed(target):
         return target
     import ctranslate2.converters  # only when converting: it may import transformers and torch
     staging = target.with_name(f"{target.name}.tmp{os.getpid()}")
@@ -72,7 +72,7 @@ def convert_to_ct2(spec: Seq2SeqSpec, path: Path, quantization: str, *, force: b
     try:
         ctranslate2.converters.TransformersConverter(str(path)).convert(str(staging), quantization=quantization)
         seal(staging)
-        if target.exists():  # damaged, or forced: the fresh one replaces it
+        if target.exists():  # damaged: the fresh one replaces it
             shutil.rmtree(target, ignore_errors=True)
         try:
             staging.rename(target)  # atomic: a half-written conversion is never picked up

@@ -87,7 +87,7 @@ class Seq2SeqGenerator:
         self.device = resolve_device(spec, runtime.device)
         path = locate_model(spec)
         try:
-            self.generator, self.tokenizer = spec.load_generator(path, self.device, runtime.force_conversion)
+            self.generator, self.tokenizer = spec.load_generator(path, self.device)
             if spec.src_lang:
                 self.tokenizer.src_lang = spec.src_lang
         except ConfigError:
