@@ -40,7 +40,7 @@ class Length(str, Enum):
 
 
 class Unsupported(str, Enum):
-    """What to do with an abstractive summary that states facts its article lacks (see factcheck.py)."""
+    """What to do with an abstractive summary that states facts its article lacks (see factcheck/check.py)."""
 
     flag = "flag"  # keep it; the record and the digest show what is unsupported
     fallback = "fallback"  # replace it with the embedded extractive summary

@@ -17,7 +17,7 @@ from vnsumm.fetch.urls import is_url
 from vnsumm.options import EngineName, RunOptions, RunReport
 from vnsumm.output.store import Done, OutputStore, stored_source
 from vnsumm.plan import articles_per_group, plan_run
-from vnsumm.readers import count_inputs, expand_inputs, iter_inputs
+from vnsumm.readers import InputStream, count_inputs, expand_inputs
 from vnsumm.records import Article
 from vnsumm.registry import Registry, load_registry
 from vnsumm.runners import ProgressSink, Runner
@@ -66,7 +66,7 @@ def read_articles(inputs: Sequence[str | Path], options: RunOptions, index: Mapp
     urls = [str(i) for i in inputs if is_url(str(i))]
     paths = expand_inputs([i for i in inputs if not is_url(str(i))], exclude=[options.out]) \
         if len(urls) < len(inputs) else []
-    stream = iter_inputs(paths, options.fields, exclude=[options.out], stored=stored_source(options.out))
+    stream = InputStream(paths, options.fields, stored_source(options.out))  # paths expanded once, above
     articles: Iterator[Article] = stream
     if urls:
         from vnsumm.fetch.crawl import iter_url_articles  # the HTTP client is imported only by runs that fetch
@@ -88,8 +88,8 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
     logs, allocator, threads) before any model loads. A library caller's process is left as it is.
 
     Articles stream through in groups (`options.write_every`, by default plan.articles_per_group): memory holds a
-    group, a sample of the first clean.COMMON_SAMPLE articles (lines repeated across them are site furniture) and an
-    index of ids, never the run."""
+    group, a sample of the first cleaning.rules.COMMON_SAMPLE articles (lines repeated across them are site
+    furniture) and an index of ids, never the run."""
     options = options or RunOptions()
     registry = registry or load_registry(options.models)
     plan = plan_run(options, registry)  # a configuration error surfaces before the inputs are read

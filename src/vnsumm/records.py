@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from vnsumm.factcheck.facts import FactKind, UnsupportedFact
+from vnsumm.jsonl import SURROGATES
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,12 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     # Facts an output states that its source lacks (see factcheck/check.py); empty when all are.
     unsupported: list[UnsupportedFact] = field(default_factory=list)
-    lead: str | None = None  # the opening of the cleaned text (clean.opening): kept for grouping and display
-    story: str | None = None  # articles reporting the same story share it (see stories.py)
-    # The first sentences of the cleaned text: what its story's summary is drawn from (see story_summaries.py).
+    lead: str | None = None  # the opening of the cleaned text (cleaning.rules.opening): kept for grouping and display
+    story: str | None = None  # articles reporting the same story share it (see stories/grouping.py)
+    # The first sentences of the cleaned text: what its story's summary is drawn from (see stories/summaries.py).
     first_sentences: list[str] = field(default_factory=list)
     content_hash: str | None = None  # what the input said (see fingerprint)
-    settings: str | None = None  # which models and options made the summary (see pipeline.settings_key)
+    settings: str | None = None  # which models and options made the summary (see plan.settings_key)
 
     @property
     def ok(self) -> bool:
@@ -129,7 +130,7 @@ def record_problem(record: Any) -> str | None:
             return f"{name} is not a list of text"
     if not isinstance(unsupported, list) or not all(_is_unsupported_fact(u) for u in unsupported):
         return "unsupported is not a list of facts ({field, kind, text})"
-    if any(_SURROGATE.search(value) for value in _strings(record)):
+    if any(SURROGATES.search(value) for value in _strings(record)):
         return "text holds a lone surrogate (not encodable as UTF-8)"
     return None
 
@@ -140,9 +141,6 @@ _FACT_KINDS = frozenset(kind.value for kind in FactKind)
 def _is_unsupported_fact(value: Any) -> bool:
     return (isinstance(value, dict) and value.get("kind") in _FACT_KINDS
             and all(isinstance(value.get(key), str) for key in ("field", "text")))
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _strings(value: Any) -> list[str]:

@@ -272,7 +272,7 @@ def clean_article(article: Article, common: frozenset[str] = frozenset()) -> Art
                    publisher=article.publisher or result.publisher, warnings=warnings, lead=opening(text))
 
 
-LEAD_SYLLABLES = 150  # what story grouping compares (see stories.py), and a headline-less page's display title
+LEAD_SYLLABLES = 150  # what story grouping compares (see stories/grouping.py), and a headline-less page's display title
 
 
 def opening(text: str) -> str:

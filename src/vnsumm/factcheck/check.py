@@ -1,4 +1,4 @@
-"""Check stage: the numbers, dates, amounts, percentages and names an output states must be in its source.
+"""The fact check: the numbers, dates, amounts, percentages and names an output states must be in its source.
 
 Rule-based, offline and fast. Each side is read in its own language's conventions before comparing (facts_vi,
 facts_en): Vietnamese writes `1.000` for a thousand and `2,8` for two point eight, English the other way round;

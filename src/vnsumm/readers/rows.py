@@ -8,13 +8,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from vnsumm.jsonl import SURROGATES
 from vnsumm.lang.text import normalize
 from vnsumm.readers.text import MAX_ARTICLE_CHARS
 from vnsumm.records import Article
 
 MAX_TITLE_CHARS = 300  # a headline is rarely over 150; a longer "title" is a mislabelled field
 MAX_ID_CHARS = 200
-_SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # keeps tab and newline
 _LINE_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # titles and ids are one line
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # explicit embeddings and overrides: they reorder what follows
@@ -34,11 +34,11 @@ class Fields:
 
 
 def safe_text(value: str) -> str:
-    return _CONTROLS.sub("", _SURROGATES.sub("\ufffd", value))
+    return _CONTROLS.sub("", SURROGATES.sub("\ufffd", value))
 
 
 def safe_line(value: str, cap: int) -> str:
-    line = " ".join(_BIDI.sub("", _LINE_CONTROLS.sub(" ", _SURROGATES.sub("\ufffd", value))).split())
+    line = " ".join(_BIDI.sub("", _LINE_CONTROLS.sub(" ", SURROGATES.sub("\ufffd", value))).split())
     return line if len(line) <= cap else line[:cap - 1].rstrip() + "…"
 
 

@@ -52,11 +52,9 @@ def worker_count(requested: int | None) -> int:
     most MAX_WORKERS."""
     if requested:
         return requested
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS))
+    from vnsumm.tuning import usable_cores
+
+    return max(1, min(usable_cores(), MAX_WORKERS))
 
 
 class _Worker:

@@ -1,4 +1,4 @@
-"""How story groups merge over candidate pairs (see stories.py): complete link, and average link with a floor.
+"""How story groups merge over candidate pairs (see grouping.py): complete link, and average link with a floor.
 
 A node pair that is not a candidate counts as 0 in both, so a group is a set of nodes that are all candidates of
 one another: one shared topic word cannot chain stories, and a group spans no more than the candidates' day limit,
