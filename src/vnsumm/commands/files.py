@@ -62,11 +62,10 @@ def group_command(
         min=1, help="Threads for finding candidate pairs (default: one per core, at most 8).")] = None,
 ) -> None:
     """Group articles that report the same story: each record gets a `story` id (the grouping stage alone)."""
-    from vnsumm.runners.processes import worker_count
     from vnsumm.stories.grouping import group as group_file
 
     require_regular_file(records)
-    count, stories, failed = group_file(records, output, worker_count(workers))
+    count, stories, failed = group_file(records, output, workers)
     failures = f"; {failed} lines could not be read (see their `error`)" if failed else ""
     err.print(f"{count} articles in {stories} stories{failures}; wrote {output}", markup=False)
     raise typer.Exit(1 if failed else 0)
@@ -89,15 +88,9 @@ def summarize_stories_command(
     output: Annotated[Path, output_option("One record per story.")] = Path("out/stories.jsonl"),
 ) -> None:
     """One summary per story, drawn from all its articles, each sentence citing the articles it comes from."""
-    from vnsumm.registry import load_registry
-    from vnsumm.runtime import Runtime
-    from vnsumm.stories.summaries import summarize_stories_file
+    from vnsumm.stories.summaries import load_story_models, summarize_stories_file
 
-    registry = load_registry(models)
-    runtime = Runtime(device.value)
-    spec = registry.summarizer(summarizer) if summarizer else None
-    loaded = spec.load_summarizer(runtime) if spec is not None and not spec.copies_source else None
-    english = registry.translator(translator).load_translator(runtime) if lang == Lang.en else None
+    loaded, english = load_story_models(lang.value, summarizer, translator, models, device.value)
     articles, stories, failed = summarize_stories_file(
         records, output, story_field=story_field, lang=lang.value, summarizer=loaded, translator=english,
         length=length.value, fields=Fields(text=text_field, id=id_field, title=title_field))

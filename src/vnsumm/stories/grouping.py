@@ -18,8 +18,8 @@ import datetime
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -203,20 +203,14 @@ def _best_per_row(rows: Any, cols: Any, scores: Any, count: int, rank: Any) -> t
     return rows[best], cols[best], scores[best]
 
 
-def group_stage(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[Article]:
-    """New records with their `story` id (failed articles keep none)."""
-    ok = [a for a in articles if a.ok]
-    stories = iter(story_ids(ok, threshold))
-    return [replace(a, story=next(stories)) if a.ok else a for a in articles]
-
-
-def group(path: Path, out: Path, workers: int = 1) -> tuple[int, int, int]:
+def group(path: Path, out: Path, workers: int | None = None) -> tuple[int, int, int]:
     """`vnsumm group`: the JSONL records of `path` written to `out` with a `story` id each; returns how many
     articles, stories and failed lines. Records need `id` and `text` (or `lead` or `summary_vi`); `title` and `date`
     help. A malformed line or a record that is not an object is written as an `error` record in its place.
-    `workers`: threads for the candidate pairs (story_ids)."""
+    `workers`: threads for the candidate pairs (story_ids); by default one per core, as a run's workers."""
     from vnsumm.jsonl import dump_line, jsonl_values
     from vnsumm.output.files import write_output
+    from vnsumm.runners.processes import worker_count
 
     records: list[dict[str, Any]] = []
     failed: set[int] = set()
@@ -234,7 +228,7 @@ def group(path: Path, out: Path, workers: int = 1) -> tuple[int, int, int]:
                             title=text(r, "title"), date=text(r, "date"), summary_vi=text(r, "summary_vi"),
                             lead=text(r, "lead")))
                 for i, r in enumerate(records) if i not in failed]
-    stories = dict(zip((i for i, _ in articles), story_ids((a for _, a in articles), workers=workers),
+    stories = dict(zip((i for i, _ in articles), story_ids((a for _, a in articles), workers=worker_count(workers)),
                        strict=True))
     write_output(out, (dump_line({**r, "story": stories[i]} if i in stories else r) for i, r in enumerate(records)))
     return len(articles), len(set(stories.values())), len(failed)

@@ -221,6 +221,21 @@ def summarize_stories(articles: Iterable[Article], *, summarizer: Summarizer | N
     return done
 
 
+def load_story_models(lang: str = "vi", summarizer: str | None = None, translator: str | None = None,
+                      models: Path | None = None, device: str = "auto") -> tuple[Summarizer | None,
+                                                                                  StoryTranslator | None]:
+    """The models registry names give story summaries (`vnsumm summarize-stories`): a seq2seq summarizer, or None
+    for the embedded selection (no summarizer named, or one that copies its source's sentences); the translator
+    with `lang="en"`. Loaded once, on `device`."""
+    from vnsumm.registry import load_registry
+    from vnsumm.runtime import Runtime
+
+    registry, runtime = load_registry(models), Runtime(device)
+    spec = registry.summarizer(summarizer) if summarizer else None
+    loaded = spec.load_summarizer(runtime) if spec is not None and not spec.copies_source else None
+    return loaded, registry.translator(translator).load_translator(runtime) if lang == "en" else None
+
+
 def summarize_stories_file(path: Path, out: Path, story_field: str = "story", text_field: str = "text",
                            lang: str = "vi", summarizer: Summarizer | None = None,
                            translator: StoryTranslator | None = None, length: str = "medium",
