@@ -227,11 +227,11 @@ def test_only_model_free_plans_run_in_processes_and_one_worker_means_here() -> N
 
 def test_story_summaries_from_workers_equal_those_made_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import vnsumm.runners.processes
-    import vnsumm.stages.stories
+    import vnsumm.stages.story_summaries
     from vnsumm.pipeline import run
 
-    monkeypatch.setattr(vnsumm.stages.stories, "PARALLEL_STORIES", 1)  # workers however few the stories
-    monkeypatch.setattr(vnsumm.stages.stories, "STORIES_PER_BATCH", 2)
+    monkeypatch.setattr(vnsumm.stages.story_summaries, "PARALLEL_STORIES", 1)  # workers however few the stories
+    monkeypatch.setattr(vnsumm.stages.story_summaries, "STORIES_PER_BATCH", 2)
     pools: list[int] = []
 
     class CountedPool(WorkerPool):

@@ -26,8 +26,10 @@ from vnsumm import (
 from vnsumm.backends import fallback_spec
 from vnsumm.options import ARTICLES_PER_GROUP
 from vnsumm.plan import ARTICLES_PER_GROUP_CUDA, articles_per_group
-from vnsumm.stages.finish import CompactStore, WriteDigests
-from vnsumm.stages.stories import GroupStories, SummarizeStories
+from vnsumm.stages.compact import CompactStore
+from vnsumm.stages.digest import WriteDigests
+from vnsumm.stages.group import GroupStories
+from vnsumm.stages.story_summaries import SummarizeStories
 
 SEED = ROOT / "seeds" / "001_90ddfd1562c07cf7.txt"
 

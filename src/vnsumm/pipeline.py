@@ -21,7 +21,7 @@ from vnsumm.readers import InputStream, count_inputs, expand_inputs
 from vnsumm.records import Article
 from vnsumm.registry import Registry, load_registry
 from vnsumm.runners import ProgressSink, Runner
-from vnsumm.stages.finish import StoreState
+from vnsumm.stages.store_step import StoreState
 
 
 def is_reusable(previous: Done | None, article: Article, settings: str) -> bool:

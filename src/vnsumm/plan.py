@@ -19,8 +19,11 @@ from vnsumm.registry import Registry
 from vnsumm.stages.base import Stage
 from vnsumm.stages.check import CheckStage
 from vnsumm.stages.clean import CleanStage
-from vnsumm.stages.finish import CompactStore, StoreStep, WriteDigests
-from vnsumm.stages.stories import GroupStories, SummarizeStories
+from vnsumm.stages.compact import CompactStore
+from vnsumm.stages.digest import WriteDigests
+from vnsumm.stages.group import GroupStories
+from vnsumm.stages.store_step import StoreStep
+from vnsumm.stages.story_summaries import SummarizeStories
 from vnsumm.stages.summarize import SummarizeStage
 from vnsumm.stages.translate import TranslateStage
 from vnsumm.version import __version__

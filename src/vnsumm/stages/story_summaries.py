@@ -1,5 +1,5 @@
-"""Store-level story steps: group the store's articles into stories, then summarize each story from all its
-articles into `stories.jsonl` (a story whose articles and settings did not change keeps its summary)."""
+"""Story summaries step: each story of the store summarized from all its articles into `stories.jsonl` (a story
+whose articles and settings did not change keeps its summary)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from vnsumm.output.store import write_lines_atomic, write_text_atomic
 from vnsumm.records import Article
 from vnsumm.runners.local import batches
 from vnsumm.runners.processes import spread
-from vnsumm.stages.finish import StoreState, StoreStep
+from vnsumm.stages.store_step import StoreState, StoreStep
 from vnsumm.stages.summarize import SummarizeStage
 from vnsumm.stages.translate import TranslateStage
 
@@ -49,32 +49,6 @@ class SelectStories:
         """What the selection reads of a story's articles, and no more: what goes to a worker is pickled."""
         return [Article(id=m.id, source=m.source, title=m.title, title_en=m.title_en, lead=m.lead,
                         first_sentences=m.first_sentences, content_hash=m.content_hash) for m in members]
-
-
-class GroupStories(StoreStep):
-    """Story ids over the whole store: today's articles may continue yesterday's stories."""
-
-    name = "group"
-
-    def __call__(self, state: StoreState) -> None:
-        if not state.changed:
-            return
-        from vnsumm.stories.grouping import story_ids  # scikit-learn is imported only by runs that group
-
-        ids: list[str] = []
-        stored: list[str | None] = []
-
-        def finished() -> Iterator[Article]:
-            for record in state.store.iter_records():
-                if record.ok:
-                    ids.append(record.id)
-                    stored.append(record.story)
-                    yield record
-
-        stories = story_ids(finished(), workers=state.workers)  # streamed: the records are read once, not held
-        changes = {key: new for key, new, old in zip(ids, stories, stored, strict=True) if new != old}
-        state.store.set_field("story", changes, all_new=True)
-        state.story_sizes = Counter(stories)
 
 
 class SummarizeStories(StoreStep):
