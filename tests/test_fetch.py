@@ -262,6 +262,24 @@ def test_feed_to_records_with_every_failure(site: Site, tmp_path: Path) -> None:
     assert agents == {f"vnsumm/{__version__} (news summarizer; honours robots.txt)"}
 
 
+def test_malformed_dates_and_links_in_pages_and_feeds_cost_nothing(site: Site, tmp_path: Path) -> None:
+    """What real pages and feeds carry: WordPress's zero date, a template's `https://[domain]/` link, a redirect to
+    a host that cannot be parsed. Each page is still read (or is one error record); the crawl goes on."""
+    zero = article_html("Trang có ngày 0000-00-00", n=2).replace(
+        "2024-05-06T08:00:00+07:00", "0000-00-00T00:00:00+00:00").replace(
+        "<nav>", "<nav><a href='https://[domain]/chuyen-muc'>Chuyên mục</a><link rel='canonical' href='http://a.vn]/x'>")
+    odd = site.add("/news/ngay-khong.html", zero)
+    good = site.page("/news/tot.html", "Trang tốt", n=3)
+    broken = site.add("/news/chuyen-di.html", status=302, headers={"Location": "https://[::1/x"})
+    feed = site.add("/feed.xml", rss([(u, None, None) for u in (odd, "https://[domain]/tin.html", good, broken)]),
+                    content_type="application/rss+xml")
+    records = fetch_all([feed], tmp_path / "pages")
+    assert records[odd].ok and records[odd].date is None and "Trang có ngày" in (records[odd].title or "")
+    assert records[good].ok and records[good].date == "2024-05-06"
+    assert not records[broken].ok and records[broken].error.startswith(broken)  # type: ignore[union-attr]
+    assert len(records) == 3  # the item whose link is no URL is left out
+
+
 def test_rerun_asks_only_for_the_feed_conditionally(site: Site, tmp_path: Path) -> None:
     pages = [site.page(f"/tin/bai-{i}.html", f"Bài số {i} về giao thông Hà Nội", n=i) for i in range(4)]
     feed = site.add("/rss.xml", rss([(u, None, None) for u in pages]), content_type="application/rss+xml",

@@ -167,6 +167,27 @@ def test_mixed_folder_run_keeps_going(tmp_path: Path) -> None:
     assert "SECRET" not in output and "Trang chủ" not in output
 
 
+def test_what_real_files_hold_costs_at_most_their_own_line(tmp_path: Path) -> None:
+    """A page with WordPress's zero date and a template's `https://[domain]/` links; a JSONL line with a number past
+    Python's digit limit; a UTF-16 JSONL (PowerShell's `>`) larger than a page may be."""
+    page = ("<!DOCTYPE html><html><head><meta property='article:published_time' content='0000-00-00T00:00:00+00:00'>"
+            "<link rel='canonical' href='https://[domain]/tin'><title>Mưa lớn ở Hà Nội</title></head><body>"
+            "<a href='http://a.vn]/x'>x</a><article><h1>Mưa lớn ở Hà Nội</h1>"
+            + "".join(f"<p>{line}</p>" for line in SEED.splitlines() if line.strip()) + "</article></body></html>")
+    (tmp_path / "zero.html").write_text(page, encoding="utf-8")
+    (tmp_path / "big-number.jsonl").write_text(
+        json.dumps({"id": "a", "text": SEED}, ensure_ascii=False) + '\n{"id": ' + "1" * 5000 + ', "text": "x"}\n'
+        + json.dumps({"id": "b", "text": SEED}, ensure_ascii=False) + "\n", encoding="utf-8")
+    rows = "".join(json.dumps({"id": f"w{i}", "text": SEED[:400]}, ensure_ascii=False) + "\n" for i in range(6000))
+    (tmp_path / "windows.jsonl").write_bytes(rows.encode("utf-16"))
+    assert (tmp_path / "windows.jsonl").stat().st_size > 4 << 20
+    articles = {a.id: a for a in read_inputs([tmp_path])}
+    assert articles["zero"].ok and articles["zero"].title == "Mưa lớn ở Hà Nội" and articles["zero"].date is None
+    assert articles["a"].ok and articles["b"].ok
+    assert "malformed JSON line" in (articles["big-number:2"].error or "")
+    assert sum(key.startswith("w") and a.ok for key, a in articles.items()) == 6000
+
+
 def test_clean_command_and_stdin(tmp_path: Path) -> None:
     done = vnsumm("clean", "seeds/", "--out", str(tmp_path / "clean.jsonl"))
     assert done.returncode == 0, done.stderr

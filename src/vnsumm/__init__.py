@@ -3,7 +3,8 @@
 The library and the CLI are the same thing: `vnsumm run` is `vnsumm.run` (its stages planned by
 `vnsumm.plan_run`), `vnsumm clean` is `vnsumm.clean_articles(vnsumm.read_inputs(...))` then `vnsumm.write_cleaned`,
 `vnsumm score` is `vnsumm.score_files`, `vnsumm eval` is `vnsumm.evaluation.evaluate`, `vnsumm check` is `vnsumm.check`,
-`vnsumm group` is `vnsumm.group`, `vnsumm summarize-stories` is `vnsumm.summarize_stories`.
+`vnsumm group` is `vnsumm.group`, `vnsumm summarize-stories` is `vnsumm.summarize_stories_file` (with the models of
+`vnsumm.load_story_models`; `vnsumm.summarize_stories` takes articles already read).
 """
 
 from vnsumm.backends import ExtractiveSpec, ModelSpecBase, Seq2SeqSpec
@@ -33,7 +34,7 @@ from vnsumm.stages.summarize import SummarizeStage, summarize_articles
 from vnsumm.stages.translate import TranslateStage, translate_articles
 from vnsumm.stories.grouping import group, story_ids
 from vnsumm.stories.record import StorySummary
-from vnsumm.stories.summaries import summarize_stories
+from vnsumm.stories.summaries import load_story_models, summarize_stories, summarize_stories_file
 from vnsumm.tuning import tune_process
 from vnsumm.version import __version__
 
@@ -84,6 +85,7 @@ __all__ = [
     "evaluate",
     "group",
     "load_registry",
+    "load_story_models",
     "normalize",
     "plan_batches",
     "plan_run",
@@ -99,6 +101,7 @@ __all__ = [
     "story_ids",
     "summarize_articles",
     "summarize_stories",
+    "summarize_stories_file",
     "syllables",
     "translate_articles",
     "tune_process",

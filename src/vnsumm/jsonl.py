@@ -47,6 +47,8 @@ def parse_line(raw: bytes | None) -> tuple[Any, str | None]:
         return None, f"malformed JSON line ({exc.msg})"
     except RecursionError:
         return None, "malformed JSON line (nested too deeply)"
+    except ValueError as exc:  # a number past Python's digit limit
+        return None, f"malformed JSON line ({exc})"
 
 
 def jsonl_values(path: Path) -> Iterator[tuple[int, Any, str | None]]:

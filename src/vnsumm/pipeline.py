@@ -13,7 +13,6 @@ from pathlib import Path
 
 from vnsumm.cleaning.rules import sample_common
 from vnsumm.errors import ConfigError
-from vnsumm.fetch.urls import is_url
 from vnsumm.options import EngineName, RunOptions, RunReport
 from vnsumm.output.store import Done, OutputStore, stored_source
 from vnsumm.plan import articles_per_group, plan_run
@@ -22,6 +21,7 @@ from vnsumm.records import Article
 from vnsumm.registry import Registry, load_registry
 from vnsumm.runners import ProgressSink, Runner
 from vnsumm.stages.store_step import StoreState
+from vnsumm.urls import is_url
 
 
 def is_reusable(previous: Done | None, article: Article, settings: str) -> bool:

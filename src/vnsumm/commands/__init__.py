@@ -100,6 +100,7 @@ def _main(version: Annotated[bool, typer.Option("--version", is_eager=True, call
 
 Inputs = Annotated[list[str], typer.Argument(
     help="Files, folders, globs, - for standard input, or URLs (pages, feeds, sitemaps, home pages).")]
+FileInputs = Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for standard input.")]
 ModelsOpt = Annotated[Path | None, typer.Option("--models", help="Model registry (default: ./models.yaml).")]
 TextField = Annotated[str, typer.Option("--text-field", help="JSONL/CSV/Parquet field holding the text.")]
 IdField = Annotated[str, typer.Option("--id-field", help="Field holding the article id.")]

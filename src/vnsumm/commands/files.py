@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from vnsumm.commands import IdField, Inputs, ModelsOpt, TextField, TitleField, app, err, output_option
+from vnsumm.commands import FileInputs, IdField, ModelsOpt, TextField, TitleField, app, err, output_option
 from vnsumm.options import Device, Lang, Length
 from vnsumm.readers import Fields
 from vnsumm.readers.paths import require_regular_file
@@ -15,11 +15,12 @@ from vnsumm.readers.paths import require_regular_file
 
 @app.command()
 def clean(
-    inputs: Inputs,
+    inputs: FileInputs,
     output: Annotated[Path, output_option("Cleaned records (JSONL).")] = Path("out/cleaned.jsonl"),
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
 ) -> None:
-    """Only the reading and cleaning stages: id, source, title, date, text (one paragraph per line)."""
+    """Only the reading and cleaning stages: id, source, title, date, date_source, publisher, text (one paragraph
+    per line), error, warnings."""
     from vnsumm.cleaning.rules import clean_stream, write_cleaned
     from vnsumm.readers import iter_inputs
 

@@ -3,6 +3,6 @@ and read as saved pages are. The entry points for `vnsumm run`: `is_url` and `it
 
 from vnsumm.fetch.client import USER_AGENT, Politeness
 from vnsumm.fetch.crawl import iter_url_articles
-from vnsumm.fetch.urls import is_url, normalize_url, url_id
+from vnsumm.urls import is_url, normalize_url, url_id
 
 __all__ = ["USER_AGENT", "Politeness", "is_url", "iter_url_articles", "normalize_url", "url_id"]

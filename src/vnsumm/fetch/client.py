@@ -9,12 +9,12 @@ import email.utils
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import urllib3
 
 from vnsumm.fetch.cache import PageCache
+from vnsumm.urls import join_url, split_url
 from vnsumm.version import __version__
 
 USER_AGENT = f"vnsumm/{__version__} (news summarizer; honours robots.txt)"
@@ -58,12 +58,12 @@ class Response:
 
 
 def host_key(url: str) -> str:
-    parts = urlsplit(url)
+    parts = split_url(url)
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def check_scheme(url: str) -> None:
-    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
+    if split_url(url).scheme.lower() not in ("http", "https") or not split_url(url).netloc:
         raise FetchError(f"only http(s) URLs are fetched: {url}")
 
 
@@ -113,7 +113,7 @@ class Fetcher:
             self.check_robots(current)
             response = self._request(current, headers or {})
             if response.status in REDIRECTS and "location" in response.headers:
-                current = urljoin(current, response.headers["location"])
+                current = join_url(current, response.headers["location"])
                 continue
             response.url = url
             if response.status not in (200, 304):
@@ -156,7 +156,7 @@ class Fetcher:
                 for _ in range(self.settings.max_redirects):  # followed, as RFC 9309 asks (http to https, say)
                     if response.status not in REDIRECTS or "location" not in response.headers:
                         break
-                    target = urljoin(response.url, response.headers["location"])
+                    target = join_url(response.url, response.headers["location"])
                     check_scheme(target)
                     response = self._request(target, {})
             except FetchError:

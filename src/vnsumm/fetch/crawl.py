@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from vnsumm.fetch.cache import PageCache
 from vnsumm.fetch.client import Fetcher, FetchError, Politeness, check_scheme, host_key
 from vnsumm.fetch.feeds import Item, Listing, home_feeds, is_newer, parse_listing, robots_sitemaps, since_date
-from vnsumm.fetch.urls import normalize_url, url_id
 from vnsumm.readers import UnreadableInput, decode
-from vnsumm.readers.page import read_page
+from vnsumm.readers.html import read_html
 from vnsumm.readers.rows import make_safe as _cap
 from vnsumm.records import Article
+from vnsumm.urls import normalize_url, split_url, url_id
 
 MAX_DEPTH = 3  # home page -> sitemap index -> sitemap -> articles
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
@@ -110,7 +109,7 @@ class _Crawl:
                 entry, body = self.cache.store(target.url, response), response.body
             if not _is_html(body, entry.content_type):
                 raise FetchError(f"not HTML ({entry.content_type or 'no content type'})")
-            article = _cap(read_page(decode_page(body, entry.content_type), target.url, ident))
+            article = _cap(read_html(decode_page(body, entry.content_type), target.url, ident))
         except (FetchError, UnreadableInput) as exc:
             return _failed(target.url, exc)
         item = target.item
@@ -228,11 +227,11 @@ def _failed(url: str, exc: Exception) -> Article:
 
 
 def _is_http(url: str) -> bool:
-    return urlsplit(url).scheme.lower() in ("http", "https")
+    return split_url(url).scheme.lower() in ("http", "https")
 
 
 def _is_root(url: str) -> bool:
-    parts = urlsplit(url)
+    parts = split_url(url)
     return parts.path in ("", "/") and not parts.query
 
 

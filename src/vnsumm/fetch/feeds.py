@@ -8,11 +8,10 @@ import email.utils
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from vnsumm.fetch.urls import normalize_url
+from vnsumm.urls import join_url, normalize_url, split_url
 
 MAX_HOME_FEEDS = 20  # a home page listing more feeds than this is read through its first ones
 
@@ -132,8 +131,8 @@ def _atom_link(entry: etree._Element) -> str | None:
 def _resolve(base: str, link: str | None) -> str:
     if not link:
         return ""
-    absolute = urljoin(base, link.strip())
-    return normalize_url(absolute) if urlsplit(absolute).scheme in ("http", "https") else ""
+    absolute = join_url(base, link.strip())
+    return normalize_url(absolute) if split_url(absolute).scheme in ("http", "https") else ""
 
 
 def _text_sitemap(url: str, body: bytes, content_type: str | None) -> Listing | None:
@@ -151,7 +150,7 @@ def home_feeds(url: str, html: str) -> list[str]:
     links that look like feeds), at most MAX_HOME_FEEDS."""
     from trafilatura.feeds import FeedParameters, determine_feed
 
-    parts = urlsplit(url)
+    parts = split_url(url)
     base = f"{parts.scheme}://{parts.netloc}"
     found = determine_feed(html, FeedParameters(base, parts.hostname or "", url))
     own = [normalize_url(link) for link in found if _same_site(link, parts.hostname or "")]
@@ -161,12 +160,12 @@ def home_feeds(url: str, html: str) -> list[str]:
 def robots_sitemaps(url: str, robots_text: str | None) -> list[str]:
     from trafilatura.sitemaps import extract_robots_sitemaps
 
-    parts = urlsplit(url)
+    parts = split_url(url)
     return [normalize_url(u) for u in extract_robots_sitemaps(robots_text, f"{parts.scheme}://{parts.netloc}")]
 
 
 def _same_site(link: str, host: str) -> bool:
-    other = (urlsplit(link).hostname or "").lower()
+    other = (split_url(link).hostname or "").lower()
     strip = (lambda h: h[4:] if h.startswith("www.") else h)  # noqa: E731
     return strip(other) == strip(host.lower()) or other.endswith("." + strip(host.lower()))
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import Enum
-from urllib.parse import urlsplit
 
 from vnsumm.lang.text import split_sentences
+from vnsumm.urls import split_url
 
 _I = re.IGNORECASE
 
@@ -105,7 +105,7 @@ def visible_date(text: str, latest: str | None = None) -> str | None:
 
 def url_date(url: str | None) -> str | None:
     """The date a canonical article URL encodes, if it encodes one."""
-    path = urlsplit(url or "").path
+    path = split_url(url or "").path
     for pattern in _URL_DATES:
         if (match := pattern.search(path)) and (iso := iso_date(match[3], match[2], match[1], earliest=1990)):
             return iso

@@ -13,4 +13,8 @@ def looks_like_html(text: str) -> bool:
 
 
 def read_html(text: str, shown: str, stem: str) -> Article:
-    return read_page(text, shown, stem)
+    """The page's article; a page the reader fails on is an error record naming it, never the run's end."""
+    try:
+        return read_page(text, shown, stem)
+    except Exception as exc:  # a page is anyone's markup: no heuristic may cost the other articles
+        return Article(id=stem, source=shown).fail(f"{shown}: page could not be read ({type(exc).__name__}: {exc})")

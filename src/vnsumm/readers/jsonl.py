@@ -3,6 +3,7 @@ over-long line costs that line alone, and a file of any size is never whole in m
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 from collections.abc import Iterator
@@ -11,16 +12,15 @@ from typing import IO
 from vnsumm.jsonl import parse_line, raw_lines
 from vnsumm.readers.paths import open_regular
 from vnsumm.readers.rows import Fields, row_article
-from vnsumm.readers.text import MAX_PAGE_BYTES, decode
 from vnsumm.records import Article
 
 
 def _utf8_lines(handle: IO[bytes]) -> IO[bytes]:
-    """The stream as UTF-8 bytes: a UTF-8 BOM is skipped; UTF-16 (with a BOM) is decoded, up to a bound."""
+    """The stream as UTF-8 bytes: a UTF-8 BOM is skipped; UTF-16 with a BOM (what Windows PowerShell's `>` writes)
+    is recoded as it is read, whatever its size."""
     start = handle.peek(3)[:3] if isinstance(handle, io.BufferedReader) else b""
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
-        data = handle.read(MAX_PAGE_BYTES)
-        return io.BytesIO(decode(data[: len(data) // 2 * 2]).encode("utf-8"))
+        return codecs.EncodedFile(handle, "utf-8", "utf-16", errors="replace")
     if start == b"\xef\xbb\xbf":
         handle.read(3)
     return handle

@@ -14,13 +14,13 @@ import json
 import re
 from collections import Counter
 from typing import Any
-from urllib.parse import urlsplit
 
 from vnsumm.lang.dates import url_date
 from vnsumm.lang.text import normalize
 from vnsumm.readers.page_dates import ASIDE_XPATH, headline_element, page_date
 from vnsumm.readers.page_meta import folded, headline, publisher, strip_site_suffix
 from vnsumm.records import Article
+from vnsumm.urls import split_url
 
 __all__ = ["parse_html", "read_page", "strip_site_suffix", "url_date"]
 
@@ -149,7 +149,7 @@ def page_url(html: str, tree: Any, metas: dict[str, str]) -> str | None:
 
 def site_host(tree: Any) -> str | None:
     """The host most of the page's absolute links point to: the site's own navigation."""
-    hosts = Counter(_domain(urlsplit(href).hostname or "") for href in tree.xpath("//a/@href")
+    hosts = Counter(_domain(split_url(href).hostname or "") for href in tree.xpath("//a/@href")
                     if href.startswith("http"))
     hosts.pop("", None)
     return f"https://{hosts.most_common(1)[0][0]}/" if hosts else None
@@ -209,7 +209,7 @@ def read_page(html: str, path: str, stem: str) -> Article:
     if not body.strip():
         return article.fail(f"{path}: no article text found in the HTML page")
     sitename = getattr(document, "sitename", None)
-    site_names = [metas.get("og:site_name") or "", urlsplit(canonical or "").hostname or "", sitename or ""]
+    site_names = [metas.get("og:site_name") or "", split_url(canonical or "").hostname or "", sitename or ""]
     heading = headline_element(tree)
     candidates = [("h1", _element_text(heading))] if heading is not None else []
     candidates += [(f"ld{i}", item["headline"]) for i, item in enumerate(ld) if isinstance(item.get("headline"), str)]

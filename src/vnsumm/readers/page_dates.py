@@ -46,8 +46,11 @@ def _meta_iso(value: Any, latest: str) -> str | None:
     if match is None:
         return visible_date(text, latest) if len(text) <= 40 else None
     if match[6]:  # a UTC stamp: the date Vietnamese readers saw
-        moment = datetime(int(match[1]), int(match[2]), int(match[3]), int(match[4]), int(match[5]),
-                          tzinfo=timezone.utc)
+        try:
+            moment = datetime(int(match[1]), int(match[2]), int(match[3]), int(match[4]), int(match[5]),
+                              tzinfo=timezone.utc)
+        except ValueError:  # WordPress's 0000-00-00T00:00:00+00:00, a month 13, ISO's 24:00
+            return None
         return moment.astimezone(_VIETNAM).date().isoformat()
     return iso_date(match[3], match[2], match[1], earliest=1990)
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Any
-from urllib.parse import urlsplit
 
 from vnsumm.lang.text import fold_tones, normalize
 from vnsumm.records import Article
+from vnsumm.urls import split_url
 
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+")
 SECTION_WORDS = 4  # a title segment this short after the headline, next to the site's name, is a section name
@@ -45,7 +45,7 @@ def _site_keys(site_names: list[str]) -> list[str]:
     keys = {bare(n) for n in site_names if n and n not in hosts}
     for name in hosts:
         if name:
-            labels = urlsplit(name if "//" in name else f"//{name}").hostname or name
+            labels = split_url(name if "//" in name else f"//{name}").hostname or name
             keys |= {bare(label) for label in labels.split(".")[:-1] if len(label) >= 3 and label != "www"}
             keys.add(bare(labels.removeprefix("www.")))
     # A "site name" as long as a sentence is a headline that a page (or trafilatura) offered as its name.
@@ -91,7 +91,7 @@ def _agree(a: str, b: str) -> bool:
 def headline(candidates: list[tuple[str, str]], site_names: list[str], tree: Any, url: str | None) -> str | None:
     """The headline among (source, text) candidates, listed in order of trust for a tie."""
     links = {folded(" ".join(a.text_content().split())) for a in tree.xpath("//a[@href]")
-             if not url or urlsplit(a.get("href")).path not in {urlsplit(url).path, ""}}
+             if not url or split_url(a.get("href")).path not in {split_url(url).path, ""}}
     kept = []
     for source, text in candidates:
         text = strip_site_suffix(normalize(" ".join(text.split())), site_names)
@@ -155,5 +155,5 @@ def publisher(ld: list[dict[str, Any]], metas: dict[str, str], sitename: str | N
     # A domain spelt as a name (`Zing.vn`) gives way to a name in words from another source.
     if names := sorted(names, key=lambda n: bool(re.fullmatch(r"[\w-]+(\.[\w-]+)+", n))):
         return names[0]
-    host = urlsplit(url or "").hostname or ""
+    host = split_url(url or "").hostname or ""
     return host.removeprefix("www.") or None

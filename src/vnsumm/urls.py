@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -16,9 +16,26 @@ def is_url(text: str) -> bool:
     return bool(_SCHEME.match(str(text)))
 
 
+def split_url(url: str) -> SplitResult:
+    """urlsplit, reading a URL it cannot split (a bad bracketed host: `https://[domain]/x`, a template left in a
+    page or a feed) as empty parts instead of raising: one such link must not cost its page or its feed."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")
+
+
+def join_url(base: str, link: str) -> str:
+    """urljoin, with "" for a link or base it cannot split (see split_url)."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return ""
+
+
 def normalize_url(url: str) -> str:
     """One spelling per page: scheme and host lower-cased, default port and fragment dropped, empty path as `/`."""
-    parts = urlsplit(url.strip())
+    parts = split_url(url.strip())
     scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
     try:
         port = parts.port
@@ -34,7 +51,7 @@ def url_id(url: str) -> str:
     """A stable article id: the host, the page's slug (for people) and a hash of the whole URL (for uniqueness),
     e.g. `vnexpress.net:ten-bai-4729-3f2a9c1d`. The same URL gives the same id in every run."""
     canonical = normalize_url(url)
-    parts = urlsplit(canonical)
+    parts = split_url(canonical)
     host = (parts.hostname or "") + (f"_{parts.port}" if parts.port else "")
     segments = [s for s in unquote(parts.path).split("/") if s]
     slug = PurePosixPath(segments[-1]).stem if segments else "index"
