@@ -183,3 +183,16 @@ def test_warnings_keep_their_limits_and_renames_are_said_on_reruns(tmp_path: Pat
     assert "warning: 1 article: duplicate id renamed (a to a~1)" in first.stderr
     again = runner.invoke(app, args)
     assert "2 reused" in again.stderr and "duplicate id renamed (a to a~1)" in again.stderr
+
+
+def test_a_bug_is_exit_2_with_its_traceback_not_exit_1(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import vnsumm.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(vnsumm.pipeline, "run", broken)
+    result = runner.invoke(app, ["run", str(ROOT / "seeds"), "--lang", "vi", "--summarizer", "extractive",
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2  # 1 means "some inputs failed, each has an error record": not this
+    assert "Traceback" in result.stderr and "vnsumm: error: unexpected ZeroDivisionError" in result.stderr

@@ -4,6 +4,7 @@ One module per family of commands; this module holds the app, its error handling
 from __future__ import annotations
 
 import importlib
+import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -60,6 +61,13 @@ class VnsummGroup(TyperGroup):
         except KeyboardInterrupt:
             err.print("interrupted", markup=False)
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, _click.exceptions.ClickException):
+            raise
+        except Exception as exc:  # a bug: its traceback for the report, and not exit 1 ("some inputs failed")
+            traceback.print_exc()
+            err.print(f"vnsumm: error: unexpected {type(exc).__name__} (a bug, please report it with the traceback "
+                      "above); records finished before it are kept", markup=False)
+            raise typer.Exit(2) from None
 
 
 # The click typer runs on: its own copy from typer 0.22 on, the click package before.
