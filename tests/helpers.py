@@ -114,6 +114,13 @@ translators:
     strip_prefix: "en: "
     max_input_tokens: 128
     generate: {num_beams: 1, max_new_tokens: 8, min_new_tokens: 2, no_repeat_ngram_size: 1}
+  tiny-envit5-ct2:
+    backend: ctranslate2
+    model: ./envit5
+    prefix: "vi: "
+    strip_prefix: "en: "
+    max_input_tokens: 128
+    generate: {num_beams: 1, max_new_tokens: 8, min_new_tokens: 2, no_repeat_ngram_size: 1}
   tiny-opus:
     backend: transformers
     model: ./marian

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import read_jsonl, vnsumm
 from pydantic import ValidationError
 
 from vnsumm import ModelUnavailable, Runtime, Seq2SeqGenerator, build_input, load_registry, plan_batches, postprocess
@@ -253,3 +254,15 @@ def test_ctranslate2_runs_keep_the_tokenizer_beside_the_conversion(tiny_registry
              "Runtime('cpu')); "
              "e.generate(['Xin chào.']); assert 'transformers' not in sys.modules and 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", check], check=True)
+
+
+def test_the_default_backend_end_to_end_summarizes_translates_and_says_how(tiny_registry: Path, tmp_path: Path) -> None:
+    """The shipped defaults run on CTranslate2 (models.yaml): the same path, with tiny models of the same layout."""
+    done = vnsumm("run", "seeds/", "--lang", "en", "--models", str(tiny_registry), "--summarizer", "tiny-vit5-ct2",
+                  "--translator", "tiny-envit5-ct2", "--device", "cpu", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    records = read_jsonl(tmp_path / "out" / "summaries.jsonl")
+    assert len(records) == 5 and all(r["summary_vi"] and r["summary_en"] for r in records)
+    for role in ("summarizer", "translator"):
+        assert {(r[role]["backend"], r[role]["compute_type"]) for r in records} == {("ctranslate2", "int8")}
+    assert (tmp_path / "out" / "digest.en.md").exists()
