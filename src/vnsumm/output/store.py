@@ -159,7 +159,10 @@ class OutputStore:
 
     def version(self) -> str:
         """Which state of the file this is (inode, size, modification time): any write or rewrite changes it."""
-        info = os.stat(self.path)
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return "none"
         return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
 
     def _remember(self) -> None:  # which file this is, to notice when it is replaced
