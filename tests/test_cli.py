@@ -104,7 +104,7 @@ def test_models_list_and_check(tiny_registry: Path) -> None:
     for name in ("vit5-base", "vit5-large", "envit5", "opus-mt", "vinai-v2", "AGPL"):
         assert name in listed.stdout
     checked = runner.invoke(app, ["models", "check", "--models", str(tiny_registry)])
-    assert checked.exit_code == 0 and checked.stdout.count("ok ") == 7  # 6 local folders and the extractive one
+    assert checked.exit_code == 0 and checked.stdout.count("ok ") == 8  # 7 local folders and the extractive one
     missing = vnsumm("models", "check", "--models", str(ROOT / "models.yaml"), env={"HF_HUB_OFFLINE": "1"})
     assert missing.returncode == 1 and "missing  vit5-base" in missing.stdout
     assert "offline mode" not in missing.stdout  # the check never downloads: offline mode is not why
