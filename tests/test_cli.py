@@ -196,3 +196,25 @@ def test_a_bug_is_exit_2_with_its_traceback_not_exit_1(tmp_path: Path, monkeypat
                                  "--out", str(tmp_path / "out")])
     assert result.exit_code == 2  # 1 means "some inputs failed, each has an error record": not this
     assert "Traceback" in result.stderr and "vnsumm: error: unexpected ZeroDivisionError" in result.stderr
+
+
+def test_an_unattended_runs_log_gets_a_progress_line_with_rate_and_time_left(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from rich.console import Console
+
+    import vnsumm.progress
+    from vnsumm.progress import RichProgress
+
+    clock = iter([100.0, 110.0, 131.0, 140.0, 200.0])  # start, then one reading per advance
+    monkeypatch.setattr(vnsumm.progress.time, "monotonic", lambda: next(clock))
+    log = io.StringIO()
+    progress = RichProgress("summarizing", Console(file=log, force_terminal=False), every=30.0)
+    progress.start(1000)
+    for done in (100, 200, 100, 600):  # at 10 s, 31 s, 40 s, 100 s
+        progress.advance(done)
+    progress.stop()
+    assert log.getvalue().splitlines() == [
+        "summarizing: 300 of about 1,000 articles (9.7/s, about 1 min left)",  # 31 s in: the first line
+        "summarizing: 1,000 articles (10.0/s)",  # 30 s later, the total reached
+    ]
