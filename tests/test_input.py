@@ -203,6 +203,8 @@ def test_clean_command_and_stdin(tmp_path: Path) -> None:
     assert again.returncode == other.returncode == 0
     assert read_jsonl(tmp_path / "again.jsonl")[0]["id"] == record["id"]
     assert read_jsonl(tmp_path / "other.jsonl")[0]["id"] != record["id"]
+    url = vnsumm("clean", "https://vnexpress.net/rss/thoi-su.rss", "--out", str(tmp_path / "url.jsonl"))
+    assert url.returncode == 2 and "is a URL: `vnsumm run` fetches" in url.stderr  # nothing is fetched here
 
 
 def test_non_vietnamese_text_is_flagged(tmp_path: Path) -> None:

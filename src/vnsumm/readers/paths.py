@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from vnsumm.errors import ConfigError
+from vnsumm.urls import is_url
 
 LOCK_NAME = ".vnsumm.lock"  # marks an output folder (store.LOCK_FILE; not imported: store imports the readers)
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -108,6 +109,9 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: Iterable[st
             if not matches:
                 raise ConfigError(f"input {printable(item)}: the pattern matches no file")
             paths.extend(matches)
+        elif is_url(item):  # `vnsumm run` fetches URLs (pipeline.read_articles); the readers read files
+            raise ConfigError(f"input {printable(item)} is a URL: `vnsumm run` fetches pages, feeds and sitemaps; "
+                              "this reads files")
         else:
             raise ConfigError(f"input {printable(item)}: no such file or folder")
     return paths
