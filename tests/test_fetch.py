@@ -329,6 +329,17 @@ def test_sitemap_index_and_since(site: Site, tmp_path: Path) -> None:
     records = fetch_all([index], tmp_path / "pages", since="2024-01-01")
     assert list(records) == [undated, recent] and all(a.ok for a in records.values())
     assert "/sitemap-2019.xml" not in site.requests() and "/p/cu.html" not in site.requests()
+    import json
+
+    from typer.testing import CliRunner
+
+    from vnsumm.cli import app  # the same through the CLI's --since
+
+    done = CliRunner().invoke(app, ["run", index, "--since", "2024-01-01", "--lang", "vi", "--summarizer", "extractive",
+                                    "--out", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    stored = (tmp_path / "out" / "summaries.jsonl").read_text(encoding="utf-8").splitlines()
+    assert {json.loads(line)["source"] for line in stored} == {undated, recent}
     everything = fetch_all([index], tmp_path / "other")
     assert set(everything) == {old, undated, recent, site.url("/p/rat-cu.html")}
     assert not everything[site.url("/p/rat-cu.html")].ok  # listed, but the site answers 404
