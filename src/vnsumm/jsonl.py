@@ -70,6 +70,12 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
     return [value for _, value, _ in jsonl_values(path) if isinstance(value, dict)]
 
 
+def dump_json(value: Any) -> str:
+    """JSON text that can be written as UTF-8: a lone surrogate (valid in JSON, not in UTF-8) becomes U+FFFD instead
+    of failing the write."""
+    return SURROGATES.sub("\ufffd", json.dumps(value, ensure_ascii=False))
+
+
 def dump_line(record: Any) -> str:
-    """One JSON line. A lone surrogate (valid in JSON, not in UTF-8) becomes U+FFFD instead of failing the write."""
-    return SURROGATES.sub("\ufffd", json.dumps(record, ensure_ascii=False)) + "\n"
+    """One JSON line (see dump_json)."""
+    return dump_json(record) + "\n"

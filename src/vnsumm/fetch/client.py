@@ -63,7 +63,8 @@ def host_key(url: str) -> str:
 
 
 def check_scheme(url: str) -> None:
-    if split_url(url).scheme.lower() not in ("http", "https") or not split_url(url).netloc:
+    parts = split_url(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise FetchError(f"only http(s) URLs are fetched: {url}")
 
 

@@ -9,13 +9,12 @@ Only lines as `jsonl.dump_line` writes records (`Article.to_record`: "id" first,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
-from vnsumm.jsonl import SURROGATES, dump_line, parse_line, raw_lines
+from vnsumm.jsonl import dump_json, dump_line, parse_line, raw_lines
 from vnsumm.records import record_problem
 
 _ID = '{"id": "'
@@ -77,7 +76,7 @@ def with_field(line: str, field: str, value: Any) -> str | None:
             return None
     else:
         return None
-    return line[:start] + SURROGATES.sub("\ufffd", json.dumps(value, ensure_ascii=False)) + line[end:]
+    return line[:start] + dump_json(value) + line[end:]
 
 
 def edited_lines(path: Path, field: str, values: Mapping[str, Any],

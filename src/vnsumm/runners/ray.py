@@ -65,14 +65,15 @@ def run_ray(stages: list[Stage], pending: Iterator[Article], options: RunOptions
                  include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
                  runtime_env={"env_vars": {k: v for k, v in os.environ.items() if k.startswith(("HF_", "VNSUMM_"))}})
     try:
-        gpus = ray.cluster_resources().get("GPU", 0)
+        resources = ray.cluster_resources()
         # --device cpu keeps models off the cluster's GPUs; auto uses them where there are any.
-        if options.device == Device.cuda and not gpus:
+        if options.device == Device.cuda and not resources.get("GPU"):
             raise ConfigError("device cuda was asked for, but the Ray cluster has no GPU")
     except BaseException:
         if started:
             ray.shutdown()
         raise
+    gpus = resources.get("GPU", 0)
     use_gpus = bool(gpus) and options.device in (Device.auto, Device.cuda)
     workers = options.ray_workers or (int(gpus) if use_gpus else 1)
     device = "cuda" if use_gpus else "cpu" if options.device == Device.auto else options.device.value
@@ -80,8 +81,7 @@ def run_ray(stages: list[Stage], pending: Iterator[Article], options: RunOptions
     # Each model pool has `workers` actors; on GPUs the pools share them (a summarizer's and a translator's actor
     # on each GPU), or the second pool would wait forever for a GPU the first holds. On CPUs the actors must leave
     # room for the tasks, or the pipeline waits forever for a free CPU.
-    cpus = ray.cluster_resources()["CPU"]
-    share = (cpus - TASK_CPUS) / (workers * max(len(pooled), 1))
+    share = (resources["CPU"] - TASK_CPUS) / (workers * max(len(pooled), 1))
     actor_resources = {"num_gpus": 1 / max(len(pooled), 1)} if use_gpus else {"num_cpus": share}
 
     def dataset_of(chunk: list[Article]) -> Any:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vnsumm.factcheck.facts import UnsupportedFact
-from vnsumm.jsonl import dump_line
+from vnsumm.jsonl import dump_json
 from vnsumm.records import Article, ModelIdentity
 
 STORIES_FILE = "stories.jsonl"  # in a run's output folder
@@ -48,7 +48,7 @@ class StorySummary:
 
     def to_json(self) -> str:
         """One JSON line (no newline)."""
-        return dump_line(self.to_record()).rstrip("\n")
+        return dump_json(self.to_record())
 
     @classmethod
     def from_json(cls, data: str | Mapping[str, Any]) -> StorySummary:
