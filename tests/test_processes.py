@@ -22,7 +22,7 @@ from vnsumm.plan import plan_run
 from vnsumm.records import Article
 from vnsumm.registry import load_registry
 from vnsumm.runners.local import run_local
-from vnsumm.runners.processes import ProcessRunner, WorkerDied, WorkerPool
+from vnsumm.runners.processes import SPREAD_AFTER, ProcessRunner, WorkerDied, WorkerPool, spread
 from vnsumm.runners.worker import RemoteError
 from vnsumm.stages.base import Stage
 
@@ -125,6 +125,16 @@ def test_a_small_run_starts_no_worker() -> None:
     runner = ProcessRunner(workers=2, start_after=512)
     done = [a for b in runner([Tag()], iter(articles(30)), RunOptions(write_every=4), None) for a in b]
     assert [a.warnings for a in done] == [[f"pid {os.getpid()}"]] * 30
+
+
+def test_a_store_step_spreads_over_workers_only_when_its_work_outweighs_starting_them() -> None:
+    def pids(units: int) -> set[str]:
+        groups = iter([articles(30)[i:i + 5] for i in range(0, 30, 5)])
+        return {a.warnings[-1] for batch in spread(Tag(), groups, workers=2, units=units) for a in batch}
+
+    assert pids(SPREAD_AFTER - 1) == {f"pid {os.getpid()}"}
+    assert len(pids(SPREAD_AFTER) - {f"pid {os.getpid()}"}) >= 1
+    assert not children()
 
 
 @pytest.mark.parametrize("picklable", [True, False])
@@ -230,7 +240,7 @@ def test_story_summaries_from_workers_equal_those_made_here(tmp_path: Path, monk
     import vnsumm.stages.story_summaries
     from vnsumm.pipeline import run
 
-    monkeypatch.setattr(vnsumm.stages.story_summaries, "PARALLEL_STORIES", 1)  # workers however few the stories
+    monkeypatch.setattr(vnsumm.runners.processes, "SPREAD_AFTER", 1)  # workers however few the stories
     monkeypatch.setattr(vnsumm.stages.story_summaries, "STORIES_PER_BATCH", 2)
     pools: list[int] = []
 

@@ -37,6 +37,7 @@ IN_FLIGHT = 3  # batches per worker sent ahead: a worker never waits for work, m
 STOP_WAIT = 1.0  # seconds a terminated worker has to end before it is killed
 MAX_WORKERS = 8  # the default's cap: the parent (reading, storing) must keep up with them
 START_AFTER = 512  # articles: fewer are done here, sooner than workers start (each imports vnsumm anew)
+SPREAD_AFTER = 1_000  # a store-level step's units of work (stories) from which workers are worth starting
 # One library copy for parent and workers (a worktree or PYTHONPATH copy wins over an installed one).
 PACKAGE_ROOT = str(Path(vnsumm.__file__).resolve().parent.parent)
 # Each worker is one core's worth: numerical libraries must not start threads of their own in it.
@@ -195,10 +196,10 @@ class WorkerPool:
         self.close()
 
 
-def spread(step: Any, batches: Iterator[Batch], workers: int) -> Iterator[Batch]:
-    """`step` (as WorkerPool takes it) over `batches`, in order: in `workers` processes when more than one, else in
-    this process. For the store-level steps, told by the run how many processes they may use."""
-    if workers <= 1:
+def spread(step: Any, batches: Iterator[Batch], workers: int, units: int) -> Iterator[Batch]:
+    """`step` (as WorkerPool takes it) over `batches`, in order, for a store-level step with `units` pieces of work
+    (stories) to do: in `workers` processes when more than one and the work outweighs starting them, else here."""
+    if workers <= 1 or units < SPREAD_AFTER:
         step.setup()
         yield from map(step, batches)
         return

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from vnsumm.options import RunOptions, RunReport
 from vnsumm.output.store import Done, OutputStore
@@ -27,6 +28,13 @@ class StoreState:
     outputs: list[Path] = field(default_factory=list)
     story_sizes: Counter[str] | None = None  # articles per story, when grouping ran in this run
     workers: int = 1  # processes a CPU-bound, model-free step may use (the run's choice: pipeline.processes_for)
+
+    def spread(self, step: Any, batches: Iterator[list[Any]], units: int) -> Iterator[list[Any]]:
+        """`step` over `batches` where the runner decides (see runners.processes.spread): `units` says how much
+        work there is."""
+        from vnsumm.runners.processes import spread
+
+        return spread(step, batches, self.workers, units)
 
     @property
     def changed(self) -> bool:

@@ -13,7 +13,6 @@ from vnsumm.options import Length
 from vnsumm.output.store import write_lines_atomic, write_text_atomic
 from vnsumm.records import Article
 from vnsumm.runners.local import batches
-from vnsumm.runners.processes import spread
 from vnsumm.stages.store_step import StoreState, StoreStep
 from vnsumm.stages.summarize import SummarizeStage
 from vnsumm.stages.translate import TranslateStage
@@ -23,7 +22,6 @@ if TYPE_CHECKING:  # the story modules are imported only by runs that group
     from vnsumm.stories.summaries import StorySummarizer
 
 TRANSLATE_EVERY = 64  # story summaries translated in one batched call
-PARALLEL_STORIES = 1_000  # stories of two or more articles from which worker processes summarize them
 STORIES_PER_BATCH = 32  # stories a worker is given at a time
 STORIES_STAMP = ".vnsumm.stories"  # the store file's version `stories.jsonl` was made from
 
@@ -100,11 +98,9 @@ class SummarizeStories(StoreStep):
                         done = summarizer.summarize(story, members, key)
                     yield story, [] if done else SelectStories.slim(members), key, done
 
-            # Model-free selection is CPU-bound Python: worth the run's worker processes when there is much of it.
-            many = summarizer.embedded and summarizer.translator is None and \
-                sum(n > 1 for n in sizes.values()) >= PARALLEL_STORIES
-            workers = state.workers if many else 1
-            for batch in spread(SelectStories(summarizer), batches(sent(), STORIES_PER_BATCH), workers):
+            # Model-free selection is CPU-bound Python: the run's worker processes may take it.
+            selections = sum(n > 1 for n in sizes.values())
+            for batch in state.spread(SelectStories(summarizer), batches(sent(), STORIES_PER_BATCH), selections):
                 yield from batch
 
         def summaries() -> Generator[str, None, None]:
