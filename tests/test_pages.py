@@ -50,6 +50,7 @@ def test_image_paths_never_date_a_page_and_the_canonical_url_does(tmp_path: Path
     assert (article.date, article.date_source) == ("2022-12-24", "url")
     assert article.publisher == "Báo điện tử Dân Trí"
     assert article.title == "Cục hàng không tăng cường các chuyến bay dịp Tết"
+    assert article.url == "https://dantri.com.vn/xa-hoi/cuc-hang-khong-20221224152117143.htm"  # where to read it
 
 
 def test_json_ld_date_site_suffix_and_the_lead_a_page_keeps_apart(tmp_path: Path) -> None:

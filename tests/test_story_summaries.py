@@ -347,6 +347,41 @@ def test_a_run_writes_story_summaries_shows_them_cited_in_the_digest_and_reuses_
 
 
 
+def test_the_digest_names_each_outlet_and_links_its_article_from_the_rows_address_fields(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vnsumm.cli import app
+
+    addresses = [{"url": "https://tuoitre.vn/chay-a.htm", "publisher": "Tuổi Trẻ"},
+                 {"link": "https://www.thanhnien.vn/chay-b.htm"},  # no publisher: the host stands for it
+                 {"source": "http://vnexpress.net/chay-c.html", "url": "not a link"}]
+    rows = [{"id": a.id, "title": a.title, "text": a.text, "date": "2024-04-03", **where}
+            for a, where in zip(story_articles(), addresses, strict=True)]
+    rows.append({"id": "plain", "title": "Giá vàng hôm nay tăng mạnh", "source": "bản tin sáng",
+                 "text": "Giá vàng miếng SJC sáng nay tăng thêm 500.000 đồng mỗi lượng so với cuối tuần trước."})
+    feed = write_jsonl(tmp_path / "feed.jsonl", rows)
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["run", str(feed), "--lang", "vi", "--summarizer", "extractive", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    stored = {json.loads(line)["id"]: json.loads(line) for line in (out / "summaries.jsonl").read_text().splitlines()}
+    assert [(stored[i]["publisher"], stored[i]["url"]) for i in ("a", "b", "c", "plain")] == [
+        ("Tuổi Trẻ", "https://tuoitre.vn/chay-a.htm"), ("thanhnien.vn", "https://www.thanhnien.vn/chay-b.htm"),
+        ("vnexpress.net", "http://vnexpress.net/chay-c.html"), (None, None)]
+    [fire] = [StorySummary.from_json(line) for line in (out / "stories.jsonl").read_text().splitlines()
+              if len(json.loads(line)["articles"]) == 3]
+    markdown = (out / "digest.vi.md").read_text(encoding="utf-8")
+    page = (out / "digest.html").read_text(encoding="utf-8")
+    links = {"a": "[Tuổi Trẻ](<https://tuoitre.vn/chay-a.htm>)",
+             "b": "[thanhnien.vn](<https://www.thanhnien.vn/chay-b.htm>)",
+             "c": "[vnexpress.net](<http://vnexpress.net/chay-c.html>)"}
+    for sentence, cited in zip(fire.sentences, fire.sources, strict=True):  # each sentence cites its outlets
+        line = next(line for line in markdown.splitlines() if line.startswith(f"- {sentence} ("))
+        assert all(links[i] in line for i in cited), line
+    assert all(link in markdown for link in links.values())  # the first article's byline, the others' lines
+    assert '<a href="https://tuoitre.vn/chay-a.htm" rel="noreferrer">Tuổi Trẻ</a>' in page
+    assert "bản tin sáng" not in markdown and "feed.jsonl:4" in markdown  # a source that is no address: not a link
+
+
 def test_story_summaries_follow_a_store_regrouped_by_a_run_stopped_before_them(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

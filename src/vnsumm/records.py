@@ -49,6 +49,7 @@ class Article:
     date: str | None = None
     date_source: str | None = None  # where the date was read: meta, url, byline, lede, or none
     publisher: str | None = None
+    url: str | None = None  # the article's web address, where the input gives one (a page, a row's `url` field)
     summary_vi: str | None = None
     summary_en: str | None = None
     title_en: str | None = None
@@ -101,8 +102,8 @@ class Article:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_OPTIONAL_TEXT = ("title", "date_source", "publisher", "summary_vi", "summary_en", "title_en", "error", "lead", "story",
-                  "content_hash", "settings", "text")
+_OPTIONAL_TEXT = ("title", "date_source", "publisher", "url", "summary_vi", "summary_en", "title_en", "error", "lead",
+                  "story", "content_hash", "settings", "text")
 
 
 def record_problem(record: Any) -> str | None:

@@ -33,6 +33,19 @@ def join_url(base: str, link: str) -> str:
         return ""
 
 
+def web_url(value: object) -> str | None:
+    """`value` when it is an http(s) address with a host (a link a reader can follow), else None."""
+    if not isinstance(value, str):
+        return None
+    parts = split_url(value.strip())
+    return value.strip() if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+def site_name(url: str | None) -> str | None:
+    """The host an address names, without `www.`: what stands for a publisher that gives no name."""
+    return (split_url(url or "").hostname or "").removeprefix("www.") or None
+
+
 def normalize_url(url: str) -> str:
     """One spelling per page: scheme and host lower-cased, default port and fragment dropped, empty path as `/`."""
     parts = split_url(url.strip())

@@ -21,6 +21,7 @@ from vnsumm.lang.dates import COUNTER_PREFIX, DATE_LINE, text_date
 from vnsumm.lang.text import fold_tones, normalize, split_sentences
 from vnsumm.readers.page_meta import repeated_titles, title_key
 from vnsumm.records import Article
+from vnsumm.urls import site_name
 
 __all__ = ["CLEANED_FIELDS", "CleanResult", "clean_article", "clean_articles", "clean_stream", "clean_text",
            "common_lines", "looks_vietnamese", "opening", "rejoin_wrapped", "sample_common", "write_cleaned"]
@@ -268,8 +269,8 @@ def clean_article(article: Article, common: frozenset[str] = frozenset()) -> Art
     date_source = article.date_source if article.date else result.date_source
     title = article.title if article.title and title_key(article.title) not in common else result.title
     return replace(article, text=text, title=title, date=article.date or result.date,
-                   date_source=date_source or "none",
-                   publisher=article.publisher or result.publisher, warnings=warnings, lead=opening(text))
+                   date_source=date_source or "none", warnings=warnings, lead=opening(text),
+                   publisher=article.publisher or result.publisher or site_name(article.url))
 
 
 LEAD_SYLLABLES = 150  # what story grouping compares (see stories/grouping.py), and a headline-less page's display title

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from vnsumm.records import Article
 
-CLEANED_FIELDS = ("id", "source", "title", "date", "date_source", "publisher", "text", "error", "warnings")
+CLEANED_FIELDS = ("id", "source", "title", "date", "date_source", "publisher", "url", "text", "error", "warnings")
 
 
 def write_cleaned(articles: Iterable[Article], path: Path) -> tuple[int, list[Article]]:

@@ -20,7 +20,7 @@ from vnsumm.lang.text import normalize
 from vnsumm.readers.page_dates import ASIDE_XPATH, headline_element, page_date
 from vnsumm.readers.page_meta import folded, headline, publisher, strip_site_suffix
 from vnsumm.records import Article
-from vnsumm.urls import split_url
+from vnsumm.urls import split_url, web_url
 
 __all__ = ["parse_html", "read_page", "strip_site_suffix", "url_date"]
 
@@ -218,6 +218,7 @@ def read_page(html: str, path: str, stem: str) -> Article:
     title = headline(candidates, site_names, tree, canonical)
     date, source = page_date(html, tree, ld, metas, canonical)
     article.text, article.title, article.date = body, title, date
+    article.url = web_url(path) or web_url(canonical)  # a saved page still links to where it was published
     article.date_source = source.value if source else None
     article.publisher = publisher(ld, metas, sitename, canonical or site_host(tree), title, copyright_line(tree))
     return article

@@ -16,7 +16,7 @@ from typing import Any
 
 from vnsumm.lang.text import fold_tones, normalize
 from vnsumm.records import Article
-from vnsumm.urls import split_url
+from vnsumm.urls import site_name, split_url
 
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+")
 SECTION_WORDS = 4  # a title segment this short after the headline, next to the site's name, is a section name
@@ -155,5 +155,4 @@ def publisher(ld: list[dict[str, Any]], metas: dict[str, str], sitename: str | N
     # A domain spelt as a name (`Zing.vn`) gives way to a name in words from another source.
     if names := sorted(names, key=lambda n: bool(re.fullmatch(r"[\w-]+(\.[\w-]+)+", n))):
         return names[0]
-    host = split_url(url or "").hostname or ""
-    return host.removeprefix("www.") or None
+    return site_name(url)

@@ -12,6 +12,7 @@ from vnsumm.jsonl import SURROGATES
 from vnsumm.lang.text import normalize
 from vnsumm.readers.text import MAX_ARTICLE_CHARS
 from vnsumm.records import Article
+from vnsumm.urls import web_url
 
 MAX_TITLE_CHARS = 300  # a headline is rarely over 150; a longer "title" is a mislabelled field
 MAX_ID_CHARS = 200
@@ -21,6 +22,8 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # explicit embeddings and ov
 _ISO = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])")
 _DMY = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:$|\s)")
 EARLIEST, LATEST = 1900, 2100
+URL_FIELDS = ("url", "link", "source")
+MAX_URL_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Fields:
     id: str = "id"
     title: str = "title"
     date: str = "date"
+    url: str = "url"  # else `link` or `source`, when either holds a web address (scrapers' usual names)
+    publisher: str = "publisher"  # else a source tag in the text, else the url's host (cleaning.rules)
 
 
 def safe_text(value: str) -> str:
@@ -78,6 +83,9 @@ def make_safe(article: Article) -> Article:
         article.title = title or None
     if article.publisher is not None:
         article.publisher = safe_line(article.publisher, MAX_TITLE_CHARS) or None
+    if article.url is not None:  # a link too long or holding spaces and controls is no link to show
+        article.url = article.url if len(article.url) <= MAX_URL_CHARS and safe_line(article.url, MAX_URL_CHARS) \
+            == article.url and " " not in article.url else None
     if article.date is not None:
         date = parse_date(article.date)
         if date is None:
@@ -112,6 +120,10 @@ def row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Arti
     article.text = normalize(safe_text(text))
     title = row.get(fields.title)
     article.title = normalize(safe_text(title)).strip() if isinstance(title, str) and title.strip() else None
+    article.url = next(filter(None, (web_url(row.get(name)) for name in dict.fromkeys((fields.url, *URL_FIELDS)))),
+                       None)
+    publisher = row.get(fields.publisher)
+    article.publisher = publisher.strip() if isinstance(publisher, str) and publisher.strip() else None
     date = row.get(fields.date)
     if date not in (None, ""):
         article.date = parse_date(date)

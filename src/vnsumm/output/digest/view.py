@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from vnsumm.output.digest.labels import LANGUAGES, labels_for
 from vnsumm.records import Article
+from vnsumm.urls import web_url
 
 if TYPE_CHECKING:
     from vnsumm.stories.record import StorySummary
@@ -111,9 +112,9 @@ def shown(record: Article) -> Article:
     """What the digest reads of a record, and no more (it holds every record of the store at once)."""
     lead = " ".join((record.lead or "").split()[:DERIVED_TITLE_WORDS + 1]) or None
     return Article(id=record.id, source=record.source, title=record.title, date=record.date,
-                   publisher=record.publisher, summary_vi=record.summary_vi, summary_en=record.summary_en,
-                   title_en=record.title_en, error=record.error, unsupported=record.unsupported, lead=lead,
-                   story=record.story)
+                   publisher=record.publisher, url=record.url, summary_vi=record.summary_vi,
+                   summary_en=record.summary_en, title_en=record.title_en, error=record.error,
+                   unsupported=record.unsupported, lead=lead, story=record.story)
 
 
 def segments(record: Article | StorySummary, field_name: str, text: str | None = None) -> list[tuple[str, bool]]:
@@ -188,15 +189,24 @@ class DigestView:
         articles = story.articles
         lines = []
         for sentence, sources in zip(story.summary.sentences, story.summary.sources, strict=False):
-            outlets = [Outlet(a.publisher or isolated(a.source) or a.source,
-                              a.source if a.source.startswith(("http://", "https://")) else None)
-                       for a in (articles[i] for i in sources if i in articles)]
+            outlets = [self.outlet(a) for a in (articles[i] for i in sources if i in articles)]
             lines.append((isolated(sentence) or sentence, list(dict.fromkeys(outlets))))
         return lines
 
+    @staticmethod
+    def outlet(article: Article) -> Outlet:
+        """Who published the article (else where it was read), linked to it where its web address is known."""
+        return Outlet(article.publisher or isolated(article.source) or article.source,
+                      article.url or web_url(article.source))
+
     def byline(self, article: Article) -> list[str]:
-        return [article.date or self.labels["date_unknown"], *([article.publisher] if article.publisher else []),
-                isolated(article.source) or article.source]
+        """Date and publisher; `where` follows them."""
+        return [article.date or self.labels["date_unknown"], *([article.publisher] if article.publisher else [])]
+
+    @staticmethod
+    def where(article: Article) -> Outlet:
+        """Where the article was read, linked to the article where its web address is known."""
+        return Outlet(isolated(article.source) or article.source, article.url or web_url(article.source))
 
 
 def digest_view(records: Sequence[Article], lang: str,
