@@ -10,6 +10,8 @@ changed, and with each of its numbers changed in turn (more cases, the same kind
 the share flagged per case with its spread over folds of articles (pairs), the false alarms still raised, and the
 time `vnsumm check` takes on 10,000 records. Nothing in the check is fitted to these figures (its rules are word
 lists and suffixes, not weights or thresholds); the folds show how much the figures move between samples.
+`--pairs FILE` checks another file of pairs as the English ones and prints its false alarms; `--held FILE`
+prints only a held-out file's figures and its false alarms' kinds, never the alarms themselves.
 """
 
 from __future__ import annotations
