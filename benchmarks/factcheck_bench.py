@@ -10,6 +10,8 @@ changed, and with each of its numbers changed in turn (more cases, the same kind
 the share flagged per case with its spread over folds of articles (pairs), the false alarms still raised, and the
 time `vnsumm check` takes on 10,000 records. Nothing in the check is fitted to these figures (its rules are word
 lists and suffixes, not weights or thresholds); the folds show how much the figures move between samples.
+`--pairs FILE` checks another file of pairs as the English ones and prints its false alarms; `--held FILE`
+prints only a held-out file's figures and its false alarms' kinds, never the alarms themselves.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import random
 import re
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from vnsumm.factcheck.check import Source, check, facts, unsupported
@@ -118,20 +120,24 @@ def vietnamese(path: Path, rng: random.Random, folds: int, alarms: list[str]) ->
     return flagged
 
 
-def english(path: Path, rng: random.Random, folds: int, alarms: list[str]) -> Results:
+def english(path: Path, rng: random.Random, folds: int, alarms: list[str], label: str = "EN",
+            kinds: Counter[str] | None = None) -> Results:
     flagged: Results = defaultdict(list)
     for index, pair in enumerate(load_jsonl(path)):
         fold = index % folds
         source = Source.of(pair["vi"])
         found = unsupported(pair["en"], source, "en")
-        flagged["EN correct translation"].append((fold, bool(found)))
-        alarms += [f"EN {pair.get('id', index)}: {f.kind.value} {f.text!r} | {pair['vi']} | {pair['en']}"
+        flagged[f"{label} correct translation"].append((fold, bool(found)))
+        alarms += [f"{label} {pair.get('id', index)}: {f.kind.value} {f.text!r} | {pair['vi']} | {pair['en']}"
                    for f in found]
+        if kinds is not None:
+            kinds.update(f.kind.value for f in found)
         variant = changed_number(pair["en"], rng, pair["vi"])
         if variant is not None:
-            flagged["EN number changed (one a pair)"].append((fold, bool(unsupported(variant, source, "en"))))
+            flagged[f"{label} number changed (one a pair)"].append((fold, bool(unsupported(variant, source, "en"))))
         for variant in every_number_changed(pair["en"], rng, pair["vi"]):
-            flagged["EN number changed (each figure)"].append((fold, bool(unsupported(variant, source, "en"))))
+            flagged[f"{label} number changed (each figure)"].append((fold,
+                                                                      bool(unsupported(variant, source, "en"))))
     return flagged
 
 
@@ -178,7 +184,14 @@ def main() -> None:
     parser.add_argument("translation", type=Path)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=5, help="folds of articles (pairs) for the spread")
-    parser.add_argument("--records", type=int, default=10_000, help="records for the `vnsumm check` timing")
+    parser.add_argument("--records", type=int, default=10_000,
+                        help="records for the `vnsumm check` timing (0: no timing)")
+    parser.add_argument("--pairs", type=Path, action="append", default=[], metavar="JSONL",
+                        help="another file of pairs (`vi`, `en`) checked as the development pairs are, reported "
+                             "apart under its file name, its false alarms printed (repeatable)")
+    parser.add_argument("--held", type=Path, action="append", default=[], metavar="JSONL",
+                        help="a held-out file of pairs: its figures and false alarms by kind are printed, never "
+                             "the alarms themselves, so that reading them cannot shape the rules (repeatable)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     alarms: list[str] = []
@@ -187,6 +200,19 @@ def main() -> None:
     print(f"\nFalse alarms still raised on these development texts: {len(alarms)}")
     for line in alarms:
         print("  " + line)
+    for path, shown in [(p, True) for p in args.pairs] + [(p, False) for p in args.held]:
+        # Each file with its own generator: its injected errors do not depend on which files come before it.
+        extra: list[str] = []
+        kinds: Counter[str] = Counter()
+        label = f"EN[{path.stem}]"
+        print()
+        report(english(path, random.Random(args.seed), args.folds, extra, label, kinds), args.folds)
+        print(f"False alarms on {path} ({'shown' if shown else 'held out: not shown'}): {len(extra)}, by kind: "
+              + (", ".join(f"{kind} {count}" for kind, count in kinds.most_common()) or "none"))
+        for line in extra if shown else []:
+            print("  " + line)
+    if args.records <= 0:
+        return
     wall, cpu = check_speed(load_jsonl(args.vietnews), args.records)
     print(f"\n`vnsumm check` on {args.records:,} VietNews abstracts against their articles: {wall:.1f} s "
           f"({cpu:.1f} s of CPU)")

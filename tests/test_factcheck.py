@@ -215,3 +215,44 @@ def test_check_command_on_any_jsonl(tmp_path: Path) -> None:
     assert checked[1]["unsupported"] == [{"field": "out", "kind": "date", "text": "1/11"},
                                          {"field": "out", "kind": "amount", "text": "9,8 tỉ"}]
     assert "no text in field 'src'" in checked[2]["error"] and "malformed JSON" in checked[3]["error"]
+
+
+@pytest.mark.parametrize(("source", "output"), [
+    ("Sau sự kiện 11/9, mọi thứ thay đổi.", "After 9/11, everything changed."),  # month first, as the US writes
+    ("Cuộc họp diễn ra ngày 23/10.", "The meeting took place on 10/23."),  # only month/day is a date
+    ("Cuộc họp diễn ra ngày 3/4.", "The meeting took place on 3/4."),  # day first, as Britain writes
+])
+def test_an_english_numeric_date_reads_day_first_or_month_first(source: str, output: str) -> None:
+    assert en(output, source) == []
+
+
+@pytest.mark.parametrize(("source", "output", "wrong"), [
+    ("Sau sự kiện 11/9, mọi thứ thay đổi.", "After 9/12, everything changed.", "9/12"),
+    ("Cuộc họp diễn ra ngày 3/4.", "The meeting took place on 5/4.", "5/4"),
+    ("Cuộc họp diễn ra ngày 23/10.", "The meeting took place on 10/24.", "10/24"),
+])
+def test_a_changed_english_numeric_date_is_flagged_either_way(source: str, output: str, wrong: str) -> None:
+    assert en(output, source) == [("date", wrong)]
+
+
+@pytest.mark.parametrize(("source", "output", "flagged"), [
+    ("Bà ấy đến Paris vào năm 1968.", "She came to Paris in '68.", []),  # a year by its last two digits
+    ("Bà ấy đến Paris vào năm 1968.", "She came to Paris in ’68.", []),
+    ("Bà ấy đến Paris vào năm 68.", "She came to Paris in 1968.", []),  # and the other way round
+    ("Bà ấy đến Paris vào năm 1968.", "She came to Paris in '69.", ["'69"]),
+    ("Bà ấy đến Paris sau 68 ngày.", "She came to Paris in 1968.", ["1968"]),  # 68 days are no year
+    ("Bà ấy đến Paris vào năm 68.", "She came to Paris in 1969.", ["1969"]),
+    ("Lớp tốt nghiệp năm 1968.", "The class'68 graduated.", ["68"]),  # an apostrophe inside a word: no year
+])
+def test_a_year_said_with_two_digits_is_the_year(source: str, output: str, flagged: list[str]) -> None:
+    assert [text for kind, text in en(output, source) if kind != "missing_name"] == flagged
+
+
+@pytest.mark.parametrize(("source", "output", "lost"), [
+    ("Hãy gặp Al, con robot đầu tiên.", "So meet Al, the first robot.", []),  # a short name kept as it is
+    ("Họ xem phim Phù thủy xứ Oz.", "They watched the Wizard of Oz.", []),
+    ("Hãy gặp Al, con robot đầu tiên.", "So meet Bo, the first robot.", ["Al"]),
+    ("Tôi gặp Le Monde.", "I met the editors of le journal.", ["Le Monde"]),  # a short word alone is not the name
+])
+def test_a_short_latin_name_survives_as_it_is(source: str, output: str, lost: list[str]) -> None:
+    assert [text for _, text in en(output, source)] == lost

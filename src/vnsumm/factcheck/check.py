@@ -22,6 +22,7 @@ from typing import Any
 from vnsumm.factcheck import en as facts_en
 from vnsumm.factcheck import vi as facts_vi
 from vnsumm.factcheck.facts import (
+    MONTH_FIRST,
     WORD,
     Fact,
     FactKind,
@@ -107,9 +108,14 @@ class Source:
         """The value stated (in a Vietnamese output: counting the same thing); for a translation, also a figure
         stated exactly inside a range the source says in words ("hàng chục nghìn": 10 thousand)."""
         candidates = self.figures.get(fact.value, [])
+        if lang != "vi" and fact.label == facts_en.YEAR_SHORT:  # '71: a year of the source ending in 71
+            return bool(candidates) or any(1000 <= value < 3000 and value % 100 == fact.value for value in self.figures)
         if lang != "vi":
+            # A year the source says with its last two digits (năm 71) supports the year in full (1971).
             return bool(candidates) or (not fact.approx and any(
-                r.value <= fact.value <= (r.high or r.value) for r in self.ranges))
+                r.value <= fact.value <= (r.high or r.value) for r in self.ranges)) or (
+                1000 <= fact.value < 3000 and fact.value == int(fact.value) and
+                any(c.label == "năm" and c.value < 100 for c in self.figures.get(fact.value % 100, [])))
         if fact.unit is None and fact.label is None:
             return bool(candidates)
         # The same counted noun, or the same noun naming the figure ("quốc lộ 53 xin" as "quốc lộ 53 Long Hồ").
@@ -124,7 +130,7 @@ def unsupported(output: str, source: Source | str, lang: str = "vi") -> list[Fac
     missing = []
     for fact in facts(output, lang):
         if fact.kind is FactKind.DATE:
-            supported = fact.value in source.dates
+            supported = fact.value in source.dates or (fact.label == MONTH_FIRST and fact.value[::-1] in source.dates)
         elif fact.kind is FactKind.NAME:
             if lang == "vi":
                 supported = source.has_name(WORD.findall(fold_name(fact.text)))

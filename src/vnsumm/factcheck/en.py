@@ -14,6 +14,7 @@ PERCENT = r"\s*(?:%|percent\b|per cent\b|percentage points?\b)"
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,?\d)|\d+\.\d+|\d+"
 _SCALE_WORDS = "|".join(sorted(map(re.escape, SCALES), key=len, reverse=True))
 _FIGURE = re.compile(rf"(?<![\w.,])({NUMBER})(?:\s*({_SCALE_WORDS})(?!\w)|({PERCENT}))?(?!\w)", re.I)
+YEAR_SHORT = "year"  # the label of a year written with its last two digits ('71)
 _APPROX = re.compile(r"(?:about|around|nearly|almost|some|roughly|approximately|over|more than|less than|"
                      r"fewer than|up to|at least|under|close to|tens of|hundreds of|thousands of)\s*$", re.I)
 
@@ -50,12 +51,15 @@ _SUFFIXES = ("n", "ns", "an", "ans", "ian", "ians", "ean", "eans", "ese", "i", "
 
 
 def figures(text: str) -> list[Fact]:
-    """The figures `text` writes in digits (dates already blanked out)."""
+    """The figures `text` writes in digits (dates already blanked out); a year written with its last two digits
+    ('71, ’35) is labelled as one."""
     found = []
     for match in _FIGURE.finditer(text):
         number = float(match.group(1).replace(",", ""))
         approx = bool(_APPROX.search(text[max(0, match.start() - 16):match.start()]))
-        if match.group(2):
+        if _year_short(text, match):
+            found.append(Fact(FactKind.NUMBER, text[match.start() - 1:match.end()], number, label=YEAR_SHORT))
+        elif match.group(2):
             found.append(Fact(FactKind.AMOUNT, match.group(0), key(number * SCALES[match.group(2).lower()]),
                               approx=approx))
         elif match.group(3):
@@ -63,6 +67,13 @@ def figures(text: str) -> list[Fact]:
         else:
             found.append(Fact(FactKind.NUMBER, match.group(0), key(number), approx=approx))
     return found
+
+
+def _year_short(text: str, match: re.Match[str]) -> bool:
+    """Two digits alone after an apostrophe that no letter or digit precedes: a year ('71; not rock'n'roll)."""
+    start = match.start()
+    return match.group(0).isdigit() and len(match.group(0)) == 2 and start >= 1 and text[start - 1] in "'’" and \
+        (start == 1 or not text[start - 2].isalnum())
 
 
 def vietnamese_shaped(name: str) -> bool:
@@ -104,10 +115,13 @@ def _edits_at_most_one(one: str, other: str) -> bool:
 
 
 def survives(name_words: list[str], said: set[str], capitals: set[str]) -> bool:
-    """Whether a source name lives on in an English output: one of its words (longer than two letters) as it is,
-    as a demonym or adjective (Libya: Libyan, Libyans; Egypt: Egyptian; France: French), in another spelling, or
-    the name's initials begin an all-capitals word of the output (New York University: NYU)."""
+    """Whether a source name lives on in an English output: all its words as they are (however short: Al), one of
+    its words (longer than two letters) as it is, as a demonym or adjective (Libya: Libyan, Libyans; Egypt:
+    Egyptian; France: French), in another spelling, or the name's initials begin an all-capitals word of the
+    output (New York University: NYU)."""
     words = [bare(w) for w in name_words]
+    if words and all(word in said for word in words):  # as it is, however short (Al, Bo)
+        return True
     if len(words) >= 2:
         initials = "".join(w[0] for w in words if w not in ("of", "the", "and", "for")).upper()
         if any(cap.startswith(initials) or (len(cap) >= 2 and initials.startswith(cap)) for cap in capitals):

@@ -81,6 +81,15 @@ _DATE_EN = re.compile(
     rf"|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\.?(?:,?\s+(\d{{4}}))?)(?!\w)", re.I)
 
 
+# The label of an English numeric date that reads as day/month and as month/day (9/11, 3/4): either reading is
+# supported by a source date that has it.
+MONTH_FIRST = "month/day"
+
+
+def _valid(day_month: tuple[int, int]) -> bool:
+    return 1 <= day_month[0] <= 31 and 1 <= day_month[1] <= 12
+
+
 def dates(text: str, lang: str) -> tuple[list[Fact], str]:
     """Dates in `text`, and the text with them blanked out (so their parts are not read again as numbers)."""
     found: list[Fact] = []
@@ -102,14 +111,18 @@ def dates(text: str, lang: str) -> tuple[list[Fact], str]:
             found.append(Fact(FactKind.DATE, match.group(0), (0, int(groups[0]))))
             found.append(Fact(FactKind.NUMBER, groups[1], float(groups[1].replace(".", "")), label="năm"))
             return " " * len(match.group(0))
+        label = None
         if len(groups) == 6:  # English: month-day or day-month
             month_name, day = (groups[0], groups[1]) if groups[0] else (groups[4], groups[3])
             day_month = (int(day), MONTHS[month_name.lower().rstrip(".")])
         else:
             day_month = (int(groups[0]), int(groups[1]))
-        if not (1 <= day_month[0] <= 31 and 1 <= day_month[1] <= 12):
+            if lang != "vi" and _valid(day_month[::-1]):
+                # English writes a numeric date either way (9/11 is September 11; 23/10 is October 23).
+                day_month, label = (day_month, MONTH_FIRST) if _valid(day_month) else (day_month[::-1], None)
+        if not _valid(day_month):
             return match.group(0)  # not a date (a score, a range): its numbers are read as numbers
-        found.append(Fact(FactKind.DATE, match.group(0), day_month))
+        found.append(Fact(FactKind.DATE, match.group(0), day_month, label=label))
         year = groups[-1] if len(groups) != 6 else (groups[2] or groups[5])
         if year:
             found.append(Fact(FactKind.NUMBER, year, float(year.replace(".", "")), label="năm"))
