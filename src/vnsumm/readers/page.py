@@ -18,7 +18,7 @@ from typing import Any
 from vnsumm.lang.dates import url_date
 from vnsumm.lang.text import normalize
 from vnsumm.readers.page_dates import ASIDE_XPATH, headline_element, page_date
-from vnsumm.readers.page_meta import folded, headline, publisher, strip_site_suffix
+from vnsumm.readers.page_meta import folded, headline, publisher, strip_site_suffix, title_site_name
 from vnsumm.records import Article
 from vnsumm.urls import split_url
 
@@ -34,6 +34,9 @@ PHOTO_STORY_CHARS = 1_000  # a body shorter than its captions is a photo story
 LEAD_CHARS = (40, 2_000)  # shorter is a label, longer is the article itself
 BOLD_SHARE = 0.9  # a paragraph this much in bold is styled apart
 SIGNATURE_WORDS = 8  # a closing line set apart and this short is the author's signature
+LINK_SHARE = 0.5  # a div whose text is mostly links is a list of links, not a paragraph
+_BLOCKS = ("div", "p", "table", "ul", "ol", "li", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure",
+           "section", "article", "header", "footer", "nav", "aside", "form", "pre", "img", "video", "iframe")
 
 
 def _json_ld(tree: Any) -> list[dict[str, Any]]:
@@ -131,12 +134,27 @@ def _captions(tree: Any) -> list[str]:
     return captions
 
 
+def _paragraph_divs(page: Any) -> None:
+    """Mark as paragraphs the `<div>`s an editor typed paragraphs into among `<p>` paragraphs (older CMSs mix
+    both in one container): a div with only inline content, whose text is a sentence and mostly not links, beside
+    a `<p>` sibling. Extractors keep the `<p>`s of such a container and drop its divs."""
+    for div in page.xpath("//div[p][not(ancestor::nav)]/div"):
+        if div.xpath(f".//*[{' or '.join(f'self::{tag}' for tag in _BLOCKS)}]"):
+            continue
+        text = _element_text(div)
+        links = sum(len(_element_text(a)) for a in div.xpath(".//a"))
+        if len(text) >= LEAD_CHARS[0] and re.search(r"[.!?…\"”]$", text) and links < LINK_SHARE * len(text):
+            div.tag = "p"
+
+
 def _prune(tree: Any) -> Any:
-    """A copy of the page without comment and related-item boxes (never an element that holds the headline)."""
+    """A copy of the page without comment and related-item boxes (never an element that holds the headline), its
+    paragraph divs marked as paragraphs."""
     page = copy.deepcopy(tree)
     for element in page.xpath(ASIDE_XPATH):
         if element.getparent() is not None and not element.xpath(".//h1"):
             element.drop_tree()
+    _paragraph_divs(page)
     return page
 
 
@@ -214,10 +232,12 @@ def read_page(html: str, path: str, stem: str) -> Article:
     candidates = [("h1", _element_text(heading))] if heading is not None else []
     candidates += [(f"ld{i}", item["headline"]) for i, item in enumerate(ld) if isinstance(item.get("headline"), str)]
     candidates += [(name, metas[name]) for name in ("og:title", "twitter:title") if metas.get(name)]
-    candidates += [("title", t) for t in tree.xpath("//head/title/text()")[:1]]
+    title_tag = next(iter(tree.xpath("//head/title/text()")), None)
+    candidates += [("title", title_tag)] if title_tag else []
     title = headline(candidates, site_names, tree, canonical)
     date, source = page_date(html, tree, ld, metas, canonical)
     article.text, article.title, article.date = body, title, date
     article.date_source = source.value if source else None
-    article.publisher = publisher(ld, metas, sitename, canonical or site_host(tree), title, copyright_line(tree))
+    article.publisher = publisher(ld, metas, sitename, canonical or site_host(tree), title, copyright_line(tree),
+                                  title_site_name(title_tag, title))
     return article
