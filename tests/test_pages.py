@@ -265,6 +265,9 @@ def test_the_name_title_sets_beside_the_headline_names_the_publisher(tmp_path: P
     slogan = mobile_page(f"{HEADLINE} | Kênh thông tin giải trí và xã hội dành cho giới trẻ Việt Nam",
                          f"<h1>{HEADLINE}</h1>{BODY}")
     assert read(tmp_path, slogan, "slogan").publisher == "example.vn"  # a slogan is no name: the links' domain
+    section = page(f'<title>{HEADLINE} - Thời sự</title><link rel="canonical" href="https://nld.com.vn/thoi-su/a.htm">',
+                   f"<h1>{HEADLINE}</h1>{BODY}", footer="")
+    assert read(tmp_path, section, "section").publisher == "nld.com.vn"  # a section beside it: the address names it
 
 
 def test_paragraphs_typed_into_divs_among_p_paragraphs_are_kept(tmp_path: Path) -> None:

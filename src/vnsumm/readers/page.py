@@ -18,7 +18,7 @@ from typing import Any
 from vnsumm.lang.dates import url_date
 from vnsumm.lang.text import normalize
 from vnsumm.readers.page_dates import ASIDE_XPATH, headline_element, page_date
-from vnsumm.readers.page_meta import folded, headline, publisher, strip_site_suffix, title_site_name
+from vnsumm.readers.page_meta import folded, headline, is_site_name, publisher, strip_site_suffix, title_site_name
 from vnsumm.records import Article
 from vnsumm.urls import split_url
 
@@ -238,6 +238,9 @@ def read_page(html: str, path: str, stem: str) -> Article:
     date, source = page_date(html, tree, ld, metas, canonical)
     article.text, article.title, article.date = body, title, date
     article.date_source = source.value if source else None
+    named = title_site_name(title_tag, title)
+    if named and (host := split_url(canonical or "").hostname) and not is_site_name(named, [host]):
+        named = None  # a section's name (`Headline - Thời sự`): the page's address names its site
     article.publisher = publisher(ld, metas, sitename, canonical or site_host(tree), title, copyright_line(tree),
-                                  title_site_name(title_tag, title))
+                                  named)
     return article
