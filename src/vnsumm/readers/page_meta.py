@@ -1,12 +1,12 @@
 """A saved page's headline and publisher, from the candidates its markup offers.
 
 Headline: the article's `<h1>`, `og:title`, JSON-LD `headline`, `twitter:title` and `<title>` are compared, not
-taken in a fixed order: each loses the site and section names appended to it, a candidate that is the site's
-name, a section label (a link to another page of the site, a short all-capitals label) or agrees with no other
+taken in a fixed order: each loses the site and section names appended to it, a candidate that is the site's name, a
+section label (a short link text to another page of the site, a short all-capitals label) or agrees with no other
 candidate while others agree loses, and of agreeing candidates the uncut one wins (`og:title` is often cut).
 Publisher: JSON-LD `publisher.name`, `og:site_name`, trafilatura's site name, the copyright notice, the name
-`<title>` sets beside the headline, when it is a name (not a URL, a company or the headline; copyright marks and years
-go), else the page's domain.
+`<title>` sets beside the headline, when it is a name (not a URL, a company or the headline; copyright marks and
+years go), else the page's domain.
 """
 
 from __future__ import annotations
