@@ -225,3 +225,85 @@ def test_a_page_without_a_headline_gets_a_derived_display_title() -> None:
         html, markdown = render_html([article], lang), render_markdown([article], lang)
         assert " ".join(shown) in html and 'class="derived"' in html
         assert f"## {' '.join(shown)}" in markdown and article.id not in markdown.split("\n## ")[1].split("\n")[0]
+
+
+def mobile_page(title: str, body: str) -> str:
+    """An old mobile page (2014-era CMS): no metadata at all, the logo in an `<h1>` of its own before the article's,
+    links to other hosts (ads, sister sites) outnumbering the site's own."""
+    ads = "".join(f'<a href="https://shop.example.vn/p{i}">Ưu đãi {i}</a>' for i in range(5))
+    return (f"<!DOCTYPE html><html><head><title>{title}</title></head><body>"
+            f'<div class="header"><h1><a href="/" class="logo"><img src="/logo.png"></a></h1>{ads}</div>'
+            f'<div class="detail">{body}</div></body></html>')
+
+
+def test_a_logo_or_a_label_in_an_h1_is_not_the_headline(tmp_path: Path) -> None:
+    """The first `<h1>` holds the site's logo (or one word): the headline and its date line are the next one's."""
+    body = f'<div class="time">16/01/2014 | 16:05</div><h1>{HEADLINE}</h1>' + BODY
+    article = read(tmp_path, mobile_page(f"{HEADLINE} | Kenh14 Mobile", body))
+    assert article.title == HEADLINE
+    assert (article.date, article.date_source) == ("2014-01-16", "byline")
+    label = mobile_page(HEADLINE, body).replace('<img src="/logo.png">', "Mobile")
+    assert read(tmp_path, label, "label").title == HEADLINE
+
+
+def test_the_headline_listed_among_the_sites_articles_stays_the_headline(tmp_path: Path) -> None:
+    """A page saved without its address lists itself under `Tin cùng chuyên mục`: the `<h1>` is also a link text
+    there, yet no section label; a short link text still is one."""
+    listed = f'<div class="same-category"><a href="/bai-1.chn">{HEADLINE}</a><a href="/bai-2.chn">Tin khác</a></div>'
+    article = read(tmp_path, mobile_page(f"{HEADLINE} | Afamily Mobile", f"<h1>{HEADLINE}</h1>{BODY}{listed}"))
+    assert article.title == HEADLINE
+    label = mobile_page(HEADLINE, f'<h1><a href="/xa-hoi.chn">Xã hội</a></h1>{BODY}'
+                                  '<a href="/xa-hoi.chn">Xã hội</a>')
+    assert read(tmp_path, label, "label").title == HEADLINE  # the short link text loses to <title>
+
+
+def test_the_name_title_sets_beside_the_headline_names_the_publisher(tmp_path: Path) -> None:
+    """No JSON-LD, og:site_name or copyright line, most links to other hosts: `<title>` still names the site."""
+    article = read(tmp_path, mobile_page(f"{HEADLINE} | Kenh14 Mobile", f"<h1>{HEADLINE}</h1>{BODY}"))
+    assert article.publisher == "Kenh14 Mobile"
+    before = read(tmp_path, mobile_page(f"Kenh14 - {HEADLINE}", f"<h1>{HEADLINE}</h1>{BODY}"), "before")
+    assert before.publisher == "Kenh14"
+    slogan = mobile_page(f"{HEADLINE} | Kênh thông tin giải trí và xã hội dành cho giới trẻ Việt Nam",
+                         f"<h1>{HEADLINE}</h1>{BODY}")
+    assert read(tmp_path, slogan, "slogan").publisher == "example.vn"  # a slogan is no name: the links' domain
+    section = page(f'<title>{HEADLINE} - Thời sự</title><link rel="canonical" href="https://nld.com.vn/thoi-su/a.htm">',
+                   f"<h1>{HEADLINE}</h1>{BODY}", footer="")
+    assert read(tmp_path, section, "section").publisher == "nld.com.vn"  # a section beside it: the address names it
+
+
+def test_paragraphs_typed_into_divs_among_p_paragraphs_are_kept(tmp_path: Path) -> None:
+    """Older CMSs mix `<p>` and `<div>` paragraphs in one container; extractors kept only the `<p>`s."""
+    divs = [f"Đoạn {i} viết trong thẻ div: Bộ trưởng đã quyết định làm một chiếc cầu treo cho học sinh vùng cao "
+            "qua suối mùa lũ." for i in range(1, 4)]
+    paragraphs = [f"<p>Đoạn {i} viết trong thẻ p: clip quay giáo viên và học sinh chui vào túi nilông qua suối mùa "
+                  "lũ khiến nhiều người ngỡ ngàng.</p>" for i in range(4, 8)]
+    content = "".join(p + (f'<div align="justify">{d}</div>' if i < len(divs) else "")
+                      for i, (p, d) in enumerate(zip(paragraphs, [*divs, ""], strict=False)))
+    links = '<div><a href="/a.htm">Chui vào túi nilông qua suối: sẽ có cầu treo.</a></div>'
+    article = read(tmp_path, page("", f'<h1>{HEADLINE}</h1><div id="divfirst">{content}{links}</div>'))
+    assert all(d in article.text for d in divs), article.text
+    assert "sẽ có cầu treo." not in article.text  # a div of links stays out
+
+
+def test_italic_captions_under_pictures_without_caption_markup(tmp_path: Path) -> None:
+    """Older pages set a caption in italics under its picture, in the next block, after a line break, or as the
+    text after each picture of an italic run; a long italic quotation after a picture stays; a photo story whose
+    text is such captions keeps it."""
+    caption = ["Ảnh minh họa: người dân chờ xe buýt ở bến Bến Thành.", "Một học sinh được kéo qua suối (Ảnh: T.M)",
+               "Vợ chồng nhạc sĩ trong tiệc cưới ngày 28/12/2013", "Cô thường cùng anh trai đi công tác nước ngoài"]
+    quote = ("Tôi trộm nghĩ, không biết chiếc điện thoại của cô giáo đáng giá bao nhiêu tiền, có bằng một bữa nhậu "
+             "của người thành thị hay không, nhưng nó đã làm được một việc vô cùng ý nghĩa. ") * 3
+    article = read(tmp_path, page("", f"<h1>{HEADLINE}</h1>{BODY}"
+                                      f'<div style="text-align: center;"><img src="a.jpg"></div><div><br></div>'
+                                      f'<div style="text-align: center;"><span style="font-style: italic;">'
+                                      f"{caption[0]}</span></div>{BODY}"
+                                      f'<p><img src="b.jpg"><br><em>{caption[1]}</em></p>'
+                                      f'<div align="center"><span style="font-style: italic;"><img src="c.jpg"><br>'
+                                      f'{caption[2]}<br><br><img src="d.jpg"><br>{caption[3]}</span></div>'
+                                      f'<p><img src="e.jpg"></p><p><em>{quote.strip()}</em></p>'))
+    assert not any(c in article.text for c in caption), article.text
+    assert quote.strip() in article.text
+    items = [f"Mẫu bao bì thứ {i} khiến khách hàng nhận ra loại sản phẩm ngay từ cái nhìn đầu tiên" for i in range(6)]
+    story = read(tmp_path, page("", f"<h1>{HEADLINE}</h1>" + "".join(
+        f'<em><img src="{i}.jpg"></em><em>{item}</em>.<br>' for i, item in enumerate(items))), "story")
+    assert all(f"{item}." in story.text for item in items), story.text

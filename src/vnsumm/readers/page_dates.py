@@ -35,6 +35,7 @@ ASIDE_XPATH = "|".join(
 _NO_DATE_TAGS = {"figure", "figcaption", "aside", "nav", "footer", "a", "img", "picture", "script", "style"}
 BYLINE_WINDOW = 60  # elements before or after the headline where its date line may sit
 BYLINE_MAX_CHARS = 160  # a longer element is a paragraph, whose dates are about other things
+HEADLINE_MIN_WORDS = 2  # an <h1> with fewer words is a logo or a label, not the headline
 BYLINE_MAX_WORDS = 8  # words besides the date, time and weekday in a date line (a label, a section, an author)
 _IMAGE = re.compile(r"\.(jpe?g|png|gif|webp|avif|svg)(\?|$)|/(images?|photos?|uploads?|media|thumbs?)/", re.I)
 
@@ -88,8 +89,13 @@ def _aside(element: Any) -> bool:
 
 
 def headline_element(tree: Any) -> Any | None:
-    """The article's `<h1>`: the first one inside an article or main element, else the first of the page."""
-    return next(iter(tree.xpath("//article//h1 | //main//h1") or tree.xpath("//body//h1")), None)
+    """The article's `<h1>`: the first one inside an article or main element, else the first of the page, that has
+    a headline's words: many pages wrap their logo (an image, no text) or a one-word label in an `<h1>` of its own."""
+    for path in ("//article//h1 | //main//h1", "//body//h1"):
+        for element in tree.xpath(path):
+            if len(element.text_content().split()) >= HEADLINE_MIN_WORDS:
+                return element
+    return None
 
 
 def byline_date(tree: Any, latest: str) -> str | None:

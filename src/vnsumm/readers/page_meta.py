@@ -1,11 +1,12 @@
 """A saved page's headline and publisher, from the candidates its markup offers.
 
 Headline: the article's `<h1>`, `og:title`, JSON-LD `headline`, `twitter:title` and `<title>` are compared, not
-taken in a fixed order: each loses the site and section names appended to it, a candidate that is the site's
-name, a section label (a link to another page of the site, a short all-capitals label) or agrees with no other
+taken in a fixed order: each loses the site and section names appended to it, a candidate that is the site's name, a
+section label (a short link text to another page of the site, a short all-capitals label) or agrees with no other
 candidate while others agree loses, and of agreeing candidates the uncut one wins (`og:title` is often cut).
-Publisher: JSON-LD `publisher.name`, `og:site_name`, trafilatura's site name, when it is a name (not a URL, a
-company or the headline; copyright marks and years go), else the page's domain.
+Publisher: JSON-LD `publisher.name`, `og:site_name`, trafilatura's site name, the copyright notice, the name
+`<title>` sets beside the headline, when it is a name (not a URL, a company or the headline; copyright marks and
+years go), else the page's domain.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ SECTION_WORDS = 4  # a title segment this short after the headline, next to the 
 LABEL_WORDS = 6  # an all-capitals candidate this short is a section label
 PUBLISHER_MAX_WORDS = 8
 SITE_NAME_CHARS = 40
+SITE_NAME_WORDS = 6  # a longer segment beside the headline in <title> is a slogan or a second headline
 _COMPANY = re.compile(r"^(công ty|cty|tập đoàn)\b|\b(jsc|corp|corporation|co\.?,? ltd|ltd|inc|tnhh|cổ phần|vccorp)\b",
                       re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright|bản quyền( thuộc( về)?)?|all rights? reserved|\b(19|20)\d{2}\b|[-–,]\s*$",
@@ -75,10 +77,12 @@ def strip_site_suffix(title: str, site_names: list[str]) -> str:
 
 
 def _label(text: str, links: set[str]) -> bool:
-    """A section label: the text of a link to another page, or a short line in capitals."""
+    """A section label: a short text that is also the text of a link to another page, or a short line in capitals.
+    A headline-long link text is the article's own entry in a list of the site's articles (`Tin cùng chuyên mục`),
+    which a page saved without its address cannot tell from a link elsewhere."""
     letters = [c for c in text if c.isalpha()]
     shouting = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
-    return folded(text) in links or (shouting and len(text.split()) <= LABEL_WORDS)
+    return len(text.split()) <= LABEL_WORDS and (folded(text) in links or shouting)
 
 
 def _agree(a: str, b: str) -> bool:
@@ -114,6 +118,24 @@ def headline(candidates: list[tuple[str, str]], site_names: list[str], tree: Any
     return chosen.title() if chosen.isupper() and chosen.title() != chosen else chosen
 
 
+def title_site_name(title: str | None, chosen: str | None) -> str | None:
+    """The name a page's `<title>` sets beside its headline (`Headline | Kenh14 Mobile`, `Zing.vn - Headline`): the
+    segment farthest from the headline, when it is short enough to be a name."""
+    if not title or not chosen:
+        return None
+    text, head = normalize(" ".join(title.split())), folded(chosen).rstrip(" .…")
+    for match in _TITLE_SEPARATORS.finditer(text):
+        before, after = text[: match.start()], text[match.end():]
+        if folded(before).rstrip(" .…") == head:
+            name = _TITLE_SEPARATORS.split(after)[-1]
+        elif folded(after).rstrip(" .…") == head:
+            name = _TITLE_SEPARATORS.split(before)[0]
+        else:
+            continue
+        return name.strip() if len(name.split()) <= SITE_NAME_WORDS else None
+    return None
+
+
 def title_key(title: str) -> str:
     """How a run's repeated titles are kept among its common lines: marked, so that no body line matches one."""
     return f"title\t{folded(title)}"
@@ -144,13 +166,14 @@ def _publisher_name(value: Any, title: str | None) -> str | None:
 
 
 def publisher(ld: list[dict[str, Any]], metas: dict[str, str], sitename: str | None, url: str | None,
-              title: str | None, notice: str | None = None) -> str | None:
-    """The publisher's name (from JSON-LD, og:site_name, trafilatura, the copyright `notice`), else the domain."""
+              title: str | None, notice: str | None = None, title_name: str | None = None) -> str | None:
+    """The publisher's name (from JSON-LD, og:site_name, trafilatura, the copyright `notice`, the name `<title>`
+    sets beside the headline), else the domain."""
     values: list[Any] = []
     for item in ld:
         owner = item.get("publisher")
         values += [owner.get("name") if isinstance(owner, dict) else owner]
-    values += [metas.get("og:site_name"), metas.get("application-name"), sitename, notice]
+    values += [metas.get("og:site_name"), metas.get("application-name"), sitename, notice, title_name]
     names = [name for value in values if (name := _publisher_name(value, title))]
     # A domain spelt as a name (`Zing.vn`) gives way to a name in words from another source.
     if names := sorted(names, key=lambda n: bool(re.fullmatch(r"[\w-]+(\.[\w-]+)+", n))):
