@@ -10,7 +10,7 @@ from pathlib import Path
 from helpers import ROOT, read_jsonl, vnsumm
 
 from vnsumm import Article, clean_articles, read_inputs, render_html, render_markdown
-from vnsumm.lang.dates import DateSource, visible_date
+from vnsumm.lang.dates import DateSource, lede_date, visible_date
 from vnsumm.readers.page import strip_site_suffix, url_date
 
 BODY = "".join(f"<p>Đoạn {i}: Cục Hàng không Việt Nam vừa quyết định tăng thêm 32 chuyến bay mỗi ngày tại sân bay "
@@ -215,6 +215,15 @@ def test_lede_dates_take_the_year_of_the_articles_own_dates() -> None:
     assert (articles["004_eec55141b9a6cb32"].date, articles["004_eec55141b9a6cb32"].date_source) == \
         ("2019-11-12", "lede")  # "Chiều 12/11", the article's dates are of 2019
     assert articles["002_96935cde4c223bd0"].date_source == "byline"
+
+
+def test_a_lede_takes_no_year_from_a_plan_a_recalled_event_far_off_or_the_future() -> None:
+    lede = "Sáng 15/3, Bộ Giao thông Vận tải họp bàn kế hoạch phát triển đường sắt tốc độ cao."
+    for later, expected in [("Mục tiêu đến năm 2045 hoàn thành toàn tuyến.", None),  # a plan's year
+                            ("Dự án được phê duyệt ngày 2/3/2019.", "2019-03-15"),  # a date 13 days before
+                            ("Tuyến đường khởi công ngày 21/7/2003.", None),  # recalled, months away
+                            ("Hồ sơ nộp ngày 1/3/2096.", None)]:  # it would be after today
+        assert lede_date([lede, later]) == expected, later
 
 
 def test_a_page_without_a_headline_gets_a_derived_display_title() -> None:

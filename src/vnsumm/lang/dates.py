@@ -53,6 +53,7 @@ _LEDE_DAY_MONTH = re.compile(r"^[-–—]?\s*(?:(?:sáng|chiều|tối|trưa|đ�
                              r"(\d{1,2})[/-](\d{1,2})(?![/-]?\d)", _I)
 _YEAR_WORDS = re.compile(r"(?<!\d)năm (\d{4})(?!\d)", _I)
 LEDE_SENTENCES = 4
+LEDE_YEAR_DAYS = 90  # a full date this near the lede's day and month gives it its year
 # Dates in a canonical URL: /2022/12/24/, -2022-12-24-, or an article id that starts with a timestamp
 # (dantri.com.vn: ...-20221224152117143.htm).
 _URL_DATES = [re.compile(p) for p in (
@@ -112,25 +113,33 @@ def url_date(url: str | None) -> str | None:
     return None
 
 
-def lede_date(lines: list[str]) -> str | None:
-    """The date a lede opens with when it names only day and month ("Chiều 12/11, ..."), in the year of the
-    article's own latest full date (or "năm 2020" it states); the year after when that would put the event before
-    a date the article already refers to. None when the article states no year."""
+def lede_date(lines: list[str], latest: str | None = None) -> str | None:
+    """The date a lede opens with when it names only day and month ("Chiều 12/11, ..."), in the year the lede
+    sentence states ("Ngày 1-7, ... năm 2020"), else in the year that puts it nearest a full date the article gives
+    within LEDE_YEAR_DAYS of it (the meeting of 31/10/2019 the article of 12/11 reports on). None when nothing ties
+    it to a year (a year the article mentions for anything else is no evidence: "đến năm 2045"), or when the date
+    would come after `latest` (ISO; today by default)."""
     sentences = [s for line in lines[:LEDE_SENTENCES] for s in split_sentences(line)][:LEDE_SENTENCES]
     match = next((m for m in map(_LEDE_DAY_MONTH.match, sentences) if m), None)
     if match is None:
         return None
-    text = "\n".join(lines)
-    full = [iso for m in _DATE.finditer(text) if (iso := iso_date(*m.groups()))]
-    years = [int(iso[:4]) for iso in full] or [int(y) for y in _YEAR_WORDS.findall(text)]
-    if not years:
-        return None
-    year = max(years)
-    day, month = match.group(1), match.group(2)
-    found = iso_date(day, month, str(year))
-    if found is not None and full and found < max(full) and (later := iso_date(day, month, str(year + 1))):
-        return later
-    return found
+    day, month = int(match.group(1)), int(match.group(2))
+    found: str | None = None
+    if stated := _YEAR_WORDS.findall(match.string):
+        found = iso_date(str(day), str(month), stated[0])
+    else:
+        nearest: tuple[int, int] | None = None  # (days apart, -year): the nearest, the later on a tie
+        for full in _DATE.finditer("\n".join(lines)):
+            if (iso := iso_date(*full.groups())) is None:
+                continue
+            said = date.fromisoformat(iso)
+            for year in (said.year - 1, said.year, said.year + 1):
+                if (candidate := iso_date(str(day), str(month), str(year))) is None:
+                    continue
+                apart = abs((date.fromisoformat(candidate) - said).days)
+                if apart <= LEDE_YEAR_DAYS and (nearest is None or (apart, -year) < nearest):
+                    nearest, found = (apart, -year), candidate
+    return found if found is not None and found <= (latest or date.today().isoformat()) else None
 
 
 def text_date(lines: list[str], dated_line: str | None) -> tuple[str | None, DateSource | None]:
