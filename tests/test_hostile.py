@@ -63,8 +63,9 @@ def test_output_folder_inside_the_input_folder_is_never_read(tmp_path: Path, mon
     assert sorted(after) == ["n0", "n1", "n2"] and all(r["error"] is None for r in after.values())
     assert {k: r["summary_vi"] for k, r in after.items()} == {k: r["summary_vi"] for k, r in before.items()}
     assert "3 reused" in second.stderr
-    named = run("out/summaries.jsonl", "n0.txt")  # named outright, a file of the output folder is left out too
-    assert named.exit_code == 0 and sorted(stored(news / "out")) == ["n0", "n1", "n2"]
+    named = run("out/summaries.jsonl", "n0.txt")  # named outright, a file of the output folder: a usage error
+    assert named.exit_code == 2 and "out/summaries.jsonl is inside the output folder" in named.output
+    assert sorted(stored(news / "out")) == ["n0", "n1", "n2"]
 
 
 def test_prune_keeps_the_records_of_an_input_that_failed_to_read(tmp_path: Path) -> None:

@@ -76,12 +76,47 @@ def test_a_busy_folder_is_refused_before_the_inputs_are_read(tmp_path: Path) -> 
     assert second.returncode == 2 and "in use by another vnsumm run" in second.stderr.read()
 
 
+def test_another_days_files_of_the_same_names_are_stored_beside_the_first_days(tmp_path: Path) -> None:
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    days = {day: tmp_path / day for day in ("05-01", "05-02", "moved")}
+    for number, (day, folder) in enumerate(days.items()):
+        folder.mkdir()
+        for i in range(2):  # tin0.txt, tin1.txt each day; the moved folder is 05-01's
+            seed = seeds[i if day == "moved" else i + 2 * number]
+            (folder / f"tin{i}.txt").write_bytes(seed.read_bytes())
+    out = tmp_path / "out"
+    for day in ("05-01", "05-02", "05-02", "moved"):
+        done = run(str(days[day]), "--out", str(out))
+        assert done.exit_code == 0, done.stderr
+    stored = {r["id"]: (Path(r["source"]).parent.name, r["summary_vi"]) for r in read_jsonl(out / "summaries.jsonl")}
+    assert sorted(stored) == ["tin0", "tin0~1", "tin1", "tin1~1"]  # the first day's are kept; the moved ones reused
+    assert {folder for folder, _ in stored.values()} == {"05-01", "05-02"}
+    assert len({summary for _, summary in stored.values()}) == 4
+    assert "id of another stored article renamed (tin0 to tin0~1)" in done.stderr or "2 reused" in done.stderr
+
+
 def test_no_articles_leaves_no_new_output_folder(tmp_path: Path) -> None:
     empty, out = tmp_path / "empty", tmp_path / "new" / "out"
     empty.mkdir()
     done = run(str(empty), "--out", str(out))
     assert done.exit_code == 2 and "no articles found" in done.stderr
     assert not out.exists() and (tmp_path / "new").exists()
+
+
+def test_a_folder_of_articles_named_as_output_stays_readable_as_input(tmp_path: Path) -> None:
+    articles = tmp_path / "arts"
+    articles.mkdir()
+    for seed in sorted((ROOT / "seeds").glob("*.txt"))[:2]:
+        (articles / seed.name).write_bytes(seed.read_bytes())
+    inside = articles / sorted(p.name for p in articles.iterdir())[0]
+    done = run(str(inside), "--out", str(articles))  # the article sits in the output folder: a usage error
+    assert done.exit_code == 2 and "inside the output folder" in done.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(str(empty), "--out", str(articles)).exit_code == 2  # no articles: nothing written
+    assert sorted(p.name for p in articles.iterdir()) == sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))[:2]
+    again = run(str(articles), "--out", str(tmp_path / "out"))  # no lock file left to mark it an output folder
+    assert again.exit_code == 0, again.stderr
 
 
 def test_a_second_process_on_a_busy_folder_stops_and_the_first_loses_nothing(tiny_registry: Path,

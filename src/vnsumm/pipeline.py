@@ -14,7 +14,7 @@ from pathlib import Path
 from vnsumm.cleaning.rules import sample_common
 from vnsumm.errors import ConfigError
 from vnsumm.options import EngineName, RunOptions, RunReport
-from vnsumm.output.store import Done, OutputStore, stored_source
+from vnsumm.output.store import Done, OutputStore
 from vnsumm.plan import articles_per_group, plan_run
 from vnsumm.readers import InputStream, count_inputs, expand_inputs
 from vnsumm.records import Article
@@ -66,7 +66,8 @@ def read_articles(inputs: Sequence[str | Path], options: RunOptions, index: Mapp
     urls = [str(i) for i in inputs if is_url(str(i))]
     paths = expand_inputs([i for i in inputs if not is_url(str(i))], exclude=[options.out]) \
         if len(urls) < len(inputs) else []
-    stream = InputStream(paths, options.fields, stored_source(options.out))  # paths expanded once, above
+    stream = InputStream(paths, options.fields, lambda key: (done.source, done.content_hash)
+                         if (done := index.get(key)) else None)  # paths expanded once, above
     articles: Iterator[Article] = stream
     if urls:
         from vnsumm.fetch.crawl import iter_url_articles  # the HTTP client is imported only by runs that fetch

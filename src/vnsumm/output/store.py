@@ -48,20 +48,6 @@ class Done(NamedTuple):
     source: str = ""
 
 
-def stored_source(folder: Path) -> Callable[[str], str | None]:
-    """The `source` of an id in the store of `folder`, read (once, unlocked) only when first asked: the readers
-    ask only when they rename a duplicate id."""
-    sources: dict[str, str] | None = None
-
-    def lookup(key: str) -> str | None:
-        nonlocal sources
-        if sources is None:
-            sources = {r["id"]: r["source"] for _, _, r in _records(Path(folder) / RECORDS_FILE, lines=False)}
-        return sources.get(key)
-
-    return lookup
-
-
 class OutputStore:
     """`summaries.jsonl` in an output folder, held by one run at a time (a lock file, released on exit or death)."""
 
@@ -86,6 +72,7 @@ class OutputStore:
         if self.folder.exists() and not self.folder.is_dir():
             raise ConfigError(f"output {self.folder} is a file, not a folder")
         self._created = not self.folder.exists()
+        self._was_store = self.path.exists() or (self.folder / LOCK_FILE).exists()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             lock = FileLock(self.folder / LOCK_FILE, timeout=0)
@@ -117,17 +104,20 @@ class OutputStore:
 
     @contextlib.contextmanager
     def discarded_unless_written(self) -> Iterator[None]:
-        """Within `open`: a folder that `open` created is removed again, however the block ends, when nothing was
-        written to it (no articles, a model missing): a failed first run leaves no empty output behind."""
+        """Within `open`: when nothing was written (no articles, a model missing), a folder that was no store is left
+        as it was, however the block ends: its lock and owner files go, and the folder too if `open` created it. A
+        failed first run leaves no empty output behind, and no mark that would make a folder of articles refuse to
+        be read as input."""
         try:
             yield
         finally:
-            if self._created and not self.changed:
+            if not self._was_store and not self.changed:
                 for name in (OWNER_FILE, LOCK_FILE):
                     with contextlib.suppress(OSError):
                         (self.folder / name).unlink()
-                with contextlib.suppress(OSError):
-                    self.folder.rmdir()  # only when empty: a page cache or anything else written there stays
+                if self._created:
+                    with contextlib.suppress(OSError):
+                        self.folder.rmdir()  # only when empty: a page cache or anything else written there stays
 
     def _owner(self) -> str:
         with contextlib.suppress(OSError):

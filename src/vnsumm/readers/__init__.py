@@ -72,14 +72,19 @@ def read_path(path: str, fields: Fields = DEFAULT_FIELDS) -> Iterator[Article]:
         yield make_safe(_unreadable(printable(Path(path).stem), printable(path), exc))
 
 
+# Where a stored id came from: its record's source and content hash (None when the store has no such id).
+StoredOwner = Callable[[str], tuple[str, str | None] | None]
+
+
 class InputStream(Iterator[Article]):
     """Every article of every input, in input order, read as needed (never all in memory). Ids are made unique
-    against the run's ids and, for ids the store holds, against the store: a stored id is taken over only by the
-    input it came from (its `source`). `incomplete` names the inputs that could not be read whole."""
+    against the run's ids and against the store: a stored id is taken over only by its own input (the same
+    `source`, an edit replaces it) or by the same article read from elsewhere (the same content: a moved folder);
+    another article with that id (`tin1.txt` of another day's folder) is renamed `id~1` and stored beside it.
+    `incomplete` names the inputs that could not be read whole."""
 
-    def __init__(self, paths: list[str], fields: Fields,
-                 stored_source: Callable[[str], str | None] = lambda key: None) -> None:
-        self.paths, self.fields, self.stored_source = paths, fields, stored_source
+    def __init__(self, paths: list[str], fields: Fields, stored: StoredOwner = lambda key: None) -> None:
+        self.paths, self.fields, self.stored = paths, fields, stored
         self.incomplete: list[str] = []
         self._taken: set[str] = set()
         self._articles = self._generate()
@@ -87,21 +92,24 @@ class InputStream(Iterator[Article]):
     def __next__(self) -> Article:
         return next(self._articles)
 
-    def _free(self, key: str, source: str) -> bool:
-        owner = self.stored_source(key)
-        return key not in self._taken and (owner is None or owner == source)
+    def _free(self, key: str, article: Article) -> bool:
+        if key in self._taken:
+            return False
+        owner = self.stored(key)
+        return owner is None or owner[0] == article.source or owner[1] == article.fingerprint()
 
     def _generate(self) -> Iterator[Article]:
         for path in self.paths:
             failed = False
             for article in read_path(path, self.fields):
                 failed = failed or not article.ok
-                if article.id in self._taken:
+                if not self._free(article.id, article):
                     original, number = article.id, 1
-                    while not self._free(f"{original}~{number}", article.source):
+                    while not self._free(f"{original}~{number}", article):
                         number += 1
                     article.id = f"{original}~{number}"
-                    article.warnings.append(f"duplicate id renamed ({original} to {article.id})")
+                    why = "duplicate id" if original in self._taken else "id of another stored article"
+                    article.warnings.append(f"{why} renamed ({original} to {article.id})")
                 self._taken.add(article.id)
                 yield article
             if failed:
@@ -109,10 +117,10 @@ class InputStream(Iterator[Article]):
 
 
 def iter_inputs(inputs: Iterable[str | Path], fields: Fields = DEFAULT_FIELDS, *, exclude: Iterable[str | Path] = (),
-                stored: Callable[[str], str | None] | None = None) -> InputStream:
+                stored: StoredOwner | None = None) -> InputStream:
     """Every article of every input (see InputStream). Paths are expanded (a bad one is a ConfigError) before the
-    first article; folders in `exclude` (the output folder) are never read. `stored`: the store's
-    source of an id."""
+    first article; folders in `exclude` (the output folder) are never read. `stored`: who holds an id in the
+    store."""
     return InputStream(expand_inputs(inputs, exclude), fields, stored or (lambda key: None))
 
 

@@ -88,8 +88,8 @@ def _glob(pattern: str, excluded: set[tuple[int, int]]) -> list[str]:
 def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()
                   ) -> list[str]:
     """Files, folders (recursive), globs and `-` to a list of paths, folders and globs sorted. The folders in
-    `exclude` (the run's output folder) and other vnsumm output folders are never entered; a file named inside one
-    is left out too. A path that matches nothing is a usage error."""
+    `exclude` (the run's output folder) and other vnsumm output folders are never entered; naming a file directly
+    inside `exclude`, or a path that matches nothing, is a usage error."""
     excluded = {ident for folder in exclude if (ident := _identity(os.fspath(folder)))}
     paths: list[str] = []
     for item in inputs:
@@ -102,8 +102,9 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: Iterable[st
                 raise ConfigError(f"input {printable(item)} is a vnsumm output folder: its files are not articles")
             paths.extend(walk_files(item, excluded, {ident} if ident else set()))
         elif os.path.lexists(item):
-            if _identity(os.path.dirname(item) or ".") not in excluded:
-                paths.append(item)
+            if _identity(os.path.dirname(item) or ".") in excluded:
+                raise ConfigError(f"input {printable(item)} is inside the output folder: choose another --out")
+            paths.append(item)
         elif glob.has_magic(item):
             matches = _glob(item, excluded)
             if not matches:
