@@ -259,6 +259,21 @@ def test_file_command_writes_one_record_per_story_and_reports_bad_lines(tmp_path
     assert any("in.jsonl:5" in e and "'event'" in e for e in errors)
 
 
+def test_file_command_cleans_its_articles_and_reads_them_in_one_order(tmp_path: Path) -> None:
+    furniture = "TIN LIÊN QUAN"
+    rows = [{"id": a.id, "title": a.title, "text": f"{furniture}\n{a.text}\nChia sẻ bài viết lên Facebook",
+             "event": "fire"} for a in story_articles()]
+    made = []
+    for name, ordered in (("in.jsonl", rows), ("reversed.jsonl", rows[::-1])):
+        out = tmp_path / f"{name}.out"
+        summarize_stories_file(write_jsonl(tmp_path / name, ordered), out, story_field="event")
+        made.append(out.read_text(encoding="utf-8"))
+    assert made[0] == made[1]  # the same story, whatever order its articles come in
+    [summary] = [StorySummary.from_json(line) for line in made[0].splitlines()]
+    assert summary.articles == ("a", "b", "c") and furniture not in summary.summary_vi
+    assert "Facebook" not in summary.summary_vi
+
+
 def test_file_command_names_the_fields_when_the_story_field_is_wrong(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": a.id, "text": a.text, "cluster": "1"}
                                                   for a in story_articles()])

@@ -61,7 +61,7 @@ class SummarizeStories(StoreStep):
 
     def __call__(self, state: StoreState) -> None:
         from vnsumm.stories.record import STORIES_FILE, read_story_summaries
-        from vnsumm.stories.summaries import StorySummarizer
+        from vnsumm.stories.summaries import StorySummarizer, story_order
 
         path = Path(state.options.out) / STORIES_FILE
         stamp_file = Path(state.options.out) / STORIES_STAMP
@@ -88,6 +88,7 @@ class SummarizeStories(StoreStep):
                 members.append(record)
                 if len(members) == sizes[story]:
                     del waiting[story]
+                    members = story_order(members)
                     key = summarizer.key(members)
                     yield story, members, key, previous.get(key)
 

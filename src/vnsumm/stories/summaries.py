@@ -16,6 +16,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from vnsumm.cleaning.rules import clean_article
 from vnsumm.errors import ConfigError
 from vnsumm.factcheck.check import Source, unsupported, unsupported_in
 from vnsumm.factcheck.facts import UnsupportedFact
@@ -47,13 +48,19 @@ class StoryTranslator(Protocol):
 
 
 def stories_of(articles: Iterable[Article]) -> dict[str, list[Article]]:
-    """Articles by story, in order of first appearance; an article without a story is a story of its own (keyed by
-    its id). Failed articles belong to no story."""
+    """Articles by story, stories in order of first appearance, each story's articles in `story_order`; an article
+    without a story is a story of its own (keyed by its id). Failed articles belong to no story."""
     stories: dict[str, list[Article]] = {}
     for article in articles:
         if article.ok:
             stories.setdefault(article.story if article.story is not None else article.id, []).append(article)
-    return stories
+    return {story: story_order(members) for story, members in stories.items()}
+
+
+def story_order(members: Iterable[Article]) -> list[Article]:
+    """A story's articles in one order whatever order they were read or stored in (by id): its summary and key
+    depend on the articles, not on which runner wrote them first."""
+    return sorted(members, key=lambda a: a.id)
 
 
 def _citations(sentences: Sequence[str], articles: Sequence[Article]) -> list[tuple[str, list[str]]]:
@@ -263,8 +270,9 @@ def summarize_stories_file(path: Path, out: Path, story_field: str = "story", te
             if story in (None, "") and article.ok:
                 article.fail(f"{where}: no story in field {story_field!r}")
             article.story = safe_line(str(story), MAX_ID_CHARS) if story not in (None, "") else None
+        if article.ok:  # cleaned as a run cleans its articles: scraped text carries page furniture
+            article = clean_article(replace(article, content_hash=article.fingerprint()))
         if article.ok:
-            article.content_hash = article.fingerprint()
             articles.append(article)
         else:
             errors.append(article.error or "")
