@@ -16,7 +16,7 @@ import vnsumm
 from vnsumm import ConfigError, ExtractiveParams, ExtractiveSummarizer, RunOptions, load_registry
 from vnsumm.cli import app
 from vnsumm.lang.text import split_sentences, syllables
-from vnsumm.plan import settings_key
+from vnsumm.plan import serves, settings_key
 
 SEEDS = ROOT / "seeds"
 
@@ -62,6 +62,17 @@ def test_licence_and_source_notes_do_not_redo_summaries() -> None:
     key = settings_key(spec, None, "vi")
     assert settings_key(spec.model_copy(update={"licence": "edited", "source": "edited"}), None, "vi") == key
     assert settings_key(spec.model_copy(update={"prefix": "vietnews: "}), None, "vi") != key
+
+
+def test_an_english_record_serves_a_vietnamese_run_of_its_summarizer_and_older_english_keys_still_count() -> None:
+    registry = load_registry(ROOT / "models.yaml")
+    summarizer, translator = registry.summarizer("vit5-base"), registry.translator("envit5")
+    vietnamese, english = settings_key(summarizer, None, "vi"), settings_key(summarizer, translator, "en")
+    older = english.split("+")[1]  # an English record's whole key before it was split
+    assert serves(english, vietnamese) and serves(english, english) and serves(older, english)
+    assert not serves(vietnamese, english)  # it has no translation
+    other = settings_key(registry.summarizer("extractive"), None, "vi")
+    assert not serves(english, other) and not serves(None, vietnamese)
 
 
 def test_new_extractive_weights_redo_its_summaries(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,3 +89,21 @@ def test_changed_input_or_force_recomputes(tmp_path: Path) -> None:
     assert "2 reused" in vnsumm(*args).stderr
     assert "reused" not in vnsumm(*args, "--force").stderr
     assert len(read_jsonl(tmp_path / "out" / "summaries.jsonl")) == 3
+
+
+def test_a_vietnamese_run_reuses_an_english_stores_records_and_keeps_their_translations(tiny_registry: Path,
+                                                                                       tmp_path: Path) -> None:
+    articles, out = tmp_path / "in.jsonl", tmp_path / "out"
+    make_articles(articles, 4)
+    common = ("run", str(articles), "--models", str(tiny_registry), "--summarizer", "extractive", "--out", str(out))
+    english = vnsumm(*common, "--lang", "en", "--translator", "tiny-envit5")
+    assert english.returncode == 0, english.stderr
+    translated = {r["id"]: r["summary_en"] for r in read_jsonl(out / "summaries.jsonl")}
+    assert all(translated.values())
+    vietnamese = vnsumm(*common, "--lang", "vi")
+    assert vietnamese.returncode == 0 and "4 reused" in vietnamese.stderr, vietnamese.stderr
+    assert {r["id"]: r["summary_en"] for r in read_jsonl(out / "summaries.jsonl")} == translated
+    again = vnsumm(*common, "--lang", "en", "--translator", "tiny-envit5")
+    assert "4 reused" in again.stderr, again.stderr  # nothing translated again
+    other = vnsumm(*common, "--lang", "en", "--translator", "tiny-envit5-ct2")
+    assert "reused" not in other.stderr  # another translator: translated again

@@ -15,7 +15,7 @@ from vnsumm.cleaning.rules import sample_common
 from vnsumm.errors import ConfigError
 from vnsumm.options import EngineName, RunOptions, RunReport
 from vnsumm.output.store import Done, OutputStore
-from vnsumm.plan import articles_per_group, plan_run
+from vnsumm.plan import articles_per_group, plan_run, serves
 from vnsumm.readers import InputStream, count_inputs, expand_inputs
 from vnsumm.records import Article
 from vnsumm.registry import Registry, load_registry
@@ -26,7 +26,7 @@ from vnsumm.urls import is_url
 
 def is_reusable(previous: Done | None, article: Article, settings: str) -> bool:
     return previous is not None and previous.ok and previous.content_hash == article.content_hash \
-        and previous.settings == settings
+        and serves(previous.settings, settings)
 
 
 def processes_for(options: RunOptions, needs_models: bool) -> int:

@@ -32,11 +32,25 @@ from vnsumm.version import __version__
 def settings_key(summarizer: ModelSpecBase, translator: ModelSpecBase | None, lang: Lang | str,
                  unsupported: Unsupported | str = Unsupported.flag) -> str:
     """A short hash of what shapes a summary (vnsumm version, the entries' settings, language): a change redoes it.
-    Licence and source notes do not shape outputs and are left out."""
-    specs = [summarizer.shaping(), translator.shaping() if translator else None]
+    Licence and source notes do not shape outputs and are left out. An English run's key is the Vietnamese key of
+    the same summarizer, `+`, the hash of the whole: a Vietnamese run reuses its records (translations kept)."""
     policy = [] if Unsupported(unsupported) == Unsupported.flag else [Unsupported(unsupported).value]
-    payload = json.dumps([__version__, *specs, Lang(lang).value, *policy], sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    def key(translated: ModelSpecBase | None, language: str) -> str:
+        specs = [summarizer.shaping(), translated.shaping() if translated else None]
+        payload = json.dumps([__version__, *specs, language, *policy], sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    vietnamese = key(None, Lang.vi.value)
+    return vietnamese if Lang(lang) == Lang.vi else f"{vietnamese}+{key(translator, Lang(lang).value)}"
+
+
+def serves(stored: str | None, settings: str) -> bool:
+    """Whether a record made under the `stored` settings key serves a run under `settings`: the same key; an English
+    record for a Vietnamese run of the same summarizer; an English record stored before keys were split (its key is
+    the English part of ours)."""
+    return stored is not None and (stored == settings or stored.startswith(settings + "+")
+                                   or settings.endswith("+" + stored))
 
 
 @dataclass(frozen=True)
