@@ -98,8 +98,9 @@ def test_markdown_escapes_markup() -> None:
 
 def test_format_option_picks_outputs(tmp_path: Path) -> None:
     done = vnsumm("run", "seeds/", "--lang", "vi", "--summarizer", "extractive", "--out", str(tmp_path),
-                  "--format", "html")
+                  "--format", "html,html")
     assert done.returncode == 0, done.stderr
+    assert done.stderr.count("digest.html") == 1  # a format named twice is written and announced once
     visible = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
     assert visible == ["digest.html", "stories.jsonl", "summaries.jsonl"]
     bad = vnsumm("run", "seeds/", "--summarizer", "extractive", "--out", str(tmp_path), "--format", "pdf")

@@ -274,9 +274,13 @@ def test_unusable_stored_records_are_quarantined_not_fatal(tmp_path: Path) -> No
                      '{"id": "pwn", "source": "s", "date": "../../pwn1"}\n'
                      '{"id": "fact", "source": "s", "unsupported": [{"field": "summary_vi", "kind": "rumour"}]}\n')
     (out / ".summaries.jsonl.999999999.tmp").write_text("left by a killed run")
+    warnings = []
     for _ in range(2):
         done = run(str(tmp_path / "feed.jsonl"), "--out", str(out))
         assert done.exit_code == 0 and "Traceback" not in done.output
+        warnings.append([line for line in done.output.splitlines() if "moved to" in line])
+    assert warnings[0] == [f"warning: 6 stored lines that could not be used moved to {out / QUARANTINE_FILE}"]
+    assert warnings[1] == []  # said once, when they were moved
     assert sorted(stored(out)) == ["a0", "a1", "a2"]
     assert len(read_jsonl(out / QUARANTINE_FILE)) == 6
     assert not list(out.glob(".*.tmp"))

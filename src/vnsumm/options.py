@@ -101,7 +101,7 @@ class RunOptions:
         self.length = None if self.length is None else _choice(Length, self.length, "length")
         self.engine = _choice(EngineName, self.engine, "engine")
         self.unsupported = _choice(Unsupported, self.unsupported, "unsupported")
-        self.formats = tuple(_choice(OutputFormat, f, "format") for f in self.formats)
+        self.formats = tuple(dict.fromkeys(_choice(OutputFormat, f, "format") for f in self.formats))  # md,md: once
         self.out = Path(self.out)
         if self.since is not None:
             try:
@@ -133,6 +133,7 @@ class RunReport:
     outputs: list[Path] = field(default_factory=list)
     warnings: Counter[str] = field(default_factory=Counter)  # this run's warnings by kind
     examples: dict[str, str] = field(default_factory=dict)  # each kind's first warning, in full
+    notices: list[str] = field(default_factory=list)  # warnings about the output folder, not about articles
 
     def count_warnings(self, articles: list[Article]) -> None:
         # Each warning keeps what varies between articles in parentheses: without them, warnings of a kind count
@@ -145,7 +146,7 @@ class RunReport:
     def warning_lines(self) -> list[str]:
         """One line a kind, the most frequent first: the warning itself when one article has it, else the kind and
         the first article's details."""
-        lines = []
+        lines = list(self.notices)
         for kind, count in self.warnings.most_common():
             example = self.examples.get(kind, kind)
             details = "; ".join(_DETAILS.findall(example))

@@ -105,7 +105,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
     # once rather than after reading.
     with store.open(), store.discarded_unless_written():
         index = store.index()
-        report.warnings.update(store.notices)
+        report.notices += store.notices
         paths, read, incomplete = read_articles(inputs, options, index, fetching)
         try:
             common, articles = sample_common(replace(a, content_hash=a.fingerprint()) for a in read)

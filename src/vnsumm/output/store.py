@@ -12,7 +12,6 @@ import contextlib
 import os
 import socket
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -60,7 +59,7 @@ class OutputStore:
         self._failures: dict[str, str] = {}  # id -> this run's failure, for ids with a finished record
         self.repeats = False  # whether the file holds an id twice (set by index, and by appends over known ids)
         self.changed = False  # whether this run wrote or rewrote anything
-        self.notices: Counter[str] = Counter()  # warnings for the run's report, with how many records each
+        self.notices: list[str] = []  # warnings about the store itself, for the run's report
         self._created = False  # whether `open` made the folder
         self._trusted = False  # every line checked (by the scan when the store opened) or written by this run
 
@@ -140,8 +139,8 @@ class OutputStore:
             with (self.folder / QUARANTINE_FILE).open("a", encoding="utf-8") as out:
                 out.writelines(bad)
             write_lines_atomic(self.path, (line for _, line, _ in _records(self.path)))
-            self.notices[f"stored records that could not be used were moved to {self.folder / QUARANTINE_FILE}"] \
-                += len(bad)
+            self.notices.append(f"{len(bad)} stored line{'s' * (len(bad) > 1)} that could not be used moved to "
+                                f"{self.folder / QUARANTINE_FILE}")
             self.changed = True
         self._index, self.repeats = index, lines > len(index)
         self._remember()
