@@ -107,6 +107,8 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
         index = store.index()
         report.notices += store.notices
         paths, read, incomplete = read_articles(inputs, options, index, fetching)
+        if options.since and paths:
+            report.notices.append("--since picks the entries of feeds and sitemaps; files are read whole")
         try:
             common, articles = sample_common(replace(a, content_hash=a.fingerprint()) for a in read)
             first = next(articles, None)
