@@ -341,7 +341,8 @@ def test_sitemap_index_and_since(site: Site, tmp_path: Path) -> None:
     stored = (tmp_path / "out" / "summaries.jsonl").read_text(encoding="utf-8").splitlines()
     assert {json.loads(line)["source"] for line in stored} == {undated, recent}
     assert "files are read whole" not in done.output
-    files = CliRunner().invoke(app, ["run", str(Path(__file__).parent.parent / "seeds"), "--since", "2024-01-01", "--lang", "vi", "--summarizer",
+    seeds = str(Path(__file__).parent.parent / "seeds")
+    files = CliRunner().invoke(app, ["run", seeds, "--since", "2024-01-01", "--lang", "vi", "--summarizer",
                                      "extractive", "--out", str(tmp_path / "files")])
     assert files.exit_code == 0 and "--since picks the entries of feeds and sitemaps; files are read whole" in \
         files.output  # said, not silently ignored

@@ -45,7 +45,8 @@ def run(
         help="A model summary stating facts its article lacks: flag it, or fall back to the extractive one.")] =
         DEFAULTS.unsupported,
     since: Annotated[str | None, typer.Option(
-        help="URL inputs: feed and sitemap entries from this day on (YYYY-MM-DD); files are read whole.")] = DEFAULTS.since,
+        help="URL inputs: feed and sitemap entries from this day on (YYYY-MM-DD); files are read whole.")] \
+        = DEFAULTS.since,
     refetch: Annotated[bool, typer.Option(help="URL inputs: fetch pages again, even those already fetched.")] = \
         DEFAULTS.refetch,
     force: Annotated[bool, typer.Option(help="Recompute articles already done.")] = DEFAULTS.force,
