@@ -425,6 +425,7 @@ def test_robots_redirected_or_unreadable(site: Site, other_site: Site, tmp_path:
     records = fetch_all([page, banned, closed], tmp_path / "pages")
     assert records[page].ok and "disallowed by robots.txt" in (records[banned].error or "")
     assert "robots.txt" in (records[closed].error or "") and "/a.html" not in other_site.requests()
+    assert "could not be read (HTTP 503)" in (records[closed].error or "")  # and why
 
 
 def test_torn_index_line_is_skipped(site: Site, tmp_path: Path) -> None:

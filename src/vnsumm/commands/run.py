@@ -90,7 +90,8 @@ def run(
         err.print(f"failed: {article.error}", markup=False)
     done = report.summarized + report.reused
     if report.interrupted and not report.outputs:
-        err.print(f"interrupted while reading the inputs; nothing was written to {out_dir}", markup=False)
+        err.print(f"interrupted while reading the inputs; no article was stored in {out_dir} (fetched pages stay "
+                  "in its page cache)", markup=False)
     elif report.interrupted:
         err.print(f"interrupted: {done} articles done and saved in {report.outputs[0]} ({report.total} read); "
                   "run the same command again to resume: the next run finishes the articles, the stories and the "

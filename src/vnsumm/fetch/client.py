@@ -97,6 +97,7 @@ class Fetcher:
         self.pool = urllib3.PoolManager(num_pools=64, maxsize=settings.per_host, block=False)
         self._gates: dict[str, _Gate] = {}
         self._robots: dict[str, RobotFileParser | None] = {}  # None: robots.txt unreachable, all disallowed
+        self._robots_failures: dict[str, str] = {}  # why a host's robots.txt could not be read
         self._robot_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self.stopping = threading.Event()  # set on Ctrl-C: no new request, no more waiting
@@ -125,7 +126,9 @@ class Fetcher:
     def check_robots(self, url: str) -> None:
         rules = self.robots(url)
         if rules is None:
-            raise FetchError(f"robots.txt of {host_key(url)} could not be read, so nothing there is fetched")
+            why = self._robots_failures.get(host_key(url))
+            raise FetchError(f"robots.txt of {host_key(url)} could not be read{f' ({why})' if why else ''}, so "
+                             "nothing there is fetched")
         if not rules.can_fetch(self.settings.user_agent, url):
             raise FetchError("disallowed by robots.txt")
 
@@ -160,11 +163,13 @@ class Fetcher:
                     target = join_url(response.url, response.headers["location"])
                     check_scheme(target)
                     response = self._request(target, {})
-            except FetchError:
+            except FetchError as exc:
+                self._robots_failures[key] = str(exc)
                 return None
             if 400 <= response.status < 500:  # no robots.txt: everything allowed (RFC 9309)
                 response.body = b""
             elif response.status != 200:  # a redirect or 5xx: treated as unreachable, all disallowed (RFC 9309)
+                self._robots_failures[key] = f"HTTP {response.status}"
                 return None
             self.cache.store(robots_url, response)
             text = response.body.decode("utf-8", errors="replace")
