@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -65,6 +66,7 @@ def run(
 ) -> None:
     """Clean, summarize and translate articles; add their records to summaries.jsonl and write the digest."""
     from vnsumm.errors import ModelUnavailable, RunFailed
+    from vnsumm.pipeline import PAGES_FOLDER
     from vnsumm.pipeline import run as run_pipeline
 
     options = RunOptions(
@@ -90,8 +92,8 @@ def run(
         err.print(f"failed: {article.error}", markup=False)
     done = report.summarized + report.reused
     if report.interrupted and not report.outputs:
-        err.print(f"interrupted while reading the inputs; no article was stored in {out_dir} (fetched pages stay "
-                  "in its page cache)", markup=False)
+        cached = " (the pages fetched stay in its page cache)" if (Path(out_dir) / PAGES_FOLDER).is_dir() else ""
+        err.print(f"interrupted while reading the inputs; no article was stored in {out_dir}{cached}", markup=False)
     elif report.interrupted:
         err.print(f"interrupted: {done} articles done and saved in {report.outputs[0]} ({report.total} read); "
                   "run the same command again to resume: the next run finishes the articles, the stories and the "
