@@ -79,6 +79,19 @@ def test_a_repeated_sentence_is_not_picked_twice() -> None:
     assert unguarded.summarize([article], [TITLE])[0].split("\n").count(sentences[1]) == 2  # the guard did it
 
 
+def test_a_sentence_that_needs_its_neighbours_is_taken_only_when_nothing_else_is_left() -> None:
+    sentences = split_sentences(ARTICLE)
+    summarizer = ExtractiveSummarizer()
+    [first] = summarizer.select(sentences, TITLE)
+    for needy in (sentences[first].rstrip(".") + " như sau:",  # announces a list the summary would not show
+                  sentences[first].rstrip(".") + '", ông nói.'):  # the end of a quotation begun before it
+        changed = [*sentences[:first], needy, *sentences[first + 1:]]
+        assert summarizer.select(changed, TITLE) != [first], needy
+        assert summarizer.select([needy], TITLE) == [0]  # alone, it is all there is
+    quoted = sentences[first].rstrip(".") + ', "ông nói".'  # a whole quotation reads alone
+    assert summarizer.select([*sentences[:first], quoted, *sentences[first + 1:]], TITLE) == [first]
+
+
 def test_weight_overrides_change_the_choice() -> None:
     # Everything on position: the first sentence wins whatever the headline says.
     only_first = {name: 0.0 for name in FEATURES} | {"pos_0": 5.0}

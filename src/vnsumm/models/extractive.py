@@ -55,6 +55,13 @@ class ExtractiveParams(BaseModel):
     weights: dict[Feature, float] = Field(default_factory=dict, description="overrides of DEFAULT_WEIGHTS")
 
 
+def reads_alone(sentence: str) -> bool:
+    """Whether a sentence makes sense taken out of its article: not one that announces what follows (`... sau:`),
+    nor one holding half a quotation (a quote the splitter cut at a full stop inside it)."""
+    text = sentence.rstrip()
+    return not text.endswith(":") and text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+
+
 def choose(score: Sequence[float], lengths: Sequence[int], similarity: np.ndarray,
            target: int, max_sentences: int, redundancy: float) -> list[int]:
     """Best-scored sentences up to `target` syllables, skipping near-duplicates (MMR), in article order."""
@@ -104,6 +111,10 @@ class ExtractiveSummarizer:
             return []
         tokens = [syllables(s) for s in sentences]
         score, similarity = self.scores(sentences, title, tokens)
+        alone = [reads_alone(s) for s in sentences]
+        if any(alone) and not all(alone):  # a sentence that needs its neighbours comes after every other
+            span = max(score) - min(score) + 1.0
+            score = [value if fit else value - span for value, fit in zip(score, alone, strict=True)]
         p = self.params
         return choose(score, [len(t) for t in tokens], similarity, p.target_syllables, p.max_sentences,
                       p.redundancy)
