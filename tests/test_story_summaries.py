@@ -373,6 +373,7 @@ def test_the_digest_names_each_outlet_and_links_its_article_from_the_rows_addres
     rows = [{"id": a.id, "title": a.title, "text": a.text, "date": "2024-04-03", **where}
             for a, where in zip(story_articles(), addresses, strict=True)]
     rows.append({"id": "plain", "title": "Giá vàng hôm nay tăng mạnh", "source": "bản tin sáng",
+                 "url": "javascript:alert(1)", "link": "https://x.vn/a b\u202e",  # no links to follow
                  "text": "Giá vàng miếng SJC sáng nay tăng thêm 500.000 đồng mỗi lượng so với cuối tuần trước."})
     feed = write_jsonl(tmp_path / "feed.jsonl", rows)
     out = tmp_path / "out"

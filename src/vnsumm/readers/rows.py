@@ -24,6 +24,7 @@ _DMY = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:$|\s)")
 EARLIEST, LATEST = 1900, 2100
 URL_FIELDS = ("url", "link", "source")
 MAX_URL_CHARS = 2_000
+_NOT_IN_URL = re.compile("[\\s\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,8 @@ def make_safe(article: Article) -> Article:
         article.title = title or None
     if article.publisher is not None:
         article.publisher = safe_line(article.publisher, MAX_TITLE_CHARS) or None
-    if article.url is not None:  # a link too long or holding spaces and controls is no link to show
-        article.url = article.url if len(article.url) <= MAX_URL_CHARS and safe_line(article.url, MAX_URL_CHARS) \
-            == article.url and " " not in article.url else None
+    if article.url is not None and (len(article.url) > MAX_URL_CHARS or _NOT_IN_URL.search(article.url)):
+        article.url = None  # no link to show
     if article.date is not None:
         date = parse_date(article.date)
         if date is None:
