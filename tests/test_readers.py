@@ -13,6 +13,7 @@ from test_input import SEED, cp1258
 
 from vnsumm import read_inputs
 from vnsumm.readers import Fields, count_inputs
+from vnsumm.readers.markup import field_line, field_text, has_markup
 from vnsumm.readers.tabular import header_delimiter
 
 BODY = SEED[:600]
@@ -129,3 +130,35 @@ def test_damaged_or_unsupported_compressed_files_are_error_records(tmp_path: Pat
     assert sum(a.ok for a in articles) > 1000  # the rows before the damage are kept
     assert "compressed (gzip) .txt: not supported" in failed["notes"]
     assert "compressed (gzip) file" in failed["hidden"]
+
+
+CMS = ('<div class="content"><figure class="image"><img src="/a.jpg"><figcaption>Ảnh: Lễ đón đoàn</figcaption>'
+       '</figure><p>Lễ&nbsp;đón đoàn đại biểu &amp; khách mời diễn ra sáng nay.</p><p>Dòng một<br/>dòng hai</p>'
+       '<script>var SECRET = 1;</script><style>.x{color:red}</style><p>Kết thúc &lt;3&gt;.</p></div>')
+
+
+def test_html_in_text_fields_becomes_text(tmp_path: Path) -> None:
+    rows = [{"id": "h1", "title": "Lễ đón &amp; <b>khách</b> mời", "text": CMS},
+            {"id": "h2", "title": "Giá < 5 triệu", "text": "Giá dưới 5 < 7 triệu, x>2 vẫn là văn bản."}]
+    (tmp_path / "cms.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                        encoding="utf-8")
+    h1, h2 = read_inputs([tmp_path / "cms.jsonl"])
+    assert h1.text == ("Lễ đón đoàn đại biểu & khách mời diễn ra sáng nay.\nDòng một\ndòng hai\nKết thúc <3>.")
+    assert h1.title == "Lễ đón & khách mời"
+    assert h2.text == rows[1]["text"] and h2.title == "Giá < 5 triệu"
+
+
+def test_markup_detection_and_photo_story_captions() -> None:
+    assert has_markup("<p>x</p>") and has_markup("một<br>hai") and has_markup('<img src="a.jpg">')
+    assert not has_markup("a < b và c > d") and not has_markup("<Hà Nội>") and not has_markup("x <3 y")
+    caption = "Ảnh: toàn cảnh lễ đón đoàn đại biểu tại quảng trường trung tâm thành phố sáng nay."
+    photo = f"<figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure><p>Ảnh: TTXVN</p>"
+    assert field_text(photo) == f"Ảnh: TTXVN\n{caption}"  # less text than captions: a photo story keeps them
+    assert field_text("AT&amp;T và &quot;Viettel&quot;") == 'AT&T và "Viettel"'
+    assert field_line("Tin &amp; ảnh") == "Tin & ảnh"
+
+
+def test_markup_only_text_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "feed.jsonl").write_text('{"id": "e", "text": "<div><script>x()</script></div>"}\n')
+    [record] = read_inputs([tmp_path / "feed.jsonl"])
+    assert not record.ok and "no text in field 'text'" in (record.error or "")

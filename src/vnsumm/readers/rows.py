@@ -10,6 +10,7 @@ from typing import Any
 
 from vnsumm.jsonl import SURROGATES
 from vnsumm.lang.text import normalize
+from vnsumm.readers.markup import field_line, field_text
 from vnsumm.readers.text import MAX_ARTICLE_CHARS
 from vnsumm.records import Article
 from vnsumm.urls import web_url
@@ -117,9 +118,11 @@ def row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Arti
         if text is not None and not isinstance(text, str):
             return article.fail(f"{source}: field {fields.text!r} holds {type(text).__name__}, not text")
         return article.fail(f"{source}: no text in field {fields.text!r}")
-    article.text = normalize(safe_text(text))
+    article.text = normalize(safe_text(field_text(text)))
+    if not article.text.strip():
+        return article.fail(f"{source}: no text in field {fields.text!r} (only markup)")
     title = row.get(fields.title)
-    article.title = normalize(safe_text(title)).strip() if isinstance(title, str) and title.strip() else None
+    article.title = normalize(safe_text(field_line(title))).strip() or None if isinstance(title, str) else None
     article.url = next(filter(None, (web_url(row.get(name)) for name in dict.fromkeys((fields.url, *URL_FIELDS)))),
                        None)
     publisher = row.get(fields.publisher)
