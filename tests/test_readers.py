@@ -12,7 +12,7 @@ import pytest
 from test_input import SEED, cp1258
 
 from vnsumm import read_inputs
-from vnsumm.readers import Fields, count_inputs
+from vnsumm.readers import Fields, count_inputs, parse_date
 from vnsumm.readers.markup import field_line, field_text, has_markup
 from vnsumm.readers.tabular import header_delimiter
 
@@ -162,3 +162,19 @@ def test_markup_only_text_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "feed.jsonl").write_text('{"id": "e", "text": "<div><script>x()</script></div>"}\n')
     [record] = read_inputs([tmp_path / "feed.jsonl"])
     assert not record.ok and "no text in field 'text'" in (record.error or "")
+
+
+@pytest.mark.parametrize(("value", "date"), [
+    ("2024-05-01T20:30:00Z", "2024-05-02"), ("2024-05-01T20:30:00+00:00", "2024-05-02"),
+    ("2024-05-01T16:59:59Z", "2024-05-01"), ("2024-05-01T23:30:00+07:00", "2024-05-01"),
+    ("2024-05-01T20:30:00", "2024-05-01"), ("2024-05-01", "2024-05-01"), ("01/05/2024", "2024-05-01"),
+    ("2024-12-31T18:00:00.000Z", "2025-01-01"), ("2024-05-01 20:30:00 +00:00", "2024-05-02"),
+])
+def test_row_timestamps_with_an_offset_are_dated_in_vietnam_time(value: str, date: str) -> None:
+    assert parse_date(value) == date
+
+
+def test_row_dates_in_files_use_vietnam_time(tmp_path: Path) -> None:
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"id": "d", "text": BODY, "date": "2024-05-01T20:30:00Z"}) + "\n")
+    [article] = read_inputs([tmp_path / "feed.jsonl"])
+    assert article.date == "2024-05-02"

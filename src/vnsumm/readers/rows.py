@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ _LINE_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # titles and id
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # explicit embeddings and overrides: they reorder what follows
 _ISO = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])")
 _DMY = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:$|\s)")
+_OFFSET = re.compile(r"\d[T ]\d{1,2}:\d{2}.*(?:[zZ]|[+-]\d{2}:?\d{2})\s*$")  # a timestamp with a UTC offset
+_OFFSET_SPACE = re.compile(r"\s+(?=(?:[zZ]|[+-]\d{2}:?\d{2})$)")  # `20:30:00 +00:00`, as some exports write
+VIETNAM = dt.timezone(dt.timedelta(hours=7))  # where rows and pages are dated (page_dates too)
 EARLIEST, LATEST = 1900, 2100
 URL_FIELDS = ("url", "link", "source")
 MAX_URL_CHARS = 2_000
@@ -50,8 +54,14 @@ def safe_line(value: str, cap: int) -> str:
 
 def parse_date(value: Any) -> str | None:
     """An ISO date (YYYY-MM-DD) from what a row or page gives: an ISO date or timestamp, dd/mm/yyyy, or a date
-    object (Parquet); None for anything else (a word, a number, a mapping, a boolean)."""
+    object (Parquet); None for anything else (a word, a number, a mapping, a boolean). A timestamp with a UTC
+    offset (`Z`, `+00:00`) is dated in Vietnam time, as pages are; a naive one or a bare date as written."""
+    if isinstance(value, str) and _OFFSET.search(value):
+        with contextlib.suppress(ValueError):  # not ISO: read as a date below
+            value = dt.datetime.fromisoformat(_OFFSET_SPACE.sub("", value.strip()))
     if isinstance(value, dt.datetime | dt.date):
+        if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+            value = value.astimezone(VIETNAM)
         day = value.date() if isinstance(value, dt.datetime) else value
         return day.isoformat() if EARLIEST <= day.year <= LATEST else None
     if not isinstance(value, str):
