@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import read_jsonl, vnsumm
 from test_input import SEED, cp1258
 
 from vnsumm import read_inputs
@@ -178,3 +179,13 @@ def test_row_dates_in_files_use_vietnam_time(tmp_path: Path) -> None:
     (tmp_path / "feed.jsonl").write_text(json.dumps({"id": "d", "text": BODY, "date": "2024-05-01T20:30:00Z"}) + "\n")
     [article] = read_inputs([tmp_path / "feed.jsonl"])
     assert article.date == "2024-05-02"
+
+
+def test_date_field_option(tmp_path: Path) -> None:
+    (tmp_path / "feed.jsonl").write_text(json.dumps(
+        {"id": "p", "text": BODY, "date": "2020-01-01", "published_at": "2024-05-01T20:30:00Z"}) + "\n")
+    done = vnsumm("clean", str(tmp_path / "feed.jsonl"), "--date-field", "published_at",
+                  "--out", str(tmp_path / "clean.jsonl"))
+    assert done.returncode == 0, done.stderr
+    [record] = read_jsonl(tmp_path / "clean.jsonl")
+    assert record["date"] == "2024-05-02"
