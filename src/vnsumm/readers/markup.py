@@ -65,7 +65,8 @@ def field_text(text: str) -> str:
 
 
 def field_line(text: str) -> str:
-    """A title field as one line of text: tags stripped, entities unescaped."""
+    """A title field as one line of text: tags stripped (a script's or style's content with them), entities
+    unescaped."""
     if has_markup(text):
-        text = _TAG.sub(lambda m: m[0] if m[1].lower() not in HTML_TAGS else " ", text)
-    return " ".join(html.unescape(text).split()) if has_entities(text) or has_markup(text) else text
+        return " ".join(field_text(text).split())
+    return " ".join(html.unescape(text).split()) if has_entities(text) else text
