@@ -128,9 +128,10 @@ def row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Arti
         if text is not None and not isinstance(text, str):
             return article.fail(f"{source}: field {fields.text!r} holds {type(text).__name__}, not text")
         return article.fail(f"{source}: no text in field {fields.text!r}")
-    article.text = normalize(safe_text(field_text(text)))
-    if not article.text.strip():
+    converted = field_text(text)
+    if not converted.strip():  # the field held tags, scripts or entities of spaces, and no text
         return article.fail(f"{source}: no text in field {fields.text!r} (only markup)")
+    article.text = normalize(safe_text(converted))
     title = row.get(fields.title)
     article.title = normalize(safe_text(field_line(title))).strip() or None if isinstance(title, str) else None
     article.url = next(filter(None, (web_url(row.get(name)) for name in dict.fromkeys((fields.url, *URL_FIELDS)))),
