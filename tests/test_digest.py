@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -134,8 +135,9 @@ def test_digest_renders_in_headless_chromium(tiny_registry: Path, tmp_path: Path
 
     hostile = tmp_path / "hostile.jsonl"
     text = (ROOT / "seeds" / "003_a8bbc42e34f2cb4c.txt").read_text(encoding="utf-8")
-    hostile.write_text(json.dumps({"id": "hostile", "title": HOSTILE, "text": text}, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
+    # A title field is HTML text (tags stripped, entities unescaped): escaped, the hostile string is its literal text.
+    hostile.write_text(json.dumps({"id": "hostile", "title": html.escape(HOSTILE), "text": text},
+                                  ensure_ascii=False) + "\n", encoding="utf-8")
     # The hostile page copies seed 003: one story more is one article more in that story, not a sixth entry.
     for inputs, count in ((["seeds/"], 5), (["seeds/", str(hostile)], 5)):
         out = tmp_path / f"out{len(inputs)}"

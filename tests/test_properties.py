@@ -16,7 +16,7 @@ from vnsumm.output.store import OutputStore
 from vnsumm.readers import expand_inputs, read_path
 from vnsumm.records import Article
 
-SUFFIXES = [".jsonl", ".csv", ".txt", ".html", ".parquet", ".md"]
+SUFFIXES = [".jsonl", ".csv", ".txt", ".html", ".parquet", ".md", ".json", ".tsv", ".jsonl.gz"]
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
                                                                                    max_size=4), max_leaves=12)
@@ -40,7 +40,7 @@ def test_random_bytes_to_every_reader(data: bytes, suffix: str) -> None:
         path = Path(folder) / f"input{suffix}"
         path.write_bytes(data)
         articles = list(read_path(str(path)))
-        assert articles or suffix in (".jsonl", ".csv")  # blank lines, or a header alone: no rows
+        assert articles or suffix in (".jsonl", ".csv", ".tsv", ".jsonl.gz")  # blank lines, or a header alone
         _check(articles)
 
 

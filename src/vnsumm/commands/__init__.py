@@ -113,6 +113,7 @@ ModelsOpt = Annotated[Path | None, typer.Option("--models", help="Model registry
 TextField = Annotated[str, typer.Option("--text-field", help="JSONL/CSV/Parquet field holding the text.")]
 IdField = Annotated[str, typer.Option("--id-field", help="Field holding the article id.")]
 TitleField = Annotated[str, typer.Option("--title-field", help="Field holding the title.")]
+DateField = Annotated[str, typer.Option("--date-field", help="Field holding the publication date.")]
 
 
 def output_path(value: str | Path) -> Path:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from vnsumm.commands import FileInputs, IdField, ModelsOpt, TextField, TitleField, app, err, output_option
+from vnsumm.commands import DateField, FileInputs, IdField, ModelsOpt, TextField, TitleField, app, err, output_option
 from vnsumm.options import Device, Lang, Length
 from vnsumm.readers import Fields
 from vnsumm.readers.paths import require_regular_file
@@ -18,14 +18,15 @@ def clean(
     inputs: FileInputs,
     output: Annotated[Path, output_option("Cleaned records (JSONL).")] = Path("out/cleaned.jsonl"),
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
+    date_field: DateField = "date",
 ) -> None:
     """Only the reading and cleaning stages: id, source, title, date, date_source, publisher, text (one paragraph
     per line), error, warnings."""
     from vnsumm.cleaning.rules import clean_stream, write_cleaned
     from vnsumm.readers import iter_inputs
 
-    count, failed = write_cleaned(clean_stream(iter_inputs(inputs, Fields(text=text_field, id=id_field,
-                                                                          title=title_field))), output)
+    count, failed = write_cleaned(clean_stream(iter_inputs(inputs, Fields(
+        text=text_field, id=id_field, title=title_field, date=date_field))), output)
     for article in failed:
         err.print(f"failed: {article.error}", markup=False)
     err.print(f"{count - len(failed)} of {count} articles cleaned; wrote {output}", markup=False)
@@ -79,6 +80,7 @@ def summarize_stories_command(
     records: Annotated[Path, typer.Argument(help="JSONL of articles whose story is given (id, title, text, story).")],
     story_field: Annotated[str, typer.Option(help="Field holding the story id.")] = "story",
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
+    date_field: DateField = "date",
     lang: Annotated[Lang, typer.Option(help="vi, or en: also translate the summaries.")] = Lang.vi,
     summarizer: Annotated[str | None, typer.Option(
         help="Registry name (default: the embedded multi-document selection).")] = None,
@@ -94,7 +96,7 @@ def summarize_stories_command(
     loaded, english = load_story_models(lang.value, summarizer, translator, models, device.value)
     articles, stories, failed = summarize_stories_file(
         records, output, story_field=story_field, lang=lang.value, summarizer=loaded, translator=english,
-        length=length.value, fields=Fields(text=text_field, id=id_field, title=title_field))
+        length=length.value, fields=Fields(text=text_field, id=id_field, title=title_field, date=date_field))
     failures = f"; {failed} lines could not be read (see their `error`)" if failed else ""
     err.print(f"{articles} articles in {stories} stories summarized{failures}; wrote {output}", markup=False)
     raise typer.Exit(1 if failed else 0)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from vnsumm.commands import IdField, Inputs, ModelsOpt, OutputFolder, TextField, TitleField, app, err, fail
+from vnsumm.commands import DateField, IdField, Inputs, ModelsOpt, OutputFolder, TextField, TitleField, app, err, fail
 from vnsumm.options import Device, EngineName, Lang, Length, OutputFormat, RunOptions, Unsupported
 from vnsumm.progress import RichProgress
 from vnsumm.readers import Fields
@@ -63,6 +63,7 @@ def run(
     workers: Annotated[int | None, typer.Option(
         min=1, help="Processes for the extractive summarizer (default: one per core, at most 8).")] = None,
     text_field: TextField = "text", id_field: IdField = "id", title_field: TitleField = "title",
+    date_field: DateField = "date",
 ) -> None:
     """Clean, summarize and translate articles; add their records to summaries.jsonl and write the digest."""
     from vnsumm.errors import ModelUnavailable, RunFailed
@@ -74,7 +75,7 @@ def run(
         batch_size=batch_size, batch_tokens=batch_tokens, length=length, unsupported=unsupported, since=since,
         refetch=refetch, force=force, prune=prune, group=group, write_every=write_every, workers=workers,
         engine=engine, ray_address=ray_address, ray_workers=ray_workers, formats=_formats(output_format),
-        fields=Fields(text=text_field, id=id_field, title=title_field),
+        fields=Fields(text=text_field, id=id_field, title=title_field, date=date_field),
     )
     progress, fetching = RichProgress("summarizing", err), RichProgress("fetching", err)
     signal.signal(signal.SIGTERM, _raise_interrupt)

@@ -1,6 +1,7 @@
 """Reading articles from files, folders, globs and stdin, in any encoding, whatever the input.
 
-One reader shape per format (readers/jsonl.py, tabular.py, text.py, html.py): a path in, Articles out, never an
+One reader shape per format (readers/jsonl.py for JSONL and JSON, tabular.py for CSV, TSV and Parquet, text.py,
+html.py; `.gz` around JSONL, JSON, CSV or TSV is read through gzip): a path in, Articles out, never an
 exception; an input that cannot be read is an Article with `error` set. Every article leaves through
 rows.make_safe, and ids are made unique here (announced on the article's warnings).
 """
@@ -12,8 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from vnsumm.readers.html import HTML_SUFFIXES, looks_like_html, read_html
-from vnsumm.readers.jsonl import read_jsonl
-from vnsumm.readers.paths import UnreadableInput, expand_inputs, open_regular, printable
+from vnsumm.readers.jsonl import read_json, read_jsonl
+from vnsumm.readers.paths import GZIP_ERRORS, UnreadableInput, expand_inputs, open_input, open_regular, printable
 from vnsumm.readers.rows import Fields, make_safe, parse_date
 from vnsumm.readers.tabular import TABLE_SUFFIXES, read_table
 from vnsumm.readers.text import MAX_ARTICLE_CHARS, MAX_PAGE_BYTES, decode, read_text
@@ -23,6 +24,8 @@ __all__ = ["MAX_ARTICLE_CHARS", "Fields", "InputStream", "UnreadableInput", "cou
            "expand_inputs", "iter_inputs", "parse_date", "printable", "read_inputs", "read_path"]
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
+GZIP_SUFFIXES = {*JSONL_SUFFIXES, *JSON_SUFFIXES, ".csv", ".tsv"}  # what `.gz` may wrap (`feed.csv.gz`)
 DEFAULT_FIELDS = Fields()
 
 
@@ -35,8 +38,19 @@ def _read_one(path: str, fields: Fields) -> Iterator[Article]:
     shown = printable(path)
     stem = "stdin" if path == "-" else printable(Path(path).stem)
     suffix = Path(path).suffix.lower()
+    gzipped = suffix == ".gz" and path != "-"
+    if gzipped:  # feed.jsonl.gz: read as feed.jsonl, named feed
+        suffix, stem = Path(Path(path).stem).suffix.lower(), printable(Path(Path(path).stem).stem)
+        if suffix not in GZIP_SUFFIXES:
+            yield Article(id=stem, source=shown).fail(
+                f"{shown}: compressed (gzip) {suffix or 'file'}: not supported (only "
+                f"{', '.join(sorted(GZIP_SUFFIXES))} compressed; unpack it with gunzip)")
+            return
     if suffix in TABLE_SUFFIXES:
-        yield from read_table(path, shown, stem, fields)
+        yield from read_table(path, shown, stem, fields, suffix, gzipped)
+        return
+    if suffix in JSON_SUFFIXES:
+        yield from read_json(path, shown, stem, fields, gzipped)
         return
     if path == "-":
         stdin = open_regular("-")
@@ -45,7 +59,9 @@ def _read_one(path: str, fields: Fields) -> Iterator[Article]:
             return
     if suffix in JSONL_SUFFIXES and path != "-":
         try:
-            yield from read_jsonl(path, shown, stem, fields)
+            yield from read_jsonl(path, shown, stem, fields, gzipped)
+        except GZIP_ERRORS:
+            raise  # read_path says the file is damaged
         except (OSError, UnreadableInput) as exc:
             yield _unreadable(stem, shown, exc)
         return
@@ -68,6 +84,10 @@ def read_path(path: str, fields: Fields = DEFAULT_FIELDS) -> Iterator[Article]:
     try:
         for article in _read_one(path, fields):
             yield make_safe(article)
+    except GZIP_ERRORS as exc:  # a cut or damaged .gz: the rows before the damage are kept
+        name = printable(Path(Path(path).stem).stem)  # feed.jsonl.gz: feed
+        yield make_safe(Article(id=name, source=printable(path)).fail(
+            f"{printable(path)}: damaged compressed (gzip) file ({exc})"))
     except (OSError, UnreadableInput) as exc:  # a file that fails halfway (removed, an I/O error)
         yield make_safe(_unreadable(printable(Path(path).stem), printable(path), exc))
 
@@ -130,24 +150,27 @@ def read_inputs(inputs: Iterable[str | Path], fields: Fields = DEFAULT_FIELDS) -
 
 
 def count_inputs(paths: Iterable[str]) -> int | None:
-    """About how many articles `paths` hold, from a light pass (lines of JSONL and CSV, Parquet row counts, one
-    per other file), for progress and time left; None when stdin is among them. Never blocks on a FIFO."""
+    """About how many articles `paths` hold, from a light pass (lines of JSONL, CSV and TSV, compressed or not,
+    Parquet row counts, one per other file: a JSON array counts as one), for progress and time left; None when
+    stdin is among them. Never blocks on a FIFO."""
     total = 0
     for path in paths:
         if path == "-":
             return None
         suffix = Path(path).suffix.lower()
+        gzipped = suffix == ".gz" and Path(Path(path).stem).suffix.lower() in GZIP_SUFFIXES
+        suffix = Path(Path(path).stem).suffix.lower() if gzipped else suffix
         try:
-            with open_regular(path) as handle:
+            with open_input(path, gzipped) as handle:
                 if suffix == ".parquet":
                     import pyarrow.parquet as pq
 
                     total += pq.ParquetFile(handle).metadata.num_rows
-                elif suffix in JSONL_SUFFIXES or suffix == ".csv":
+                elif suffix in JSONL_SUFFIXES or suffix in TABLE_SUFFIXES:
                     lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-                    total += max(lines - (suffix == ".csv"), 0)
+                    total += max(lines - (suffix in TABLE_SUFFIXES), 0)
                 else:
                     total += 1
-        except (OSError, ValueError):  # an unreadable file is reported when it is read; here it counts as one
+        except (OSError, ValueError, *GZIP_ERRORS):  # an unreadable file is reported when read; here it counts as one
             total += 1
     return total

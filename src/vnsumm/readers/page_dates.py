@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from vnsumm.lang.dates import DATE_PARTS, DateSource, iso_date, url_date, visible_date
+from vnsumm.readers.rows import VIETNAM
 
 _PUBLISHED = ("article:published_time", "datepublished", "pubdate", "publishdate", "dc.date.issued", "dc.date",
               "dcterms.created", "date", "og:published_time", "article:published", "publish-date",
               "parsely-pub-date", "sailthru.date")
-_VIETNAM = timezone(timedelta(hours=7))
 # Containers of things that are not the article: comments, related or most-read items, sidebars.
 _ASIDE_WORDS = ("comment", "binh-luan", "binhluan", "related", "relate", "lien-quan", "lienquan", "tin-khac",
                 "xem-nhieu", "doc-nhieu", "footer", "cung-chuyen-muc", "readmore", "read-more")
@@ -52,7 +52,7 @@ def _meta_iso(value: Any, latest: str) -> str | None:
                               tzinfo=timezone.utc)
         except ValueError:  # WordPress's 0000-00-00T00:00:00+00:00, a month 13, ISO's 24:00
             return None
-        return moment.astimezone(_VIETNAM).date().isoformat()
+        return moment.astimezone(VIETNAM).date().isoformat()
     return iso_date(match[3], match[2], match[1], earliest=1990)
 
 
@@ -61,7 +61,7 @@ def saved_date(html: str) -> str:
     match = re.search(r"^\s*Date:\s*(\w{3},\s*\d{1,2}\s+\w{3}\s+\d{4}[^\n]*)$", html[-5_000:], re.MULTILINE)
     if match:
         try:
-            return parsedate_to_datetime(match[1].strip()).astimezone(_VIETNAM).date().isoformat()
+            return parsedate_to_datetime(match[1].strip()).astimezone(VIETNAM).date().isoformat()
         except (TypeError, ValueError):
             pass
     return date.today().isoformat()

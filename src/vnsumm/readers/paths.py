@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import gzip
 import os
 import re
 import stat
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, cast
 
 from vnsumm.errors import ConfigError
 from vnsumm.urls import is_url
@@ -137,6 +139,36 @@ def open_regular(path: str) -> IO[bytes]:
         raise UnreadableInput(f"not a regular file ({_KINDS.get(stat.S_IFMT(mode), 'a special file')})")
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
+
+
+class _GzipInput(gzip.GzipFile):
+    """A gzip stream over a file it closes with itself (GzipFile leaves a `fileobj` it was given open)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        super().__init__(fileobj=handle, mode="rb")
+        self._handle = handle
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._handle.close()
+
+
+def open_input(path: str, gzipped: bool = False) -> IO[bytes]:
+    """open_regular, and for `gzipped` the decompressed stream (it can be peeked and rewound). A damaged
+    stream fails as it is read (gzip.BadGzipFile, EOFError, zlib.error: see GZIP_ERRORS)."""
+    handle = open_regular(path)
+    if not gzipped:
+        return handle
+    try:
+        return cast(IO[bytes], _GzipInput(handle))
+    except BaseException:
+        handle.close()
+        raise
+
+
+GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)  # a cut or damaged compressed file
 
 
 def require_regular_file(path: str | os.PathLike[str]) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import Any
 
 from vnsumm.jsonl import SURROGATES
 from vnsumm.lang.text import normalize
+from vnsumm.readers.markup import field_line, field_text
 from vnsumm.readers.text import MAX_ARTICLE_CHARS
 from vnsumm.records import Article
 from vnsumm.urls import web_url
@@ -21,6 +23,9 @@ _LINE_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # titles and id
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # explicit embeddings and overrides: they reorder what follows
 _ISO = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])")
 _DMY = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:$|\s)")
+_OFFSET = re.compile(r"\d[T ]\d{1,2}:\d{2}.*(?:[zZ]|[+-]\d{2}:?\d{2})\s*$")  # a timestamp with a UTC offset
+_OFFSET_SPACE = re.compile(r"\s+(?=(?:[zZ]|[+-]\d{2}:?\d{2})$)")  # `20:30:00 +00:00`, as some exports write
+VIETNAM = dt.timezone(dt.timedelta(hours=7))  # where rows and pages are dated (page_dates too)
 EARLIEST, LATEST = 1900, 2100
 URL_FIELDS = ("url", "link", "source")
 MAX_URL_CHARS = 2_000
@@ -50,8 +55,14 @@ def safe_line(value: str, cap: int) -> str:
 
 def parse_date(value: Any) -> str | None:
     """An ISO date (YYYY-MM-DD) from what a row or page gives: an ISO date or timestamp, dd/mm/yyyy, or a date
-    object (Parquet); None for anything else (a word, a number, a mapping, a boolean)."""
+    object (Parquet); None for anything else (a word, a number, a mapping, a boolean). A timestamp with a UTC
+    offset (`Z`, `+00:00`) is dated in Vietnam time, as pages are; a naive one or a bare date as written."""
+    if isinstance(value, str) and _OFFSET.search(value):
+        with contextlib.suppress(ValueError):  # not ISO: read as a date below
+            value = dt.datetime.fromisoformat(_OFFSET_SPACE.sub("", value.strip()))
     if isinstance(value, dt.datetime | dt.date):
+        if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+            value = value.astimezone(VIETNAM)
         day = value.date() if isinstance(value, dt.datetime) else value
         return day.isoformat() if EARLIEST <= day.year <= LATEST else None
     if not isinstance(value, str):
@@ -117,9 +128,12 @@ def row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Arti
         if text is not None and not isinstance(text, str):
             return article.fail(f"{source}: field {fields.text!r} holds {type(text).__name__}, not text")
         return article.fail(f"{source}: no text in field {fields.text!r}")
-    article.text = normalize(safe_text(text))
+    converted = field_text(text)
+    if not converted.strip():  # the field held tags, scripts or entities of spaces, and no text
+        return article.fail(f"{source}: no text in field {fields.text!r} (only markup)")
+    article.text = normalize(safe_text(converted))
     title = row.get(fields.title)
-    article.title = normalize(safe_text(title)).strip() if isinstance(title, str) and title.strip() else None
+    article.title = normalize(safe_text(field_line(title))).strip() or None if isinstance(title, str) else None
     article.url = next(filter(None, (web_url(row.get(name)) for name in dict.fromkeys((fields.url, *URL_FIELDS)))),
                        None)
     publisher = row.get(fields.publisher)

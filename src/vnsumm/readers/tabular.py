@@ -1,18 +1,24 @@
-"""CSV and Parquet inputs, read a batch at a time. A CSV row that does not parse (a wrong number of columns, a
-stray quote) is one error record and the rows after it go on."""
+"""CSV, TSV and Parquet inputs, read a row or a batch at a time. A CSV's encoding and delimiter are detected from
+its start; a row that does not parse (a wrong number of columns, a stray quote) is one error record and the rows
+after it go on."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from vnsumm.readers.paths import UnreadableInput, open_regular
+from vnsumm.lang.text import normalize
+from vnsumm.readers.paths import GZIP_ERRORS, UnreadableInput, open_input, open_regular
 from vnsumm.readers.rows import Fields, row_article
+from vnsumm.readers.text import detect_encoding
 from vnsumm.records import Article
 
-TABLE_SUFFIXES = {".csv", ".parquet"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".parquet"}
 _FIELD_LIMIT = 16 << 20  # one cell; the csv module's default (128 KiB) would refuse a long article
 
 
@@ -24,14 +30,51 @@ def _parquet_rows(path: str) -> Iterator[dict[str, Any]]:
             yield from batch.to_pylist()
 
 
-def _csv_rows(path: str, shown: str, stem: str, fields: Fields) -> Iterator[Article]:
-    """Rows of a CSV file as text (ids keep their leading zeros), each checked against the header."""
-    csv.field_size_limit(min(sys.maxsize, _FIELD_LIMIT))
-    with open_regular(path) as raw:
-        import io
+DELIMITERS = ",;\t|"  # what spreadsheets and exports use; the header line says which
+_SAMPLE_BYTES = 64 << 10  # the start of a CSV its encoding is detected from
 
-        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
-        reader = csv.reader(handle, strict=True)
+
+def header_delimiter(line: str) -> str:
+    """The delimiter of a CSV header line: the most frequent of `,` `;` tab `|` outside quotes (a tie goes to the
+    first in that order), `,` when there is none (one column)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])  # max keeps the first of equals
+    return best if counts[best] else ","
+
+
+def _first_line(sample: bytes, encoding: str) -> str:
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
+    return text.split("\n", 1)[0].lstrip("\ufeff")
+
+
+def _csv_rows(path: str, shown: str, stem: str, fields: Fields, delimiter: str | None,
+              gzipped: bool) -> Iterator[Article]:
+    """Rows of a CSV file as text (ids keep their leading zeros), each checked against the header. The encoding is
+    detected from the file's start as for text files (BOM, UTF-8, else charset-normalizer), the delimiter (unless
+    given) from the header line. A row is named by its first physical line (`file:line`), its fallback id by its
+    number among the data rows (`stem:n`)."""
+    csv.field_size_limit(min(sys.maxsize, _FIELD_LIMIT))
+    with open_input(path, gzipped) as raw:
+        sample = raw.read(_SAMPLE_BYTES)
+        if not sample.strip():
+            reason = "empty file" if not sample else "file holds only whitespace"
+            yield Article(id=stem, source=shown).fail(f"{shown}: {reason}")
+            return
+        try:
+            encoding = detect_encoding(sample, complete=len(sample) < _SAMPLE_BYTES)
+        except UnreadableInput as exc:
+            yield Article(id=stem, source=shown).fail(f"{shown}: {exc}")
+            return
+        delimiter = delimiter or header_delimiter(_first_line(sample, encoding))
+        raw.seek(0)
+        handle = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
         try:
             header = next(reader, None)
         except csv.Error as exc:
@@ -40,10 +83,11 @@ def _csv_rows(path: str, shown: str, stem: str, fields: Fields) -> Iterator[Arti
         if not header:
             yield Article(id=stem, source=shown).fail(f"{shown}: empty file")
             return
-        index = 0
+        header = [normalize(name) for name in header]
+        index, line = 0, reader.line_num + 1
         while True:
             index += 1
-            where, fallback = f"{shown}:{index}", f"{stem}:{index}"
+            where, fallback = f"{shown}:{line}", f"{stem}:{index}"
             try:
                 row = next(reader)
             except StopIteration:
@@ -51,6 +95,8 @@ def _csv_rows(path: str, shown: str, stem: str, fields: Fields) -> Iterator[Arti
             except csv.Error as exc:
                 yield Article(id=fallback, source=where).fail(f"{where}: row does not parse ({exc})")
                 continue
+            finally:
+                line = reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 index -= 1
                 continue
@@ -58,13 +104,22 @@ def _csv_rows(path: str, shown: str, stem: str, fields: Fields) -> Iterator[Arti
                 yield Article(id=fallback, source=where).fail(
                     f"{where}: row has {len(row)} columns, the header {len(header)}")
                 continue
-            yield row_article(dict(zip(header, row, strict=True)), where, fallback, fields)
+            article = row_article(dict(zip(header, row, strict=True)), where, fallback, fields)
+            if article.ok and any("\ufffd" in cell for cell in row):  # bytes past the sample in another encoding
+                article.warnings.append(f"bytes not in the file's encoding ({encoding}) replaced by U+FFFD")
+            yield article
 
 
-def read_table(path: str, shown: str, stem: str, fields: Fields) -> Iterator[Article]:
-    if not path.lower().endswith(".parquet"):
+def read_table(path: str, shown: str, stem: str, fields: Fields, kind: str = "",
+               gzipped: bool = False) -> Iterator[Article]:
+    """Rows of a CSV (`kind` ".csv"), TSV (".tsv": tab-delimited CSV) or Parquet file; `kind` defaults to the
+    path's suffix."""
+    kind = kind or Path(path).suffix.lower()
+    if kind != ".parquet":
         try:
-            yield from _csv_rows(path, shown, stem, fields)
+            yield from _csv_rows(path, shown, stem, fields, "\t" if kind == ".tsv" else None, gzipped)
+        except GZIP_ERRORS:
+            raise  # read_path says the file is damaged
         except (OSError, UnreadableInput) as exc:
             yield Article(id=stem, source=shown).fail(f"{shown}: {getattr(exc, 'strerror', None) or exc}")
         return
