@@ -189,3 +189,14 @@ def test_date_field_option(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     [record] = read_jsonl(tmp_path / "clean.jsonl")
     assert record["date"] == "2024-05-02"
+
+
+def test_a_page_past_the_size_limit_says_how_much_of_it_was_read(tmp_path: Path) -> None:
+    from vnsumm.readers.text import MAX_PAGE_BYTES
+
+    body = "<p>Hà Nội mưa lớn chiều nay, nhiều tuyến phố ngập sâu khiến giao thông ùn tắc kéo dài.</p>\n"
+    page = tmp_path / "big.html"
+    page.write_text("<html><body><article><h1>Mưa lớn ở Hà Nội</h1>" + body * 20
+                    + "<!--" + "x" * MAX_PAGE_BYTES + "--></article></body></html>", encoding="utf-8")
+    [article] = read_inputs([page])
+    assert article.ok and f"file too long: only its first {MAX_PAGE_BYTES:,} bytes are read" in article.warnings

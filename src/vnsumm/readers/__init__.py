@@ -65,8 +65,9 @@ def _read_one(path: str, fields: Fields) -> Iterator[Article]:
         except (OSError, UnreadableInput) as exc:
             yield _unreadable(stem, shown, exc)
         return
+    limit = MAX_PAGE_BYTES if suffix in HTML_SUFFIXES else 4 * MAX_ARTICLE_CHARS
     try:
-        text, cut = read_text(path, MAX_PAGE_BYTES if suffix in HTML_SUFFIXES else 4 * MAX_ARTICLE_CHARS)
+        text, cut = read_text(path, limit)
     except (OSError, UnreadableInput) as exc:
         yield _unreadable(stem, shown, exc)
         return
@@ -75,7 +76,7 @@ def _read_one(path: str, fields: Fields) -> Iterator[Article]:
     article = read_html(text, shown, stem) if suffix in HTML_SUFFIXES or looks_like_html(text) else \
         Article(id=stem, source=shown, text=text)
     if cut and article.ok and len(article.text) <= MAX_ARTICLE_CHARS:  # longer: make_safe says it is cut
-        article.warnings.append(f"file too long: only its first {MAX_ARTICLE_CHARS:,} characters are read")
+        article.warnings.append(f"file too long: only its first {limit:,} bytes are read")
     yield article
 
 
