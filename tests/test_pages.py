@@ -292,27 +292,3 @@ def test_paragraphs_typed_into_divs_among_p_paragraphs_are_kept(tmp_path: Path) 
     article = read(tmp_path, page("", f'<h1>{HEADLINE}</h1><div id="divfirst">{content}{links}</div>'))
     assert all(d in article.text for d in divs), article.text
     assert "sẽ có cầu treo." not in article.text  # a div of links stays out
-
-
-def test_italic_captions_under_pictures_without_caption_markup(tmp_path: Path) -> None:
-    """Older pages set a caption in italics under its picture, in the next block, after a line break, or as the
-    text after each picture of an italic run; a long italic quotation after a picture stays; a photo story whose
-    text is such captions keeps it."""
-    caption = ["Ảnh minh họa: người dân chờ xe buýt ở bến Bến Thành.", "Một học sinh được kéo qua suối (Ảnh: T.M)",
-               "Vợ chồng nhạc sĩ trong tiệc cưới ngày 28/12/2013", "Cô thường cùng anh trai đi công tác nước ngoài"]
-    quote = ("Tôi trộm nghĩ, không biết chiếc điện thoại của cô giáo đáng giá bao nhiêu tiền, có bằng một bữa nhậu "
-             "của người thành thị hay không, nhưng nó đã làm được một việc vô cùng ý nghĩa. ") * 3
-    article = read(tmp_path, page("", f"<h1>{HEADLINE}</h1>{BODY}"
-                                      f'<div style="text-align: center;"><img src="a.jpg"></div><div><br></div>'
-                                      f'<div style="text-align: center;"><span style="font-style: italic;">'
-                                      f"{caption[0]}</span></div>{BODY}"
-                                      f'<p><img src="b.jpg"><br><em>{caption[1]}</em></p>'
-                                      f'<div align="center"><span style="font-style: italic;"><img src="c.jpg"><br>'
-                                      f'{caption[2]}<br><br><img src="d.jpg"><br>{caption[3]}</span></div>'
-                                      f'<p><img src="e.jpg"></p><p><em>{quote.strip()}</em></p>'))
-    assert not any(c in article.text for c in caption), article.text
-    assert quote.strip() in article.text
-    items = [f"Mẫu bao bì thứ {i} khiến khách hàng nhận ra loại sản phẩm ngay từ cái nhìn đầu tiên" for i in range(6)]
-    story = read(tmp_path, page("", f"<h1>{HEADLINE}</h1>" + "".join(
-        f'<em><img src="{i}.jpg"></em><em>{item}</em>.<br>' for i, item in enumerate(items))), "story")
-    assert all(f"{item}." in story.text for item in items), story.text

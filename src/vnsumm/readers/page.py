@@ -4,8 +4,7 @@ The date comes from a cascade of general steps (page_dates.py), the headline and
 candidates the markup offers (page_meta.py). The lead (sapo), which extractors often drop as page furniture, is
 taken back: the element that holds the page's description, else the first paragraph the page styles apart (a
 sapo/lead/summary/desc/intro class, or bold). Photo stories, whose text lives in figure captions, keep their
-captions. Comments and related-item boxes inside the article container are pruned before extraction, and so are
-captions an older page sets in italics under a picture without caption markup (they count as captions).
+captions. Comments and related-item boxes inside the article container are pruned before extraction.
 """
 
 from __future__ import annotations
@@ -35,8 +34,6 @@ PHOTO_STORY_CHARS = 1_000  # a body shorter than its captions is a photo story
 LEAD_CHARS = (40, 2_000)  # shorter is a label, longer is the article itself
 BOLD_SHARE = 0.9  # a paragraph this much in bold is styled apart
 SIGNATURE_WORDS = 8  # a closing line set apart and this short is the author's signature
-CAPTION_CHARS = 300  # italic text under a picture longer than this is a quotation, not a caption
-PHOTO_CAPTION_CHARS = 40  # a shorter caption says nothing a photo story needs
 LINK_SHARE = 0.5  # a div whose text is mostly links is a list of links, not a paragraph
 _BLOCKS = ("div", "p", "table", "ul", "ol", "li", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure",
            "section", "article", "header", "footer", "nav", "aside", "form", "pre", "img", "video", "iframe")
@@ -131,7 +128,7 @@ def _captions(tree: Any) -> list[str]:
     captions = []
     for element in tree.xpath("//figcaption"):
         text = normalize(_element_text(element))
-        if len(text) >= PHOTO_CAPTION_CHARS and text not in seen:
+        if len(text) >= 40 and text not in seen:
             seen.add(text)
             captions.append(text)
     return captions
@@ -148,59 +145,6 @@ def _paragraph_divs(page: Any) -> None:
         links = sum(len(_element_text(a)) for a in div.xpath(".//a"))
         if len(text) >= LEAD_CHARS[0] and re.search(r"[.!?…\"”]$", text) and links < LINK_SHARE * len(text):
             div.tag = "p"
-
-
-def _italic(element: Any, within: Any) -> bool:
-    """The element, or an ancestor of it up to `within` (up to the root when None), sets its text in italics."""
-    for node in (element, *element.iterancestors()):
-        style = (node.get("style") or "").replace(" ", "").lower()
-        if node.tag in ("em", "i") or "font-style:italic" in style:
-            return True
-        if node is within:
-            return False
-    return False
-
-
-def _all_italic(element: Any) -> bool:
-    texts = [t for t in element.xpath(".//text()") if t.strip()]  # a tail's getparent() is the element before it
-    return bool(texts) and all(_italic(t.getparent().getparent() if t.is_tail else t.getparent(), element.getparent())
-                               for t in texts)
-
-
-def _next_element(node: Any) -> Any | None:
-    """The next sibling that is an element (not a comment)."""
-    following = node.getnext()
-    while following is not None and not isinstance(following.tag, str):
-        following = following.getnext()
-    return following
-
-
-def _image_captions(page: Any) -> list[str]:
-    """Take out of the page the captions set under pictures without caption markup: the italic text right after an
-    `<img>` (past a line break), or the all-italic block right after a block holding only a picture. Returns them."""
-    found: list[str] = []
-    for image in page.xpath("//body//img"):
-        node = image
-        while not (node.tail or "").strip() and (after := _next_element(node)) is not None and after.tag == "br":
-            node = after
-        text = (node.tail or "").strip()
-        if text and _italic(node.getparent(), None) and len(text) <= CAPTION_CHARS:
-            found.append(normalize(" ".join(text.split())))
-            node.tail = None
-            continue
-        following = _next_element(node) if not text else None
-        block = image.getparent()
-        if following is None and block is not None and not _element_text(block) and block.tag != "body":
-            following = _next_element(block)  # the picture alone in its block: the caption is the next block
-            while following is not None and not _element_text(following) and not following.xpath(".//img"):
-                following = _next_element(following)
-        if following is not None and not following.xpath(".//img") and _all_italic(following) \
-                and len(caption := _element_text(following)) <= CAPTION_CHARS:
-            stop = re.match(r"\s*([.!?…])", following.tail or "")  # the full stop typed after the italics
-            found.append(normalize(caption + (stop[1] if stop else "")))
-            following.tail = (following.tail or "")[stop.end():] if stop else following.tail
-            following.drop_tree()
-    return found
 
 
 def _prune(tree: Any) -> Any:
@@ -262,9 +206,7 @@ def read_page(html: str, path: str, stem: str) -> Article:
     tree = parse_html(html)
     options: dict[str, Any] = {"with_metadata": True, "include_comments": False, "include_tables": False,
                                "favor_precision": True}
-    pruned = _prune(tree) if tree is not None else None
-    image_captions = _image_captions(pruned) if pruned is not None else []
-    document = trafilatura.bare_extraction(pruned if pruned is not None else html, **options)
+    document = trafilatura.bare_extraction(_prune(tree) if tree is not None else html, **options)
     if tree is not None and not getattr(document, "text", None):  # pruning took the text: the whole page, then
         document = trafilatura.bare_extraction(html, **options)
     body = normalize(getattr(document, "text", None) or "")  # None too when trafilatura found no document
@@ -276,7 +218,6 @@ def read_page(html: str, path: str, stem: str) -> Article:
     ld, metas = _json_ld(tree), _metas(tree)
     canonical = page_url(html, tree, metas) or getattr(document, "url", None)
     captions = _captions(tree)
-    captions += [c for c in image_captions if len(c) >= PHOTO_CAPTION_CHARS and c not in captions]
     if len(body) < PHOTO_STORY_CHARS and sum(map(len, captions)) > len(body):
         body = "\n".join([*(line for line in body.splitlines() if line not in captions), *captions])
     body = _without_signature(tree, body)
