@@ -278,6 +278,12 @@ def test_the_name_title_sets_beside_the_headline_names_the_publisher(tmp_path: P
     section = page(f'<title>{HEADLINE} - Thời sự</title><link rel="canonical" href="https://nld.com.vn/thoi-su/a.htm">',
                    f"<h1>{HEADLINE}</h1>{BODY}", footer="")
     assert read(tmp_path, section, "section").publisher == "nld.com.vn"  # a section beside it: the address names it
+    from vnsumm.readers.page import read_page
+
+    unaddressed = page(f"<title>{HEADLINE} - Xã hội</title>", f"<h1>{HEADLINE}</h1>{BODY}", footer="")
+    assert read(tmp_path, unaddressed, "unaddressed").publisher != "Xã hội"  # its navigation links the section
+    fetched = read_page(unaddressed, "https://nld.com.vn/xa-hoi/a-123.htm", "a")
+    assert fetched.publisher == "nld.com.vn" and fetched.url == "https://nld.com.vn/xa-hoi/a-123.htm"
 
 
 def test_paragraphs_typed_into_divs_among_p_paragraphs_are_kept(tmp_path: Path) -> None:

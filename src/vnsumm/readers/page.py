@@ -18,7 +18,15 @@ from typing import Any
 from vnsumm.lang.dates import url_date
 from vnsumm.lang.text import normalize
 from vnsumm.readers.page_dates import ASIDE_XPATH, headline_element, page_date
-from vnsumm.readers.page_meta import folded, headline, is_site_name, publisher, strip_site_suffix, title_site_name
+from vnsumm.readers.page_meta import (
+    folded,
+    headline,
+    is_link_text,
+    is_site_name,
+    publisher,
+    strip_site_suffix,
+    title_site_name,
+)
 from vnsumm.records import Article
 from vnsumm.urls import split_url, web_url
 
@@ -239,9 +247,10 @@ def read_page(html: str, path: str, stem: str) -> Article:
     article.text, article.title, article.date = body, title, date
     article.url = web_url(path) or web_url(canonical)  # a saved page still links to where it was published
     article.date_source = source.value if source else None
+    address = canonical or web_url(path)
     named = title_site_name(title_tag, title)
-    if named and (host := split_url(canonical or "").hostname) and not is_site_name(named, [host]):
-        named = None  # a section's name (`Headline - Thời sự`): the page's address names its site
-    article.publisher = publisher(ld, metas, sitename, canonical or site_host(tree), title, copyright_line(tree),
-                                  named)
+    host = split_url(address or "").hostname
+    if named and (not is_site_name(named, [host]) if host else is_link_text(named, tree)):
+        named = None  # a section's name (`Headline - Thời sự`): the page's address, or its navigation, says so
+    article.publisher = publisher(ld, metas, sitename, address or site_host(tree), title, copyright_line(tree), named)
     return article

@@ -85,6 +85,12 @@ def _label(text: str, links: set[str]) -> bool:
     return len(text.split()) <= LABEL_WORDS and (folded(text) in links or shouting)
 
 
+def is_link_text(text: str, tree: Any) -> bool:
+    """Whether `text` is what a link of the page says (a section's name in its navigation)."""
+    key = folded(" ".join(text.split()))
+    return any(folded(" ".join(a.text_content().split())) == key for a in tree.xpath("//a[@href]"))
+
+
 def _agree(a: str, b: str) -> bool:
     """Same headline, or one cut from the other (`og:title` limits)."""
     x, y = (folded(t).rstrip(" .…") for t in (a, b))
