@@ -48,7 +48,9 @@ def test_html_escapes_hostile_text_and_sorts_by_date() -> None:
     hostile = records()
     hostile[0].title_en = HOSTILE
     hostile[1].summary_vi = '<img src=x onerror="alert(2)">'
+    hostile[2].url = "javascript:alert(3)"  # a stored line edited by hand: never a link
     page = render_html(hostile, "en")
+    assert "javascript:" not in page and "javascript:" not in render_markdown(hostile, "en")
     assert HOSTILE not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img" not in page
     outline = Outline()
@@ -210,3 +212,13 @@ def test_flagged_facts_are_labelled_in_the_digests_language() -> None:
     assert '<mark class="unsupported" title="không có trong bài gốc">99</mark>' in vietnamese
     assert "not found in the source" not in vietnamese
     assert "Sự kiện có số liệu, ngày tháng hoặc tên không có trong bài gốc: 1" in render_markdown([record], "vi")
+
+
+def test_a_vietnamese_digest_counts_only_the_flags_it_shows() -> None:
+    """An English run's record reused by a Vietnamese run keeps its English flags; the Vietnamese digest shows no
+    English, so it neither counts them nor ranks the article down for them."""
+    english_flag = UnsupportedFact("summary_en", FactKind.NUMBER, "15")
+    translated = Article(id="a", source="a.txt", title="Tin", summary_vi="Có 99 người.", summary_en="15 people.",
+                         unsupported=[english_flag])
+    assert "Sự kiện có số liệu" not in render_markdown([translated], "vi")
+    assert "Stories with numbers, dates or names not found in their source: 1" in render_markdown([translated], "en")

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from vnsumm.output.digest.labels import LANGUAGES, labels_for
 from vnsumm.records import Article
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from vnsumm.stories.record import StorySummary
 
 ALSO_SHOWN = 10  # other articles listed per story; the rest are counted
+R = TypeVar("R", Article, "StorySummary")
 FAILED_SHOWN = 100  # failed inputs listed; the rest are counted (summaries.jsonl has them all)
 DERIVED_TITLE_WORDS = 14
 
@@ -197,7 +198,7 @@ class DigestView:
     def outlet(article: Article) -> Outlet:
         """Who published the article (else where it was read), linked to it where its web address is known."""
         return Outlet(article.publisher or isolated(article.source) or article.source,
-                      article.url or web_url(article.source))
+                      web_url(article.url) or web_url(article.source))
 
     def byline(self, article: Article) -> list[str]:
         """Date and publisher; `where` follows them."""
@@ -206,11 +207,24 @@ class DigestView:
     @staticmethod
     def where(article: Article) -> Outlet:
         """Where the article was read, linked to the article where its web address is known."""
-        return Outlet(isolated(article.source) or article.source, article.url or web_url(article.source))
+        return Outlet(isolated(article.source) or article.source, web_url(article.url) or web_url(article.source))
+
+
+ENGLISH_FIELDS = ("summary_en", "title_en")
+
+
+def in_language(record: R, lang: str) -> R:
+    """The record with only the flags on fields a digest in `lang` shows: a Vietnamese digest shows no English (a
+    record an English run made keeps its translations and their flags)."""
+    if lang == "en" or not any(u.field in ENGLISH_FIELDS for u in record.unsupported):
+        return record
+    return replace(record, unsupported=type(record.unsupported)(u for u in record.unsupported
+                                                                if u.field not in ENGLISH_FIELDS))
 
 
 def digest_view(records: Sequence[Article], lang: str,
                 summaries: Mapping[str, StorySummary] | None = None) -> DigestView:
-    records = [isolated_texts(r) for r in records]
+    records = [in_language(isolated_texts(r), lang) for r in records]
     failed = [r for r in records if not r.ok]
+    summaries = {key: in_language(summary, lang) for key, summary in (summaries or {}).items()}
     return DigestView(lang, stories(records, summaries), failed[:FAILED_SHOWN], len(failed))
