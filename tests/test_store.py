@@ -85,14 +85,25 @@ def test_another_days_files_of_the_same_names_are_stored_beside_the_first_days(t
             seed = seeds[i if day == "moved" else i + 2 * number]
             (folder / f"tin{i}.txt").write_bytes(seed.read_bytes())
     out = tmp_path / "out"
+    said = {}
     for day in ("05-01", "05-02", "05-02", "moved"):
         done = run(str(days[day]), "--out", str(out))
         assert done.exit_code == 0, done.stderr
+        said[day] = done.stderr
+    assert "id of another stored article renamed (first: tin0 to tin0~1)" in said["05-02"]
+    assert "2 reused" in said["moved"] and "renamed" not in said["moved"]
     stored = {r["id"]: (Path(r["source"]).parent.name, r["summary_vi"]) for r in read_jsonl(out / "summaries.jsonl")}
     assert sorted(stored) == ["tin0", "tin0~1", "tin1", "tin1~1"]  # the first day's are kept; the moved ones reused
     assert {folder for folder, _ in stored.values()} == {"05-01", "05-02"}
     assert len({summary for _, summary in stored.values()}) == 4
-    assert "id of another stored article renamed (tin0 to tin0~1)" in done.stderr or "2 reused" in done.stderr
+    # An id the rows give names the article wherever it is read: the next day's edited copy replaces it.
+    rows = [{"id": "baomoi-123", "url": "https://baomoi.com/a-123.epi", "text": seeds[0].read_text(encoding="utf-8")}]
+    for day, edit in (("feed-05-01.jsonl", ""), ("feed-05-02.jsonl", "\nCập nhật lúc 10:00.")):
+        (tmp_path / day).write_text(json.dumps({**rows[0], "text": rows[0]["text"] + edit}, ensure_ascii=False),
+                                    encoding="utf-8")
+        assert run(str(tmp_path / day), "--out", str(out)).exit_code == 0
+    copies = [r for r in read_jsonl(out / "summaries.jsonl") if r["id"].startswith("baomoi-123")]
+    assert [(r["id"], Path(r["source"]).name) for r in copies] == [("baomoi-123", "feed-05-02.jsonl:1")]
 
 
 def test_no_articles_leaves_no_new_output_folder(tmp_path: Path) -> None:

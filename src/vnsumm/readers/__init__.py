@@ -34,13 +34,21 @@ def _unreadable(stem: str, shown: str, exc: OSError | UnreadableInput) -> Articl
     return Article(id=stem, source=shown).fail(f"{shown}: {reason}")
 
 
+def path_stem(path: str) -> str:
+    """What names the articles of `path` that carry no id of their own: `tin1` for tin1.txt, `feed` for feed.jsonl.gz
+    (its rows `feed:3`)."""
+    if path == "-":
+        return "stdin"
+    stem = Path(path).stem
+    return printable(Path(stem).stem if Path(path).suffix.lower() == ".gz" else stem)
+
+
 def _read_one(path: str, fields: Fields) -> Iterator[Article]:
-    shown = printable(path)
-    stem = "stdin" if path == "-" else printable(Path(path).stem)
+    shown, stem = printable(path), path_stem(path)
     suffix = Path(path).suffix.lower()
     gzipped = suffix == ".gz" and path != "-"
     if gzipped:  # feed.jsonl.gz: read as feed.jsonl, named feed
-        suffix, stem = Path(Path(path).stem).suffix.lower(), printable(Path(Path(path).stem).stem)
+        suffix = Path(Path(path).stem).suffix.lower()
         if suffix not in GZIP_SUFFIXES:
             yield Article(id=stem, source=shown).fail(
                 f"{shown}: compressed (gzip) {suffix or 'file'}: not supported (only "
@@ -86,8 +94,7 @@ def read_path(path: str, fields: Fields = DEFAULT_FIELDS) -> Iterator[Article]:
         for article in _read_one(path, fields):
             yield make_safe(article)
     except GZIP_ERRORS as exc:  # a cut or damaged .gz: the rows before the damage are kept
-        name = printable(Path(Path(path).stem).stem)  # feed.jsonl.gz: feed
-        yield make_safe(Article(id=name, source=printable(path)).fail(
+        yield make_safe(Article(id=path_stem(path), source=printable(path)).fail(
             f"{printable(path)}: damaged compressed (gzip) file ({exc})"))
     except (OSError, UnreadableInput) as exc:  # a file that fails halfway (removed, an I/O error)
         yield make_safe(_unreadable(printable(Path(path).stem), printable(path), exc))
@@ -113,20 +120,24 @@ class InputStream(Iterator[Article]):
     def __next__(self) -> Article:
         return next(self._articles)
 
-    def _free(self, key: str, article: Article) -> bool:
+    def _free(self, key: str, article: Article, named: bool) -> bool:
         if key in self._taken:
             return False
         owner = self.stored(key)
-        return owner is None or owner[0] == article.source or owner[1] == article.fingerprint()
+        return owner is None or named or owner[0] == article.source or owner[1] == article.fingerprint()
 
     def _generate(self) -> Iterator[Article]:
         for path in self.paths:
             failed = False
+            stem = path_stem(path)
             for article in read_path(path, self.fields):
                 failed = failed or not article.ok
-                if not self._free(article.id, article):
+                # An id the input gives (a row's id field) names the article wherever it is read, a later copy
+                # replacing the stored one; one made of the file's name and place (`tin1`, `feed:3`) does not.
+                named = article.id != stem and not article.id.startswith(f"{stem}:")
+                if not self._free(article.id, article, named):
                     original, number = article.id, 1
-                    while not self._free(f"{original}~{number}", article):
+                    while not self._free(f"{original}~{number}", article, False):
                         number += 1
                     article.id = f"{original}~{number}"
                     why = "duplicate id" if original in self._taken else "id of another stored article"
