@@ -65,6 +65,12 @@ def test_output_folder_inside_the_input_folder_is_never_read(tmp_path: Path, mon
     assert "3 reused" in second.stderr
     named = run("out/summaries.jsonl", "n0.txt")  # named outright, a file of the output folder: a usage error
     assert named.exit_code == 2 and "out/summaries.jsonl is inside the output folder" in named.output
+    globbed = run("out/*.jsonl")  # quoted, so vnsumm expands it: the store is no input either
+    assert globbed.exit_code == 2 and "matches only files inside the output folder" in globbed.output
+    (news / "out" / "pages").mkdir(exist_ok=True)
+    (news / "out" / "pages" / "p.txt").write_text(text(9), encoding="utf-8")
+    deeper = run("out/pages/p.txt")
+    assert deeper.exit_code == 2 and "inside the output folder" in deeper.output
     assert sorted(stored(news / "out")) == ["n0", "n1", "n2"]
 
 

@@ -87,6 +87,20 @@ def _glob(pattern: str, excluded: set[tuple[int, int]]) -> list[str]:
     return sorted(found)
 
 
+def _inside(path: str, excluded: set[tuple[int, int]]) -> bool:
+    """Whether a folder above `path` is one of `excluded`."""
+    if not excluded:
+        return False
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
+        if _identity(folder) in excluded:
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
+
+
 def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()
                   ) -> list[str]:
     """Files, folders (recursive), globs and `-` to a list of paths, folders and globs sorted. The folders in
@@ -104,14 +118,18 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: Iterable[st
                 raise ConfigError(f"input {printable(item)} is a vnsumm output folder: its files are not articles")
             paths.extend(walk_files(item, excluded, {ident} if ident else set()))
         elif os.path.lexists(item):
-            if _identity(os.path.dirname(item) or ".") in excluded:
+            if _inside(item, excluded):
                 raise ConfigError(f"input {printable(item)} is inside the output folder: choose another --out")
             paths.append(item)
         elif glob.has_magic(item):
             matches = _glob(item, excluded)
             if not matches:
                 raise ConfigError(f"input {printable(item)}: the pattern matches no file")
-            paths.extend(matches)
+            outside = [match for match in matches if not _inside(match, excluded)]
+            if not outside:
+                raise ConfigError(f"input {printable(item)} matches only files inside the output folder: choose "
+                                  "another --out")
+            paths.extend(outside)
         elif is_url(item):  # `vnsumm run` fetches URLs (pipeline.read_articles); the readers read files
             raise ConfigError(f"input {printable(item)} is a URL: `vnsumm run` fetches pages, feeds and sitemaps; "
                               "this reads files")
