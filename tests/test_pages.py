@@ -222,8 +222,12 @@ def test_a_lede_takes_no_year_from_a_plan_a_recalled_event_far_off_or_the_future
     for later, expected in [("Mục tiêu đến năm 2045 hoàn thành toàn tuyến.", None),  # a plan's year
                             ("Dự án được phê duyệt ngày 2/3/2019.", "2019-03-15"),  # a date 13 days before
                             ("Tuyến đường khởi công ngày 21/7/2003.", None),  # recalled, months away
-                            ("Hồ sơ nộp ngày 1/3/2096.", None)]:  # it would be after today
+                            ("Hồ sơ nộp ngày 1/3/2096.", None),  # it would be after today
+                            ("Hồ sơ nộp ngày 2 tháng 3 năm 2019.", "2019-03-15")]:  # a full date in words
         assert lede_date([lede, later]) == expected, later
+    planned = "Sáng 15/3, Bộ Kế hoạch và Đầu tư trình kế hoạch đầu tư đến năm 2025."
+    assert lede_date([planned, "Kế hoạch được phê duyệt ngày 2/3/2019."]) == "2019-03-15"  # the full date wins
+    assert lede_date([planned]) == "2025-03-15"  # only the sentence's own year left (before today: kept)
 
 
 def test_a_page_without_a_headline_gets_a_derived_display_title() -> None:

@@ -114,31 +114,31 @@ def url_date(url: str | None) -> str | None:
 
 
 def lede_date(lines: list[str], latest: str | None = None) -> str | None:
-    """The date a lede opens with when it names only day and month ("Chiều 12/11, ..."), in the year the lede
-    sentence states ("Ngày 1-7, ... năm 2020"), else in the year that puts it nearest a full date the article gives
-    within LEDE_YEAR_DAYS of it (the meeting of 31/10/2019 the article of 12/11 reports on). None when nothing ties
-    it to a year (a year the article mentions for anything else is no evidence: "đến năm 2045"), or when the date
-    would come after `latest` (ISO; today by default)."""
+    """The date a lede opens with when it names only day and month ("Chiều 12/11, ..."), in the year that puts it
+    nearest a full date the article gives within LEDE_YEAR_DAYS of it (the meeting of 31/10/2019 the article of
+    12/11 reports on), else in the year the lede sentence states ("Ngày 1-7, ... năm 2020"). None when nothing ties
+    it to a year (a year the article mentions elsewhere is no evidence: "đến năm 2045"), or when the date would come
+    after `latest` (ISO; today by default)."""
     sentences = [s for line in lines[:LEDE_SENTENCES] for s in split_sentences(line)][:LEDE_SENTENCES]
     match = next((m for m in map(_LEDE_DAY_MONTH.match, sentences) if m), None)
     if match is None:
         return None
-    day, month = int(match.group(1)), int(match.group(2))
+    day, month = match.group(1), match.group(2)
+    nearest: tuple[int, int] | None = None  # (days apart, -year): the nearest, the later on a tie
     found: str | None = None
-    if stated := _YEAR_WORDS.findall(match.string):
-        found = iso_date(str(day), str(month), stated[0])
-    else:
-        nearest: tuple[int, int] | None = None  # (days apart, -year): the nearest, the later on a tie
-        for full in _DATE.finditer("\n".join(lines)):
-            if (iso := iso_date(*full.groups())) is None:
+    text = "\n".join(lines)
+    for full in [*_DATE.finditer(text), *_DATE_WORDS.finditer(text)]:
+        if (iso := iso_date(*full.groups())) is None:
+            continue
+        said = date.fromisoformat(iso)
+        for year in (said.year - 1, said.year, said.year + 1):
+            if (candidate := iso_date(day, month, str(year))) is None:
                 continue
-            said = date.fromisoformat(iso)
-            for year in (said.year - 1, said.year, said.year + 1):
-                if (candidate := iso_date(str(day), str(month), str(year))) is None:
-                    continue
-                apart = abs((date.fromisoformat(candidate) - said).days)
-                if apart <= LEDE_YEAR_DAYS and (nearest is None or (apart, -year) < nearest):
-                    nearest, found = (apart, -year), candidate
+            apart = abs((date.fromisoformat(candidate) - said).days)
+            if apart <= LEDE_YEAR_DAYS and (nearest is None or (apart, -year) < nearest):
+                nearest, found = (apart, -year), candidate
+    if found is None and (stated := _YEAR_WORDS.findall(match.string)):
+        found = iso_date(day, month, stated[0])
     return found if found is not None and found <= (latest or date.today().isoformat()) else None
 
 
