@@ -367,7 +367,9 @@ def test_the_digest_names_each_outlet_and_links_its_article_from_the_rows_addres
 
     from vnsumm.cli import app
 
-    addresses = [{"url": "https://tuoitre.vn/chay-a.htm", "publisher": "Tuổi Trẻ"},
+    import unicodedata
+
+    addresses = [{"url": "https://tuoitre.vn/chay-a.htm", "publisher": unicodedata.normalize("NFD", "Tuổi Trẻ")},
                  {"link": "https://www.thanhnien.vn/chay-b.htm"},  # no publisher: the host stands for it
                  {"source": "http://vnexpress.net/chay-c.html", "url": "not a link"}]
     rows = [{"id": a.id, "title": a.title, "text": a.text, "date": "2024-04-03", **where}

@@ -137,7 +137,7 @@ def row_article(row: Any, source: str, fallback_id: str, fields: Fields) -> Arti
     article.url = next(filter(None, (web_url(row.get(name)) for name in dict.fromkeys((fields.url, *URL_FIELDS)))),
                        None)
     publisher = row.get(fields.publisher)
-    article.publisher = publisher.strip() if isinstance(publisher, str) and publisher.strip() else None
+    article.publisher = normalize(safe_text(publisher)).strip() or None if isinstance(publisher, str) else None
     date = row.get(fields.date)
     if date not in (None, ""):
         article.date = parse_date(date)
