@@ -363,11 +363,11 @@ def test_a_run_writes_story_summaries_shows_them_cited_in_the_digest_and_reuses_
 
 
 def test_the_digest_names_each_outlet_and_links_its_article_from_the_rows_address_fields(tmp_path: Path) -> None:
+    import unicodedata
+
     from typer.testing import CliRunner
 
     from vnsumm.cli import app
-
-    import unicodedata
 
     addresses = [{"url": "https://tuoitre.vn/chay-a.htm", "publisher": unicodedata.normalize("NFD", "Tuổi Trẻ")},
                  {"link": "https://www.thanhnien.vn/chay-b.htm"},  # no publisher: the host stands for it
