@@ -16,10 +16,19 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]
 # Elements whose content is no part of the text (figures come back as captions for photo stories).
 _DROPPED = ("script", "style", "noscript", "template", "iframe", "object", "embed", "video", "audio", "svg",
             "canvas", "form", "button", "select", "textarea", "figure", "head", "title", "meta", "link")
-_BLOCKS = frozenset(("p", "div", "section", "article", "header", "footer", "aside", "main", "blockquote", "pre",
-                     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td",
-                     "th", "caption", "figcaption", "hr", "address", "details", "summary", "body", "html"))
-PHOTO_STORY_CHARS = 1_000  # as the page reader: a body shorter than its captions is a photo story
+# Elements that start a line of their own (the page reader's paragraph check uses them too).
+BLOCK_TAGS = frozenset(("p", "div", "section", "article", "header", "footer", "aside", "main", "blockquote", "pre",
+                        "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td",
+                        "th", "caption", "figcaption", "hr", "address", "details", "summary", "body", "html"))
+PHOTO_STORY_CHARS = 1_000  # a body shorter than its captions is a photo story
+
+
+def with_captions(body: str, captions: list[str]) -> str:
+    """A photo story's text (a body shorter than PHOTO_STORY_CHARS and than its captions): the body without the
+    captions it repeats, then the captions; any other body as it is. The page reader's rule and a field's."""
+    if len(body) < PHOTO_STORY_CHARS and sum(map(len, captions)) > len(body):
+        return "\n".join([*(line for line in body.splitlines() if line not in captions), *captions])
+    return body
 
 
 def has_markup(text: str) -> bool:
@@ -34,7 +43,7 @@ def has_entities(text: str) -> bool:
 def _lines(element: lxml.html.HtmlElement) -> list[str]:
     for br in element.iter("br"):
         br.tail = "\n" + (br.tail or "")
-    for block in element.iter(*_BLOCKS):
+    for block in element.iter(*BLOCK_TAGS):
         block.text = "\n" + (block.text or "")
         block.tail = "\n" + (block.tail or "")
     return [" ".join(line.split()) for line in element.text_content().split("\n") if line.strip()]
@@ -47,11 +56,7 @@ def markup_text(text: str) -> str:
     for element in list(root.iter(*_DROPPED)):
         if element.getparent() is not None:
             element.drop_tree()
-    body = _lines(root)
-    kept = [caption for caption in dict.fromkeys(captions) if caption]
-    if sum(map(len, body)) < PHOTO_STORY_CHARS and sum(map(len, kept)) > sum(map(len, body)):
-        body += kept
-    return "\n".join(body)
+    return with_captions("\n".join(_lines(root)), [caption for caption in dict.fromkeys(captions) if caption])
 
 
 def field_text(text: str) -> str:

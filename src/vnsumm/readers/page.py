@@ -17,6 +17,7 @@ from typing import Any
 
 from vnsumm.lang.dates import url_date
 from vnsumm.lang.text import normalize
+from vnsumm.readers.markup import BLOCK_TAGS, with_captions
 from vnsumm.readers.page_dates import ASIDE_XPATH, headline_element, page_date
 from vnsumm.readers.page_meta import (
     folded,
@@ -38,13 +39,12 @@ _LEAD_CLASSES = " | ".join(
     f"//body//*[contains(concat(' ', translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_', 'abcdefghijklmnopqrstuvwxyz-'),"
     f" ' '), '{name}')][not(ancestor::nav)][not(ancestor::footer)]"
     for name in ("sapo", "summary", "desc", "lead", "intro"))
-PHOTO_STORY_CHARS = 1_000  # a body shorter than its captions is a photo story
 LEAD_CHARS = (40, 2_000)  # shorter is a label, longer is the article itself
 BOLD_SHARE = 0.9  # a paragraph this much in bold is styled apart
 SIGNATURE_WORDS = 8  # a closing line set apart and this short is the author's signature
 LINK_SHARE = 0.5  # a div whose text is mostly links is a list of links, not a paragraph
-_BLOCKS = ("div", "p", "table", "ul", "ol", "li", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure",
-           "section", "article", "header", "footer", "nav", "aside", "form", "pre", "img", "video", "iframe")
+# What a div holding only a paragraph's inline content never holds: blocks, navigation, forms and media.
+_NOT_INLINE = sorted(BLOCK_TAGS | {"nav", "form", "figure", "img", "video", "iframe"})
 
 
 def _json_ld(tree: Any) -> list[dict[str, Any]]:
@@ -147,7 +147,7 @@ def _paragraph_divs(page: Any) -> None:
     both in one container): a div with only inline content, whose text is a sentence and mostly not links, beside
     a `<p>` sibling. Extractors keep the `<p>`s of such a container and drop its divs."""
     for div in page.xpath("//div[p][not(ancestor::nav)]/div"):
-        if div.xpath(f".//*[{' or '.join(f'self::{tag}' for tag in _BLOCKS)}]"):
+        if div.xpath(f".//*[{' or '.join(f'self::{tag}' for tag in _NOT_INLINE)}]"):
             continue
         text = _element_text(div)
         links = sum(len(_element_text(a)) for a in div.xpath(".//a"))
@@ -226,8 +226,7 @@ def read_page(html: str, path: str, stem: str) -> Article:
     ld, metas = _json_ld(tree), _metas(tree)
     canonical = page_url(html, tree, metas) or getattr(document, "url", None)
     captions = _captions(tree)
-    if len(body) < PHOTO_STORY_CHARS and sum(map(len, captions)) > len(body):
-        body = "\n".join([*(line for line in body.splitlines() if line not in captions), *captions])
+    body = with_captions(body, captions)
     body = _without_signature(tree, body)
     description = metas.get("og:description") or metas.get("description") or getattr(document, "description", None)
     if lead := _lead(tree, description, body):
