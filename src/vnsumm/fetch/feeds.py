@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from lxml import etree
 
-from vnsumm.urls import join_url, normalize_url, split_url
+from vnsumm.urls import join_url, normalize_url, site_name, split_url
 
 MAX_HOME_FEEDS = 20  # a home page listing more feeds than this is read through its first ones
 
@@ -165,9 +165,8 @@ def robots_sitemaps(url: str, robots_text: str | None) -> list[str]:
 
 
 def _same_site(link: str, host: str) -> bool:
-    other = (split_url(link).hostname or "").lower()
-    strip = (lambda h: h[4:] if h.startswith("www.") else h)  # noqa: E731
-    return strip(other) == strip(host.lower()) or other.endswith("." + strip(host.lower()))
+    other, own = site_name(link) or "", host.lower().removeprefix("www.")
+    return other == own or other.endswith("." + own)
 
 
 def is_newer(day: str | None, since: date | None) -> bool:

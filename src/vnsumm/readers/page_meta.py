@@ -85,10 +85,15 @@ def _label(text: str, links: set[str]) -> bool:
     return len(text.split()) <= LABEL_WORDS and (folded(text) in links or shouting)
 
 
+def link_texts(tree: Any, url: str | None = None) -> set[str]:
+    """What the page's links say (folded), leaving out links to the page itself when its `url` is known."""
+    return {folded(" ".join(a.text_content().split())) for a in tree.xpath("//a[@href]")
+            if not url or split_url(a.get("href")).path not in {split_url(url).path, ""}}
+
+
 def is_link_text(text: str, tree: Any) -> bool:
     """Whether `text` is what a link of the page says (a section's name in its navigation)."""
-    key = folded(" ".join(text.split()))
-    return any(folded(" ".join(a.text_content().split())) == key for a in tree.xpath("//a[@href]"))
+    return folded(" ".join(text.split())) in link_texts(tree)
 
 
 def _agree(a: str, b: str) -> bool:
@@ -100,8 +105,7 @@ def _agree(a: str, b: str) -> bool:
 
 def headline(candidates: list[tuple[str, str]], site_names: list[str], tree: Any, url: str | None) -> str | None:
     """The headline among (source, text) candidates, listed in order of trust for a tie."""
-    links = {folded(" ".join(a.text_content().split())) for a in tree.xpath("//a[@href]")
-             if not url or split_url(a.get("href")).path not in {split_url(url).path, ""}}
+    links = link_texts(tree, url)
     kept = []
     for source, text in candidates:
         text = strip_site_suffix(normalize(" ".join(text.split())), site_names)
