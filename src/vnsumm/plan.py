@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from vnsumm.backends import ModelSpecBase, fallback_spec
 from vnsumm.options import Lang, RunOptions, Unsupported
+from vnsumm.records import ENGLISH_FIELDS
 from vnsumm.registry import Registry
 from vnsumm.stages.base import Stage
 from vnsumm.stages.check import CheckStage
@@ -97,7 +98,7 @@ def plan_run(options: RunOptions, registry: Registry) -> RunPlan:
     if not summarizer.copies_source:  # sentences of the article state nothing it does not
         stages.append(CheckStage(("summary_vi",), fallback))
     if translate is not None:
-        stages += [translate, CheckStage(("summary_en", "title_en"))]
+        stages += [translate, CheckStage(ENGLISH_FIELDS)]
     store_steps: list[StoreStep] = [CompactStore()]
     if options.group:
         store_steps += [GroupStories(), SummarizeStories(summarize, translate, options.length)]

@@ -101,6 +101,8 @@ class Article:
         return cls(**known)
 
 
+ENGLISH_FIELDS = ("summary_en", "title_en")  # what a translator writes (and the check then checks)
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _OPTIONAL_TEXT = ("title", "date_source", "publisher", "url", "summary_vi", "summary_en", "title_en", "error", "lead",
                   "story", "content_hash", "settings", "text")

@@ -27,7 +27,7 @@ from vnsumm.output.files import write_output
 from vnsumm.readers import Fields
 from vnsumm.readers.paths import require_regular_file
 from vnsumm.readers.rows import MAX_ID_CHARS, make_safe, row_article, safe_line
-from vnsumm.records import Article, ModelIdentity
+from vnsumm.records import ENGLISH_FIELDS, Article, ModelIdentity
 from vnsumm.stories.multidoc import Doc, MultiDocParams, leading_sentences, select
 from vnsumm.stories.record import EMBEDDED, StorySummary, settings_json, story_key
 
@@ -36,7 +36,6 @@ LENGTHS = {"short": 0.5, "medium": 1.0, "long": 2.0}
 OPENING_SYLLABLES = 600  # what a seq2seq model reads of a story: about its 1024-token window, shared out
 
 
-ENGLISH_FIELDS = ("summary_en", "title_en")
 
 
 class StoryTranslator(Protocol):

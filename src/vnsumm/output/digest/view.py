@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from vnsumm.output.digest.labels import LANGUAGES, labels_for
-from vnsumm.records import Article
+from vnsumm.records import ENGLISH_FIELDS, Article
 from vnsumm.urls import web_url
 
 if TYPE_CHECKING:
@@ -208,9 +208,6 @@ class DigestView:
     def where(article: Article) -> Outlet:
         """Where the article was read, linked to the article where its web address is known."""
         return Outlet(isolated(article.source) or article.source, web_url(article.url) or web_url(article.source))
-
-
-ENGLISH_FIELDS = ("summary_en", "title_en")
 
 
 def in_language(record: R, lang: str) -> R:
