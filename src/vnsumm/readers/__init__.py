@@ -34,26 +34,31 @@ def _unreadable(stem: str, shown: str, exc: OSError | UnreadableInput) -> Articl
     return Article(id=stem, source=shown).fail(f"{shown}: {reason}")
 
 
+def _format(path: str) -> tuple[str, bool]:
+    """The suffix naming `path`'s format, and whether it is gzip-compressed: feed.jsonl.gz is read as feed.jsonl."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".gz" and path != "-":
+        return Path(Path(path).stem).suffix.lower(), True
+    return suffix, False
+
+
 def path_stem(path: str) -> str:
     """What names the articles of `path` that carry no id of their own: `tin1` for tin1.txt, `feed` for feed.jsonl.gz
     (its rows `feed:3`)."""
     if path == "-":
         return "stdin"
     stem = Path(path).stem
-    return printable(Path(stem).stem if Path(path).suffix.lower() == ".gz" else stem)
+    return printable(Path(stem).stem if _format(path)[1] else stem)
 
 
 def _read_one(path: str, fields: Fields) -> Iterator[Article]:
     shown, stem = printable(path), path_stem(path)
-    suffix = Path(path).suffix.lower()
-    gzipped = suffix == ".gz" and path != "-"
-    if gzipped:  # feed.jsonl.gz: read as feed.jsonl, named feed
-        suffix = Path(Path(path).stem).suffix.lower()
-        if suffix not in GZIP_SUFFIXES:
-            yield Article(id=stem, source=shown).fail(
-                f"{shown}: compressed (gzip) {suffix or 'file'}: not supported (only "
-                f"{', '.join(sorted(GZIP_SUFFIXES))} compressed; unpack it with gunzip)")
-            return
+    suffix, gzipped = _format(path)
+    if gzipped and suffix not in GZIP_SUFFIXES:
+        yield Article(id=stem, source=shown).fail(
+            f"{shown}: compressed (gzip) {suffix or 'file'}: not supported (only "
+            f"{', '.join(sorted(GZIP_SUFFIXES))} compressed; unpack it with gunzip)")
+        return
     if suffix in TABLE_SUFFIXES:
         yield from read_table(path, shown, stem, fields, suffix, gzipped)
         return
@@ -169,9 +174,10 @@ def count_inputs(paths: Iterable[str]) -> int | None:
     for path in paths:
         if path == "-":
             return None
-        suffix = Path(path).suffix.lower()
-        gzipped = suffix == ".gz" and Path(Path(path).stem).suffix.lower() in GZIP_SUFFIXES
-        suffix = Path(Path(path).stem).suffix.lower() if gzipped else suffix
+        suffix, gzipped = _format(path)
+        if gzipped and suffix not in GZIP_SUFFIXES:  # one error record
+            total += 1
+            continue
         try:
             with open_input(path, gzipped) as handle:
                 if suffix == ".parquet":
