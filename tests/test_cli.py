@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from helpers import ROOT, read_jsonl, vnsumm
@@ -218,3 +221,18 @@ def test_an_unattended_runs_log_gets_a_progress_line_with_rate_and_time_left(mon
         "summarizing: 300 of about 1,000 articles (9.7/s, about 1 min left)",  # 31 s in: the first line
         "summarizing: 1,000 articles (10.0/s)",  # 30 s later, the total reached
     ]
+
+
+def test_a_closed_standard_output_is_one_line_exit_2_not_a_bug(tmp_path: Path) -> None:
+    """`vnsumm models list | head -1`: the reader leaves before vnsumm writes."""
+    reader, writer = os.pipe()
+    os.close(reader)  # closed before the child writes: its first write fails with EPIPE
+    try:
+        done = subprocess.run([sys.executable, "-m", "vnsumm.cli", "models", "list"], cwd=ROOT, stdout=writer,
+                              stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(writer)
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert "Traceback" not in stderr and stderr.strip().splitlines() == [
+        "vnsumm: error: standard output was closed before all of it was written; records finished before it are kept"]

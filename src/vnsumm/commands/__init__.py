@@ -4,6 +4,8 @@ One module per family of commands; this module holds the app, its error handling
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 import traceback
 from pathlib import Path
 from typing import Annotated, Any
@@ -61,6 +63,11 @@ class VnsummGroup(TyperGroup):
         except KeyboardInterrupt:
             err.print("interrupted", markup=False)
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # `vnsumm ... | head`: the reader left; what is still buffered must not fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            err.print("vnsumm: error: standard output was closed before all of it was written; records finished "
+                      "before it are kept", markup=False)
+            raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, _click.exceptions.ClickException):
             raise
         except Exception as exc:  # a bug: its traceback for the report, and not exit 1 ("some inputs failed")
@@ -89,8 +96,15 @@ app = typer.Typer(
     rich_markup_mode="rich",  # help text is rich markup in every typer version we allow (0.16 defaulted to plain)
     help="Summarize and translate Vietnamese news in bulk.",
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError  # said and exited as above; rich's own exit 1 would read "some inputs failed"
+
+
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
+out = _Console(highlight=False, soft_wrap=True)
 
 
 def _print_version(value: bool) -> None:
