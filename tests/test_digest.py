@@ -110,6 +110,32 @@ def test_format_option_picks_outputs(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "pdf" in bad.stderr
 
 
+
+def test_a_digest_the_store_has_outgrown_is_removed_not_left_stale(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vnsumm.cli import app
+
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(ROOT / "seeds", inputs)
+
+    def run(*options: str) -> str:
+        done = CliRunner().invoke(app, ["run", str(inputs), "--lang", "vi", "--summarizer", "extractive",
+                                        "--out", str(out), *options])
+        assert done.exit_code == 0, done.output
+        return done.stderr
+
+    run("--format", "md")
+    run("--format", "html")  # the same store: the Markdown digest still shows it, and stays
+    assert (out / "digest.vi.md").exists() and (out / "digest.html").exists()
+    (inputs / "moi.txt").write_text("Sáng 3/11, thành phố mở thêm hai tuyến xe buýt điện nối trung tâm với "
+                                    "sân bay, mỗi chuyến cách nhau 15 phút.\n", encoding="utf-8")
+    said = run("--format", "html")  # a new article: the Markdown digest would not show it
+    assert not (out / "digest.vi.md").exists()
+    assert f"removed {out / 'digest.vi.md'}: the store has changed since it was made" in said
+    assert "xe buýt điện" in (out / "digest.html").read_text(encoding="utf-8")
+
+
 def browser():  # type: ignore[no-untyped-def]
     """Headless Debian Chromium through chromedriver. CI installs it and sets VNSUMM_REQUIRE_BROWSER=1, so there
     the test fails without a browser; elsewhere it is skipped, saying why."""
