@@ -302,3 +302,17 @@ def test_paragraphs_typed_into_divs_among_p_paragraphs_are_kept(tmp_path: Path) 
     article = read(tmp_path, page("", f'<h1>{HEADLINE}</h1><div id="divfirst">{content}{links}</div>'))
     assert all(d in article.text for d in divs), article.text
     assert "sẽ có cầu treo." not in article.text  # a div of links stays out
+
+
+def test_the_headline_inside_the_articles_container_is_not_a_body_line(tmp_path: Path) -> None:
+    """`<article><h1>…</h1><p>…` (trafilatura keeps such an h1 as the text's first line): said once, as the title."""
+    lead = "Sau 12 giờ truy xét, Công an TP.HCM đã bắt giữ nghi phạm dùng súng giả cướp ngân hàng."
+    headline = "Công an TP.HCM bắt nghi phạm cướp ngân hàng"  # short: no caption rule takes it out
+    for name, html in (("plain", page("", f"<h1>{headline}</h1>" + BODY)),
+                       ("lead", f'<html><head><meta name="description" content="{lead}"></head><body>'
+                                f'<div class="short_intro">{lead}</div>'  # the lead outside the article's container
+                                f"<article><h1>{headline}</h1>{BODY}</article></body></html>")):
+        article = read(tmp_path, html, name)
+        assert article.title == headline
+        assert headline not in article.text.split("\n"), name
+        assert article.text.split("\n")[0] == (lead if name == "lead" else BODY[3:BODY.index("</p>")])

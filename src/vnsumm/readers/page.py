@@ -242,6 +242,9 @@ def read_page(html: str, path: str, stem: str) -> Article:
     title_tag = next(iter(tree.xpath("//head/title/text()")), None)
     candidates += [("title", title_tag)] if title_tag else []
     title = headline(candidates, site_names, tree, canonical)
+    if title:  # trafilatura keeps an <h1> inside the article's own container as its first line
+        said = " ".join(title.split()).casefold()
+        body = "\n".join(line for line in body.split("\n") if " ".join(line.split()).casefold() != said)
     date, source = page_date(html, tree, ld, metas, canonical)
     article.text, article.title, article.date = body, title, date
     article.url = web_url(path) or web_url(canonical)  # a saved page still links to where it was published
