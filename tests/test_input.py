@@ -11,7 +11,7 @@ from helpers import ROOT, read_jsonl, vnsumm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vnsumm import clean_articles, clean_text, read_inputs
+from vnsumm import Article, clean_articles, clean_text, read_inputs
 from vnsumm.lang.text import fold_tones
 from vnsumm.readers import Fields, UnreadableInput, decode
 
@@ -247,3 +247,24 @@ def test_jsonl_with_raw_line_separators_in_strings(tmp_path: Path) -> None:
                                          encoding="utf-8")
     [article] = read_inputs([tmp_path / "feed.jsonl"])
     assert article.ok and article.id == "u"
+
+
+def test_a_json_document_on_standard_input(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`jq . feed.json | vnsumm run -`: an array, or one object set out on lines, is read as JSON; rows without an
+    id are named by their content, as JSON lines on standard input are."""
+    import io
+    import sys
+
+    rows = [{"title": "Mưa lớn ở Hà Nội", "text": SEED}, {"id": "b", "text": SEED[200:]}]
+
+    def piped(data: object) -> list[Article]:
+        stream = io.BufferedReader(io.BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode()))
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stream))
+        return list(read_inputs(["-"]))
+
+    first, second = piped(rows)
+    assert first.ok and second.ok, (first.error, second.error)
+    assert first.title == "Mưa lớn ở Hà Nội" and first.id.startswith("stdin-") and second.id == "b"
+    assert piped(rows)[0].id == first.id and piped([{**rows[0], "title": "Khác"}])[0].id != first.id
+    [one] = piped(rows[0])
+    assert one.ok and one.id == first.id

@@ -9,6 +9,7 @@ rows.make_safe, and ids are made unique here (announced on the article's warning
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -66,8 +67,11 @@ def _read_one(path: str, fields: Fields) -> Iterator[Article]:
         yield from read_json(path, shown, stem, fields, gzipped)
         return
     if path == "-":
-        stdin = open_regular("-")
-        if stdin.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):  # type: ignore[attr-defined]
+        start = open_regular("-").peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n")  # type: ignore[attr-defined]
+        if start.startswith(b"[") or re.match(rb"\{[ \t]*\r?\n", start):  # an array, or an object set out on lines
+            yield from read_json(path, shown, stem, fields)
+            return
+        if start.startswith(b"{"):  # one object a line
             yield from read_jsonl(path, shown, stem, fields)
             return
     if suffix in JSONL_SUFFIXES and path != "-":

@@ -1,7 +1,7 @@
 """JSONL inputs (and JSON lines on standard input): decoded line by line, so a bad byte, a malformed line or an
-over-long line costs that line alone, and a file of any size is never whole in memory. JSON files (what many
-scrapers write: an array of articles, an object holding one, or one article) are read whole, up to the size of the
-longest JSONL line."""
+over-long line costs that line alone, and a file of any size is never whole in memory. JSON files and JSON documents
+on standard input (what many scrapers write: an array of articles, an object holding one, or one article) are read
+whole, up to the size of the longest JSONL line."""
 
 from __future__ import annotations
 
@@ -101,9 +101,14 @@ def read_json(path: str, shown: str, stem: str, fields: Fields, gzipped: bool = 
     if rows is None:
         yield Article(id=stem, source=shown).fail(f"{shown}: {problem}")
     elif isinstance(value, dict) and rows and rows[0] is value:
-        yield row_article(value, shown, stem, fields)
+        yield row_article(value, shown, stem if path != "-" else _by_content(value), fields)
     elif not rows:
         yield Article(id=stem, source=shown).fail(f"{shown}: JSON holds no articles (an empty list)")
     else:
         for index, row in enumerate(rows, start=1):
-            yield row_article(row, f"{shown}#{index}", f"{stem}:{index}", fields)
+            yield row_article(row, f"{shown}#{index}", f"{stem}:{index}" if path != "-" else _by_content(row), fields)
+
+
+def _by_content(row: Any) -> str:
+    """The name of a row without an id on standard input, where a position would repeat yesterday's."""
+    return f"stdin-{hashlib.sha256(json.dumps(row, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:12]}"
