@@ -61,6 +61,19 @@ def test_html_escapes_hostile_text_and_sorts_by_date() -> None:
     assert "in/bad.txt: empty file" in page
 
 
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "latest report"), ("vi", "tin mới nhất")])
+def test_a_story_placed_by_its_newest_report_says_so_beside_the_first_ones_date(lang: str, label: str) -> None:
+    older = Article(id="old", source="in/old.txt", title="Bão số 3 đổ bộ", date="2020-01-01", story="s",
+                    summary_vi="Bão số 3 đổ bộ vào Quảng Ninh với sức gió mạnh, gây mưa lớn diện rộng.")
+    newer = Article(id="new", source="in/new.txt", title="Bão số 3 tan", date="2020-01-03", story="s",
+                    summary_vi="Bão tan.")
+    alone = Article(id="mid", source="in/mid.txt", title="Giá xăng giảm", date="2020-01-02", summary_vi="Giảm.")
+    for page in (render_markdown([older, newer, alone], lang), render_html([older, newer, alone], lang)):
+        assert page.index("Bão số 3 đổ bộ") < page.index("Giá xăng giảm")  # placed by its newest report
+        assert f"{label} 2020-01-03" in page and page.count(label) == 1  # said only where the first is older
+
+
 RLO, PDF, FSI, PDI = "\u202e", "\u202c", "\u2068", "\u2069"
 
 

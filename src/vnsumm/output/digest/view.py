@@ -200,9 +200,13 @@ class DigestView:
         return Outlet(article.publisher or isolated(article.source) or article.source,
                       web_url(article.url) or web_url(article.source))
 
-    def byline(self, article: Article) -> list[str]:
-        """Date and publisher; `where` follows them."""
-        return [article.date or self.labels["date_unknown"], *([article.publisher] if article.publisher else [])]
+    def byline(self, story: Story) -> list[str]:
+        """The first article's date and publisher, and the story's latest date where another article is newer (the
+        story is placed by it); `where` follows them."""
+        article = story.first
+        latest = [self.labels["latest"].format(date=story.date)] if story.date and story.date != article.date else []
+        return [article.date or self.labels["date_unknown"], *([article.publisher] if article.publisher else []),
+                *latest]
 
     @staticmethod
     def where(article: Article) -> Outlet:
