@@ -261,3 +261,17 @@ def test_a_vietnamese_digest_counts_only_the_flags_it_shows() -> None:
                          unsupported=[english_flag])
     assert "Sự kiện có số liệu" not in render_markdown([translated], "vi")
     assert "Stories with numbers, dates or names not found in their source: 1" in render_markdown([translated], "en")
+
+
+def test_an_outlet_spelt_two_ways_by_its_site_is_one_name_and_an_aggregators_outlets_stay_apart() -> None:
+    def row(i: int, url: str, publisher: str) -> Article:
+        return Article(id=f"a{i}", source=f"in/a{i}.txt", title=f"Tin {i}", date="2020-01-01", summary_vi="Tóm tắt.",
+                       url=url, publisher=publisher)
+
+    page = render_markdown([row(1, "https://dantri.com.vn/a1.htm", "Báo Dân Trí"),
+                            row(2, "https://dantri.com.vn/a2.htm", "Dân trí"),
+                            row(3, "https://dantri.com.vn/a3.htm", "Dân trí"),
+                            row(4, "https://baomoi.com/a4.epi", "Tuổi Trẻ"),
+                            row(5, "https://baomoi.com/a5.epi", "Thanh Niên")], "vi")
+    assert "Báo Dân Trí" not in page and page.count("Dân trí") == 3
+    assert "Tuổi Trẻ" in page and "Thanh Niên" in page

@@ -223,9 +223,41 @@ def in_language(record: R, lang: str) -> R:
                                                                 if u.field not in ENGLISH_FIELDS))
 
 
+def one_name_per_outlet(records: Sequence[Article]) -> list[Article]:
+    """The records with one name for each outlet that a site's metadata spells in longer and shorter forms ("Dân
+    Trí", "Báo Dân Trí"): the form most of the site's articles carry. Names that are not forms of one another (an
+    aggregator's publishers) stay apart."""
+    from collections import Counter
+
+    from vnsumm.readers.page_meta import bare
+    from vnsumm.urls import site_name
+
+    def site(record: Article) -> str | None:
+        return site_name(web_url(record.url))
+
+    counts: dict[str, Counter[str]] = {}
+    for record in records:
+        if record.publisher and (where := site(record)):
+            counts.setdefault(where, Counter())[record.publisher] += 1
+    renamed: dict[tuple[str, str], str] = {}
+    for where, names in counts.items():
+        heads: list[str] = []
+        for name, _ in sorted(names.items(), key=lambda item: (-item[1], item[0])):
+            key = bare(name)
+            head = next((h for h in heads if key and (key in bare(h) or bare(h) in key)), None)
+            if head is None:
+                heads.append(name)
+            else:
+                renamed[where, name] = head
+    if not renamed:
+        return list(records)
+    return [replace(r, publisher=renamed[pair]) if r.publisher and (pair := (site(r) or "", r.publisher)) in renamed
+            else r for r in records]
+
+
 def digest_view(records: Sequence[Article], lang: str,
                 summaries: Mapping[str, StorySummary] | None = None) -> DigestView:
-    records = [in_language(isolated_texts(r), lang) for r in records]
+    records = [in_language(isolated_texts(r), lang) for r in one_name_per_outlet(records)]
     failed = [r for r in records if not r.ok]
     summaries = {key: in_language(summary, lang) for key, summary in (summaries or {}).items()}
     return DigestView(lang, stories(records, summaries), failed[:FAILED_SHOWN], len(failed))
