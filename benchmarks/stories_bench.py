@@ -1,7 +1,7 @@
 """Story grouping against hand-made story clusters: pairwise precision, recall and F1 of "same story" decisions.
 
     python benchmarks/stories_bench.py ../shared/stories/dev.jsonl [--folds 5] [--seeds 0 1 2]
-        [--distractors ../shared/vietnews/dev.jsonl]
+        [--distractors ../shared/vietnews/dev.jsonl] [--no-dates]
 
 Articles are cleaned and grouped as `vnsumm run` groups them (headline and the opening of the cleaned text), all
 together as a run groups its store. Printed:
@@ -70,8 +70,12 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2])
     parser.add_argument("--distractors", type=Path, help="JSONL of unrelated articles (id, title, text), each "
                         "its own story: grouped with the stories, as a store holds mostly articles of no story")
+    parser.add_argument("--no-dates", action="store_true", help="drop the stories' dates, as inputs without a "
+                        "date field (text files, bare JSONL or CSV rows) give them")
     args = parser.parse_args()
     rows = load_jsonl(args.stories)
+    if args.no_dates:
+        rows = [{**r, "date": None} for r in rows]
     if args.distractors:
         rows += [{**r, "id": f"other-{r['id']}", "source": "other", "story": f"other-{r['id']}", "date": None}
                  for r in load_jsonl(args.distractors)]
