@@ -10,6 +10,7 @@ import pytest
 from helpers import read_jsonl, vnsumm
 
 from vnsumm import Article
+from vnsumm.lang.dates import event_day
 from vnsumm.stories.grouping import pairwise_f1, story_ids
 
 # Three events, told by several outlets in their own words (names, figures and wording of each event recur;
@@ -84,6 +85,55 @@ def test_events_months_apart_never_merge_even_through_undated_articles() -> None
     stories = dict(zip(["undated", *(a.id for a in later + articles)], story_ids([undated, *later, *articles]),
                        strict=True))
     assert {stories[a.id] for a in later}.isdisjoint({stories[a.id] for a in articles})
+
+
+# Two crashes of one kind on one road, months apart (as VietNews reports them, undated), and a second outlet's report
+# of the first the next day: one topic, two events.
+CRASHES = [
+    ("crash-aug-0", "Ôtô nổ lốp trên cao tốc Trung Lương, 7 người bị nạn", "Hiện trường vụ tai nạn trên cao tốc "
+     "Trung Lương. Chiều 29/8, ôtô khách 16 chỗ chạy trên cao tốc Trung Lương, hướng từ TP HCM về miền Tây. Khi qua "
+     "huyện Bến Lức, Long An, xe bất ngờ bị nổ lốp nên tài xế mất lái, đâm vào dải phân cách."),
+    ("crash-aug-1", "Xe khách nổ lốp trên cao tốc Trung Lương, 7 người bị thương", "Sáng 30/8, công an huyện Bến "
+     "Lức cho biết ôtô khách 16 chỗ chạy trên cao tốc Trung Lương bị nổ lốp, tài xế mất lái, xe đâm vào dải phân "
+     "cách, 7 người bị thương."),
+    ("crash-may", "4 ôtô tông liên hoàn trên cao tốc TP HCM - Trung Lương", "Chiều 4/5, ôtô khách 50 chỗ chạy trên "
+     "cao tốc Trung Lương, hướng từ TP HCM về miền Tây. Khi đến huyện Châu Thành (Tiền Giang), ôtô bất ngờ va chạm "
+     "với xe tải chạy cùng chiều, đâm vào dải phân cách."),
+]
+
+
+def test_undated_reports_of_one_kind_whose_ledes_say_days_apart_are_different_stories() -> None:
+    articles = [Article(id=i, source=f"{i}.txt", title=title, text=text) for i, title, text in CRASHES]
+    assert story_ids(articles) == ["crash-aug-0", "crash-aug-0", "crash-may"]
+    # What the stated days decide: alike enough to be one story without them.
+    assert set(story_ids(articles, event_days=float("inf"))) == {"crash-aug-0"}
+    # Dated fewer than MAX_DAYS_APART apart, the days the ledes state still part them.
+    dated = [Article(id=a.id, source=a.source, title=a.title, text=a.text.replace("4/5", "9/9"), date=date)
+             for a, date in zip(articles, ["2015-08-29", "2015-08-30", "2015-09-10"], strict=True)]
+    assert story_ids(dated) == ["crash-aug-0", "crash-aug-0", "crash-may"]
+
+
+def test_stated_event_days_wrap_around_the_new_year_for_stories() -> None:
+    """No year is said: 31/12 and 2/1 are two days apart, one event's reports."""
+    days = ["Tối 31/12", "Sáng 2/1"]
+    articles = [Article(id=i, source=f"{i}.txt", title=title,
+                        text=text.replace("Chiều 29/8", day).replace("Sáng 30/8", day))
+                for (i, title, text), day in zip(CRASHES[:2], days, strict=True)]
+    assert story_ids(articles) == ["crash-aug-0", "crash-aug-0"]
+
+
+@pytest.mark.parametrize(("opening", "said"), [
+    ("Chiều 29/8, ôtô khách 16 chỗ chạy trên cao tốc Trung Lương", (29, 8)),
+    ("Sáng 13-3, Phòng Cảnh sát hình sự Công an tỉnh Tiền Giang vừa triệt phá", (13, 3)),
+    ("Khu trục hạm USS Mason của Mỹ. Các quan chức quân sự Mỹ ngày 16/5 cho biết", (16, 5)),  # after a caption
+    ("Chủ tịch nước chiều 29/6 có cuộc gặp hẹp và hội đàm với Tổng thống Nga", (29, 6)),
+    ("Hôm qua ngày 31/2 là ngày không có; tối 1-3, hội nghị bế mạc", (1, 3)),  # no day is 31/2: the next
+    ("U23 Việt Nam thắng U23 Myanmar 3-1 trong trận đấu", None),  # a score, said with no time of day
+    ("Sáng 28/5/2020, ...", None),  # a full date is the article's own (lang.dates.text_date), not this
+    ("Theo báo cáo gửi Quốc hội, " + "ngân sách thiếu hụt lớn. " * 20 + "Chiều 23/10, ...", None),  # too far in
+])
+def test_event_day_a_story_opening_says(opening: str, said: tuple[int, int] | None) -> None:
+    assert event_day(opening) == said
 
 
 def test_seed_conferences_three_months_apart_stay_separate_stories(tmp_path: Path) -> None:

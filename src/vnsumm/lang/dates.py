@@ -48,11 +48,16 @@ DATE_LINE = re.compile(
 COUNTER_PREFIX = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})(\s*[-–,]?\s*\d{1,2}:\d{2})?\s*\|\s*\d+(?=\D|$)\s*")
 # A lead that opens with its own date ("Sáng 28/5/2020, ..."); other dates in the body are about other things.
 LEAD_DATE = re.compile(r"^(sáng|chiều|tối|trưa|đêm|ngày|hôm)?\s*(ngày|nay|qua)?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}", _I)
+# A day and month said as a lede says when its event happened: after a time of day or "ngày" ("chiều 12/11",
+# "hôm qua ngày 1-7", "ngày 12-3"), with no year after it.
+_DAY_MONTH = (r"(?:(?:sáng|chiều|tối|trưa|đêm|hôm)\s+(?:nay\s+|qua\s+)?(?:ngày\s+)?|ngày\s+)"
+              r"(\d{1,2})[/-](\d{1,2})(?![/-]?\d)")
 # A lede sentence that opens with a day and month but no year ("Chiều 12/11, ...", "- Ngày 1-7, ...").
-_LEDE_DAY_MONTH = re.compile(r"^[-–—]?\s*(?:(?:sáng|chiều|tối|trưa|đêm|hôm)\s+(?:nay\s+|qua\s+)?(?:ngày\s+)?|ngày\s+)"
-                             r"(\d{1,2})[/-](\d{1,2})(?![/-]?\d)", _I)
+_LEDE_DAY_MONTH = re.compile(rf"^[-–—]?\s*{_DAY_MONTH}", _I)
+_EVENT_DAY_MONTH = re.compile(rf"(?<!\w){_DAY_MONTH}", _I)  # the same anywhere in a sentence
 _YEAR_WORDS = re.compile(r"(?<!\d)năm (\d{4})(?!\d)", _I)
 LEDE_SENTENCES = 4
+EVENT_CHARS = 300  # an opening says its event's day this early; a day said later is often an earlier step's
 LEDE_YEAR_DAYS = 90  # a full date this near the lede's day and month gives it its year
 # Dates in a canonical URL: /2022/12/24/, -2022-12-24-, or an article id that starts with a timestamp
 # (dantri.com.vn: ...-20221224152117143.htm).
@@ -140,6 +145,18 @@ def lede_date(lines: list[str], latest: str | None = None) -> str | None:
     if found is None and (stated := _YEAR_WORDS.findall(match.string)):
         found = iso_date(day, month, stated[0])
     return found if found is not None and found <= (latest or date.today().isoformat()) else None
+
+
+def event_day(text: str, within: int = EVENT_CHARS) -> tuple[int, int] | None:
+    """The day and month an article's opening says its event happened on, when no year goes with them: the first
+    said after a time of day or "ngày" in its first `within` characters, at a sentence's start or not ("Chiều 29/8,
+    ôtô khách...", "Chủ tịch nước chiều 29/6 có cuộc gặp...", "Các quan chức ngày 16/5 cho biết..."). None when
+    it says none, or none that can be a day (31/2 can be no year's)."""
+    for match in _EVENT_DAY_MONTH.finditer(text[:within]):
+        day, month = int(match[1]), int(match[2])
+        if iso_date(str(day), str(month), "2000"):  # a leap year: 29/2 is a day
+            return day, month
+    return None
 
 
 def text_date(lines: list[str], dated_line: str | None) -> tuple[str | None, DateSource | None]:

@@ -3,12 +3,15 @@
 What identifies a story is what its headline and lead say: their tone-folded syllables and syllable pairs, hashed
 and weighted by TF-IDF over the run (scikit-learn). Candidate pairs come from a sparse product of those vectors over
 the terms found in a few articles (each article meets only the articles it shares such a term with; a term in many
-articles is a topic, not a story), pairs published far apart are cut, and clusters are merged by average link with a
-floor (stories/links.py): two groups join when their articles are alike on average and every pair of them is at least
+articles is a topic, not a story), pairs published far apart are cut, and so are pairs whose openings say event
+days far apart ("Chiều 29/8, ôtô khách..." and "Chiều 4/5, ôtô khách...": two events of one kind, dated or not;
+the day and month are read as lang.dates reads a lede's). Clusters are merged by average link with a floor
+(stories/links.py): two groups join when their articles are alike on average and every pair of them is at least
 somewhat alike, so neither a shared topic word nor a chain of follow-ups joins different events. The link rule won
 over longer openings, names and figures as extra terms, a soft date factor and a learned pair decision,
 cross-validated over stories, with and without unrelated articles among them
-(benchmarks/stories_compare.py). Exact copies (the same headline, lead and date) are one node.
+(benchmarks/stories_compare.py); names as a condition for joining (a pair must share a capitalised name) cut the
+stories' recall from 0.95 to 0.68 (README). Exact copies (the same headline, lead and date) are one node.
 Deterministic: no randomness, and ties are broken by article id, so the input order never matters.
 """
 
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from vnsumm.cleaning.rules import opening
+from vnsumm.lang.dates import event_day
 from vnsumm.records import Article
 from vnsumm.stories.links import floored_average_link
 from vnsumm.stories.terms import term_counts
@@ -31,6 +35,7 @@ from vnsumm.stories.terms import term_counts
 THRESHOLD = 0.15  # average cosine at which two groups are one story (chosen per fold: benchmarks/stories_bench.py)
 PAIR_FLOOR = 0.08  # every pair of a story at least this alike (complete link's choice on every fold)
 MAX_DAYS_APART = 30  # articles dated further apart report different events, however alike
+EVENT_DAYS_APART = 5  # openings that say their event's day and month further apart report different events
 STORY_TERM_ARTICLES = 50  # terms in more articles than this find no candidates (a topic, not a story)
 PREFILTER = 30  # pairs per article scored in full (those sharing the most story terms): bounds time
 NEIGHBOURS = 20  # most similar pairs kept per article: bounds memory; a story of more articles may split
@@ -50,20 +55,32 @@ def _day(date: str | None) -> int | None:
         return None
 
 
+_YEAR_START = datetime.date(2000, 1, 1).toordinal()  # a leap year: every day and month has its day of the year
+
+
+def _event_day(lead: str) -> int | None:
+    """The day of the year (0 to 365) an opening says its event happened on, if it says (lang.dates.event_day)."""
+    found = event_day(lead)
+    return None if found is None else datetime.date(2000, found[1], found[0]).toordinal() - _YEAR_START
+
+
 @dataclass
 class _Node:
     """Articles with the same headline, lead and date (copies), grouped as one."""
 
     members: list[int]
     day: int | None
+    event: int | None  # the day of the year its opening says its event happened on (`_event_day`)
     first_id: str  # the smallest id of its articles: ties are broken by it, never by input order
 
 
-def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD, workers: int = 1) -> list[str]:
+def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD, workers: int = 1,
+              event_days: float = EVENT_DAYS_APART) -> list[str]:
     """A story id per article: the id of the story's first article (by date, then id), whatever the input order.
     `articles` may be a stream (the store's records, read once): memory holds ids, dates and the term matrix,
     never the articles. Candidate pairs are found in `workers` threads (the sparse products run outside the GIL);
-    the result never depends on it."""
+    the result never depends on it. Articles whose openings say event days more than `event_days` apart (day and
+    month: "Chiều 29/8, ..." and "Chiều 4/5, ...") are never one story, dated or not."""
     import numpy as np
 
     ids: list[str] = []
@@ -83,7 +100,7 @@ def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD, workers
                 node.first_id = min(node.first_id, article.id)
                 continue
             keys[key] = len(nodes)
-            nodes.append(_Node([index], _day(article.date), article.id))
+            nodes.append(_Node([index], _day(article.date), _event_day(lead), article.id))
             yield article.title, lead
 
     # Terms are made a chunk of articles at a time and hashed: only the sparse matrix is held, never the term lists.
@@ -95,7 +112,7 @@ def story_ids(articles: Iterable[Article], threshold: float = THRESHOLD, workers
     if len(nodes) > 1:
         rank = np.argsort(np.argsort(np.array([node.first_id for node in nodes], dtype=object)))
         floor = min(PAIR_FLOOR, threshold)
-        pairs = _candidates(rare, common, nodes, rank, floor, workers)
+        pairs = _candidates(rare, common, nodes, rank, floor, workers, event_days)
         del rare, common
         clusters = floored_average_link(len(nodes), pairs, threshold, floor, rank)
     story = [""] * len(ids)
@@ -135,9 +152,10 @@ def _split(vectors: Any) -> tuple[Any, Any]:
     return rare, common
 
 
-def _candidates(rare: Any, common: Any, nodes: list[_Node], rank: Any, floor: float,
-                workers: int) -> tuple[Any, Any, Any]:
-    """Cosine of node pairs that share story terms, at least `floor`, not too far apart in time: each node's
+def _candidates(rare: Any, common: Any, nodes: list[_Node], rank: Any, floor: float, workers: int,
+                event_days: float = EVENT_DAYS_APART) -> tuple[Any, Any, Any]:
+    """Cosine of node pairs that share story terms, at least `floor`, not too far apart in time (dated at most
+    MAX_DAYS_APART apart, event days said at most `event_days` apart, on the year's circle): each node's
     PREFILTER pairs sharing the most such terms are scored and its NEIGHBOURS most similar kept (a pair is kept
     when either node picks it, so the set never depends on node numbering). Rows, columns (row < column) and
     cosines, each pair once."""
@@ -146,12 +164,15 @@ def _candidates(rare: Any, common: Any, nodes: list[_Node], rank: Any, floor: fl
     n = rare.shape[0]
     rare_columns = rare.T.tocsr()  # the product's right side, made once (a CSC operand is converted per block)
     days = np.array([np.nan if node.day is None else node.day for node in nodes])
+    events = np.array([np.nan if node.event is None else node.event for node in nodes])
 
     def block(start: int) -> tuple[Any, Any, Any]:
         shared = (rare[start:start + _BLOCK] @ rare_columns).tocoo()  # the pairs sharing story terms, their dot
         rows, cols, story_part = shared.row + start, shared.col, shared.data
         apart = np.abs(days[rows] - days[cols])  # NaN (a date unknown) compares False: kept
-        keep = (rows != cols) & ~(apart > MAX_DAYS_APART)
+        said = np.abs(events[rows] - events[cols])  # no year said: 30/12 and 2/1 are 3 days apart
+        said = np.minimum(said, 366 - said)
+        keep = (rows != cols) & ~(apart > MAX_DAYS_APART) & ~(said > event_days)
         rows, cols, story_part = _best_per_row(rows[keep], cols[keep], story_part[keep], PREFILTER, rank)
         common_part = np.concatenate([np.asarray(common[rows[i:i + _PAIRS]].multiply(common[cols[i:i + _PAIRS]])
                                                  .sum(axis=1)).ravel() for i in range(0, len(rows), _PAIRS)]
