@@ -236,3 +236,16 @@ def test_a_closed_standard_output_is_one_line_exit_2_not_a_bug(tmp_path: Path) -
     assert done.returncode == 2, stderr
     assert "Traceback" not in stderr and stderr.strip().splitlines() == [
         "vnsumm: error: standard output was closed before all of it was written; records finished before it are kept"]
+
+
+def test_a_wrong_text_field_says_twenty_failures_then_counts_the_rest(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("".join(json.dumps({"id": f"r{i}", "content": "Hà Nội mưa lớn."}) + "\n" for i in range(30)),
+                    encoding="utf-8")
+    done = runner.invoke(app, ["run", str(rows), "--lang", "vi", "--summarizer", "extractive",
+                               "--out", str(tmp_path / "out")])
+    assert done.exit_code == 1
+    failed = [line for line in done.stderr.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 21 and "no field 'text'" in failed[0]
+    assert failed[-1] == f"failed: 10 more inputs (each has its error record in {tmp_path / 'out' / 'summaries.jsonl'})"
+    assert len(read_jsonl(tmp_path / "out" / "summaries.jsonl")) == 30

@@ -277,7 +277,12 @@ def test_ctrl_c_while_reading_keeps_what_is_done_and_says_so(tmp_path: Path,
     done = run(str(feed), "--out", str(out), "--write-every", "4")
     assert done.exit_code == 130
     assert "interrupted: 28 articles done and saved" in done.stderr, done.stderr
+    assert "run the same command again to resume" in done.stderr
     assert ids(out) == sorted(f"a{i}" for i in range(28))
+    calls = 0
+    forced = run(str(feed), "--out", str(out), "--write-every", "4", "--force")  # resuming keeps --force from
+    assert forced.exit_code == 130  # redoing the articles it already redid: the line says so
+    assert "run the same command again without --force to resume" in forced.stderr, forced.stderr
 
 
 def test_csv_input_writes_nothing_into_the_datasets_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

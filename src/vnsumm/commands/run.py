@@ -28,6 +28,9 @@ def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+FAILED_SAID = 20  # failed inputs said one by one; a bad --text-field must not print a line per row
+
+
 @app.command()
 def run(
     inputs: Inputs,
@@ -89,16 +92,20 @@ def run(
     finally:
         fetching.stop()
         progress.stop()
-    for article in report.failed:
+    for article in report.failed[:FAILED_SAID]:
         err.print(f"failed: {article.error}", markup=False)
+    if len(report.failed) > FAILED_SAID:
+        err.print(f"failed: {len(report.failed) - FAILED_SAID} more inputs (each has its error record in "
+                  f"{Path(out_dir) / 'summaries.jsonl'})", markup=False)
     done = report.summarized + report.reused
     if report.interrupted and not report.outputs:
         cached = " (the pages fetched stay in its page cache)" if (Path(out_dir) / PAGES_FOLDER).is_dir() else ""
         err.print(f"interrupted while reading the inputs; no article was stored in {out_dir}{cached}", markup=False)
     elif report.interrupted:
+        again = ("run the same command again without --force to resume (articles this run had not reached keep "
+                 "their earlier records)" if force else "run the same command again to resume")
         err.print(f"interrupted: {done} articles done and saved in {report.outputs[0]} ({report.total} read); "
-                  "run the same command again to resume: the next run finishes the articles, the stories and the "
-                  "digests", markup=False)
+                  f"{again}: the next run finishes the articles, the stories and the digests", markup=False)
     else:
         reused = f" ({report.reused} reused from an earlier run)" if report.reused else ""
         failed = f", {len(report.failed)} failed" if report.failed else ""
