@@ -355,7 +355,8 @@ def test_a_run_writes_story_summaries_shows_them_cited_in_the_digest_and_reuses_
     stored = {json.loads(line)["id"]: json.loads(line) for line in (out / "summaries.jsonl").read_text().splitlines()}
     assert gold.summary_vi == stored["other"]["summary_vi"]  # a one-article story's summary is its article's
     digest = (out / "digest.vi.md").read_text(encoding="utf-8")
-    assert "Tổng hợp từ cả 3 bài" in digest and f"- {fire.sentences[0]} (" in digest
+    cited = len({i for sources in fire.sources for i in sources})
+    assert f"các câu lấy từ {cited} trong 3 bài" in digest and f"- {fire.sentences[0]} (" in digest
     before = (out / "stories.jsonl").read_bytes(), (out / "stories.jsonl").stat().st_mtime_ns
     assert CliRunner().invoke(app, command).exit_code == 0  # nothing new: nothing summarized or written again
     assert ((out / "stories.jsonl").read_bytes(), (out / "stories.jsonl").stat().st_mtime_ns) == before
@@ -419,7 +420,7 @@ def test_story_summaries_follow_a_store_regrouped_by_a_run_stopped_before_them(t
     assert CliRunner().invoke(app, command).exit_code == 0
     stories = sorted(StorySummary.from_json(line).articles for line in (out / "stories.jsonl").read_text().splitlines())
     assert stories == [("a", "b"), ("c",)]
-    assert "Tổng hợp từ cả 2 bài" in (out / "digest.vi.md").read_text(encoding="utf-8")
+    assert "trong 2 bài, mỗi câu ghi nguồn" in (out / "digest.vi.md").read_text(encoding="utf-8")
 
 
 def test_keys_are_the_hash_of_the_articles_and_settings_as_json() -> None:

@@ -41,6 +41,12 @@ class Story:
         return 1 + len(self.others)
 
     @property
+    def cited(self) -> int:
+        """How many of its articles the story summary's sentences cite (a summary may draw on a few of many)."""
+        articles = self.articles
+        return len({i for sources in (self.summary.sources if self.summary else []) for i in sources if i in articles})
+
+    @property
     def flagged(self) -> bool:
         """Whether an article of the story states a fact its source lacks."""
         return any(a.unsupported for a in (self.first, *self.others)) or bool(self.summary and self.summary.unsupported)
