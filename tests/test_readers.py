@@ -112,9 +112,11 @@ def test_gzip_compressed_feeds(tmp_path: Path) -> None:
     write_csv(tmp_path / "plain.csv", ";", cp1258)
     (tmp_path / "excel.csv.gz").write_bytes(gzip.compress((tmp_path / "plain.csv").read_bytes()))
     (tmp_path / "plain.csv").unlink()
-    articles = {a.id: a for a in read_inputs([tmp_path])}
-    assert {"g0", "g1", "g2", "a1", "rows:2", "r0", "r1", "r0~1", "r1~1"} == set(articles)
-    assert all(a.ok for a in articles.values()) and articles["r0~1"].title == "Tin một"
+    read = read_inputs([tmp_path])
+    articles = {a.id: a for a in read}
+    # The CSV's rows are the TSV's (another encoding, the same text): read once.
+    assert {"g0", "g1", "g2", "a1", "rows:2", "r0", "r1"} == set(articles) and len(read) == len(articles)
+    assert all(a.ok for a in articles.values()) and articles["r0"].title == "Tin một"
     assert count_inputs([str(tmp_path / "feed.jsonl.gz")]) == 3  # progress counts the lines inside
 
 

@@ -329,3 +329,20 @@ def test_setting_a_new_field_value_edits_lines_exactly_as_parsing_and_rewriting_
     assert got == expected
     assert [json.loads(line)["story"] for line in got.split("\n")[:-1]] == \
         [articles[0].story, *(values[r["id"]].replace("\ud800", "\ufffd") for r in records[1:])]
+
+
+def test_overlapping_exports_read_in_one_run_store_each_article_once(tmp_path: Path) -> None:
+    """Monday's and Tuesday's exports share rows: a row whose id and content were read already is read once; a
+    row reusing an id for other content is kept beside it, renamed."""
+    text = (SEEDS / "001_90ddfd1562c07cf7.txt").read_text(encoding="utf-8")
+    other = (SEEDS / "004_eec55141b9a6cb32.txt").read_text(encoding="utf-8")
+    monday, tuesday = tmp_path / "monday.jsonl", tmp_path / "tuesday.jsonl"
+    monday.write_text("".join(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n" for i in ("a", "b")),
+                      encoding="utf-8")
+    tuesday.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n"
+                               for i, t in (("b", text), ("c", text), ("a", other))), encoding="utf-8")
+    out = tmp_path / "out"
+    done = run(str(monday), str(tuesday), "--out", str(out))
+    assert done.exit_code == 0, done.stderr
+    assert ids(out) == ["a", "a~1", "b", "c"]
+    assert "1 row repeats the id and content of a row read before in this run, read once" in done.stderr

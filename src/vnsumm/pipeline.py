@@ -59,10 +59,11 @@ PAGES_FOLDER = "pages"  # fetched pages, in the output folder (see vnsumm.fetch)
 
 
 def read_articles(inputs: Sequence[str | Path], options: RunOptions, index: Mapping[str, Done],
-                  fetching: ProgressSink | None = None) -> tuple[list[str], Iterator[Article], list[str]]:
+                  fetching: ProgressSink | None = None) -> tuple[list[str], Iterator[Article], InputStream]:
     """The articles of `inputs`: files, folders, globs and `-` are read as they are; URLs (pages, feeds, sitemaps,
     home pages) are fetched into the output folder's page cache first (the caller holds the folder; `index` is its
-    store's). Returns the paths read, for progress, and the inputs not read completely (filled as they are read)."""
+    store's). Returns the paths read, for progress, the articles, and the stream of the files' articles (which
+    tells, as it is read, the inputs not read completely and the rows read once)."""
     urls = [str(i) for i in inputs if is_url(str(i))]
     paths = expand_inputs([i for i in inputs if not is_url(str(i))], exclude=[options.out]) \
         if len(urls) < len(inputs) else []
@@ -78,7 +79,7 @@ def read_articles(inputs: Sequence[str | Path], options: RunOptions, index: Mapp
         fetched = iter_url_articles(urls, Path(options.out) / PAGES_FOLDER, since=options.since,
                                     refetch=options.refetch, known_ids=known, progress=fetching)
         articles = itertools.chain(fetched, articles)
-    return paths, articles, stream.incomplete
+    return paths, articles, stream
 
 
 def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progress: ProgressSink | None = None,
@@ -106,7 +107,7 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
     with store.open(), store.discarded_unless_written():
         index = store.index()
         report.notices += store.notices
-        paths, read, incomplete = read_articles(inputs, options, index, fetching)
+        paths, read, stream = read_articles(inputs, options, index, fetching)
         if options.since and paths:
             report.notices.append("--since picks the entries of feeds and sitemaps; files are read whole")
         try:
@@ -160,9 +161,13 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
         if report.interrupted:  # exit at once: compaction, grouping and digests wait for the next run
             report.outputs = [store.path]
             return report
-        if options.prune and incomplete:  # their stored records stay: they were not read this time
-            report.warnings[f"--prune skipped: not every input was read completely ({incomplete[0]})"] += \
-                len(incomplete)
+        if stream.repeated:
+            rows = "1 row repeats" if len(stream.repeated) == 1 else f"{len(stream.repeated)} rows repeat"
+            report.notices.append(f"{rows} the id and content of a row read before in this run, read once (first: "
+                                  f"{stream.repeated[0]})")
+        if options.prune and stream.incomplete:  # their stored records stay: they were not read this time
+            report.warnings[f"--prune skipped: not every input was read completely ({stream.incomplete[0]})"] += \
+                len(stream.incomplete)
             options = replace(options, prune=False)
         state = StoreState(store, options, report, seen, index, workers=processes_for(options, plan.needs_models))
         try:

@@ -117,13 +117,15 @@ class InputStream(Iterator[Article]):
     """Every article of every input, in input order, read as needed (never all in memory). Ids are made unique
     against the run's ids and against the store: a stored id is taken over only by its own input (the same
     `source`, an edit replaces it) or by the same article read from elsewhere (the same content: a moved folder);
-    another article with that id (`tin1.txt` of another day's folder) is renamed `id~1` and stored beside it.
-    `incomplete` names the inputs that could not be read whole."""
+    another article with that id (`tin1.txt` of another day's folder) is renamed `id~1` and stored beside it. A row
+    whose id and content repeat a row already read (overlapping exports read in one run) is read once.
+    `incomplete` names the inputs that could not be read whole; `repeated` the rows read once for that."""
 
     def __init__(self, paths: list[str], fields: Fields, stored: StoredOwner = lambda key: None) -> None:
         self.paths, self.fields, self.stored = paths, fields, stored
         self.incomplete: list[str] = []
-        self._taken: set[str] = set()
+        self.repeated: list[str] = []
+        self._taken: dict[str, str | None] = {}  # id: content fingerprint, for ids a row gives
         self._articles = self._generate()
 
     def __next__(self) -> Article:
@@ -144,6 +146,9 @@ class InputStream(Iterator[Article]):
                 # An id the input gives (a row's id field) names the article wherever it is read, a later copy
                 # replacing the stored one; one made of the file's name and place (`tin1`, `feed:3`) does not.
                 named = article.id != stem and not article.id.startswith(f"{stem}:")
+                if named and article.ok and self._taken.get(article.id) == (fingerprint := article.fingerprint()):
+                    self.repeated.append(f"{article.source} ({article.id})")
+                    continue
                 if not self._free(article.id, article, named):
                     original, number = article.id, 1
                     while not self._free(f"{original}~{number}", article, False):
@@ -151,7 +156,7 @@ class InputStream(Iterator[Article]):
                     article.id = f"{original}~{number}"
                     why = "duplicate id" if original in self._taken else "id of another stored article"
                     article.warnings.append(f"{why} renamed ({original} to {article.id})")
-                self._taken.add(article.id)
+                self._taken[article.id] = fingerprint if named and article.ok else None
                 yield article
             if failed:
                 self.incomplete.append(printable(path))
