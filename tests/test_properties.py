@@ -92,3 +92,19 @@ def test_the_store_never_loses_a_finished_record_to_garbage_lines(garbage: list[
         assert all(index[a.id].ok for a in finished)
         kept = {a.id: a for a in store.iter_records()}
         assert all(kept[a.id].summary_vi == a.summary_vi for a in finished)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet='ab "\n\r,;', max_size=12), min_size=2, max_size=2), min_size=1,
+                max_size=4), st.sampled_from([",", ";", "\t"]))
+def test_well_formed_csv_passes_the_lazy_quote_repair_unchanged(rows: list[list[str]], delimiter: str) -> None:
+    """Whatever a CSV writer quotes (quotes, delimiters, line breaks in cells), the repair changes nothing."""
+    import csv
+    import io
+
+    from vnsumm.readers.tabular import lazy_quotes
+
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    lines = buffer.getvalue().splitlines(keepends=True)
+    assert list(lazy_quotes(iter(lines), delimiter)) == lines

@@ -202,3 +202,15 @@ def test_a_page_past_the_size_limit_says_how_much_of_it_was_read(tmp_path: Path)
                     + "<!--" + "x" * MAX_PAGE_BYTES + "--></article></body></html>", encoding="utf-8")
     [article] = read_inputs([page])
     assert article.ok and f"file too long: only its first {MAX_PAGE_BYTES:,} bytes are read" in article.warnings
+
+
+def test_a_stray_quote_inside_a_quoted_cell_costs_nothing(tmp_path: Path) -> None:
+    """`"Ông nói "không" nhé"`: written by hand or by a careless exporter. Read as meant, the row keeps its text and
+    its line breaks, instead of ending at the quote and cutting the rest of the article into fake rows."""
+    texts = [f"Đoạn một của bài {i}, có dấu phẩy.\nĐoạn hai của bài {i}, cũng có dấu phẩy, dài hơn." for i in range(4)]
+    texts[1] = 'Ông Nam nói "không có chuyện đó" rồi đi.\nSau đó, ông nói "sẽ làm rõ", rồi nói "xin lỗi".'
+    rows = "".join(f'r{i},Tin {i},"{text}"\n' for i, text in enumerate(texts))
+    (tmp_path / "feed.csv").write_text("id,title,text\n" + rows, encoding="utf-8")
+    articles = read_inputs([tmp_path / "feed.csv"])
+    assert [a.id for a in articles] == ["r0", "r1", "r2", "r3"] and all(a.ok for a in articles)
+    assert articles[1].text == texts[1]

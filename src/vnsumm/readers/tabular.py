@@ -1,12 +1,13 @@
 """CSV, TSV and Parquet inputs, read a row or a batch at a time. A CSV's encoding and delimiter are detected from
-its start; a row that does not parse (a wrong number of columns, a stray quote) is one error record and the rows
-after it go on."""
+its start; a quote inside a quoted field that is not doubled is read as the writer meant it (lazy_quotes); a row that
+does not parse (a wrong number of columns, an unclosed quote) is one error record and the rows after it go on."""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import io
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +49,51 @@ def header_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
+_QUOTE = re.compile('"')
+
+
+def lazy_quotes(lines: Iterator[str], delimiter: str) -> Iterator[str]:
+    """The lines with each quote inside a quoted field that does not close it doubled: `"Ông nói "không" nhé"` as
+    `"Ông nói ""không"" nhé"`, what the writer meant (Go's encoding/csv calls this LazyQuotes). A quote closes its
+    field when the line ends after it, or when the delimiter follows it, unless it is in the header's last column
+    and another quote follows on its line (`"Ông nói "không", rồi "có"."`: the row would have a column too many).
+    A strict reader would end the field at the stray quote, and its line breaks would then cut the article into
+    rows of fragments. Well-formed CSV passes unchanged."""
+    line_ends = ("\r", "\n", "")
+    columns: int | None = None  # the header's, once it is read
+    quoted, column = False, 0
+    for line in lines:
+        if not quoted:
+            column = 0  # a record starts
+        if '"' not in line and quoted:
+            yield line
+            continue
+        stray: list[int] = []
+        skip, counted = -1, 0
+        for match in _QUOTE.finditer(line):
+            at = match.start()
+            if at == skip:
+                continue
+            after = line[at + 1:at + 2]
+            if not quoted:
+                column += line.count(delimiter, counted, at)
+                quoted = at == 0 or line[at - 1] == delimiter  # a quote opens a field only at its start
+                counted = at + 1
+            elif after == '"':
+                skip = at + 1  # an escaped quote
+            elif after in line_ends or (after == delimiter and (columns is None or column < columns - 1
+                                                                 or '"' not in line[at + 1:])):
+                quoted, counted = False, at + 1
+            else:
+                stray.append(at)
+        if not quoted:
+            column += line.count(delimiter, counted)
+            columns = columns or column + 1
+        for at in reversed(stray):
+            line = line[:at] + '"' + line[at:]
+        yield line
+
+
 def _first_line(sample: bytes, encoding: str) -> str:
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
     return text.split("\n", 1)[0].lstrip("\ufeff")
@@ -74,7 +120,7 @@ def _csv_rows(path: str, shown: str, stem: str, fields: Fields, delimiter: str |
         delimiter = delimiter or header_delimiter(_first_line(sample, encoding))
         raw.seek(0)
         handle = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        reader = csv.reader(lazy_quotes(handle, delimiter), delimiter=delimiter, strict=True)
         try:
             header = next(reader, None)
         except csv.Error as exc:
