@@ -214,3 +214,12 @@ def test_a_stray_quote_inside_a_quoted_cell_costs_nothing(tmp_path: Path) -> Non
     articles = read_inputs([tmp_path / "feed.csv"])
     assert [a.id for a in articles] == ["r0", "r1", "r2", "r3"] and all(a.ok for a in articles)
     assert articles[1].text == texts[1]
+
+
+def test_a_csv_of_a_header_alone_says_so_and_a_short_row_is_counted_right(tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_text("id,title,text\n\n", encoding="utf-8")
+    [empty] = read_inputs([tmp_path / "empty.csv"])
+    assert empty.error == f"{tmp_path / 'empty.csv'}: CSV holds a header and no rows"
+    (tmp_path / "short.csv").write_text("id,title,text\nlone\n", encoding="utf-8")
+    [short] = read_inputs([tmp_path / "short.csv"])
+    assert short.error == f"{tmp_path / 'short.csv'}:2: row has 1 column, the header 3"

@@ -137,6 +137,8 @@ def _csv_rows(path: str, shown: str, stem: str, fields: Fields, delimiter: str |
             try:
                 row = next(reader)
             except StopIteration:
+                if index == 1:  # an input that gives nothing is a wrong file more often than an empty day
+                    yield Article(id=stem, source=shown).fail(f"{shown}: CSV holds a header and no rows")
                 return
             except csv.Error as exc:
                 yield Article(id=fallback, source=where).fail(f"{where}: row does not parse ({exc})")
@@ -148,7 +150,7 @@ def _csv_rows(path: str, shown: str, stem: str, fields: Fields, delimiter: str |
                 continue
             if len(row) != len(header):
                 yield Article(id=fallback, source=where).fail(
-                    f"{where}: row has {len(row)} columns, the header {len(header)}")
+                    f"{where}: row has {len(row)} column{'s' * (len(row) != 1)}, the header {len(header)}")
                 continue
             article = row_article(dict(zip(header, row, strict=True)), where, fallback, fields)
             if article.ok and any("\ufffd" in cell for cell in row):  # bytes past the sample in another encoding
