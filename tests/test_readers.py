@@ -214,6 +214,7 @@ def test_a_stray_quote_inside_a_quoted_cell_costs_nothing(tmp_path: Path) -> Non
     articles = read_inputs([tmp_path / "feed.csv"])
     assert [a.id for a in articles] == ["r0", "r1", "r2", "r3"] and all(a.ok for a in articles)
     assert articles[1].text == texts[1]
+    assert count_inputs([str(tmp_path / "feed.csv")]) == 4  # records, not the lines of their cells, for progress
 
 
 def test_a_csv_of_a_header_alone_says_so_and_a_short_row_is_counted_right(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from vnsumm.readers.html import HTML_SUFFIXES, looks_like_html, read_html
 from vnsumm.readers.jsonl import read_json, read_jsonl
@@ -175,10 +176,20 @@ def read_inputs(inputs: Iterable[str | Path], fields: Fields = DEFAULT_FIELDS) -
     return list(iter_inputs(inputs, fields))
 
 
+def _csv_records(handle: IO[bytes]) -> int:
+    """About how many records a CSV holds: its lines that end outside quotes (a quoted cell holds line breaks)."""
+    records, quoted = 0, False
+    for line in handle:
+        if line.count(b'"') % 2:
+            quoted = not quoted
+        records += not quoted
+    return records
+
+
 def count_inputs(paths: Iterable[str]) -> int | None:
-    """About how many articles `paths` hold, from a light pass (lines of JSONL, CSV and TSV, compressed or not,
-    Parquet row counts, one per other file: a JSON array counts as one), for progress and time left; None when
-    stdin is among them. Never blocks on a FIFO."""
+    """About how many articles `paths` hold, from a light pass (lines of JSONL, records of CSV and TSV, compressed
+    or not, Parquet row counts, one per other file: a JSON array counts as one), for progress and time left; None
+    when stdin is among them. Never blocks on a FIFO."""
     total = 0
     for path in paths:
         if path == "-":
@@ -193,9 +204,10 @@ def count_inputs(paths: Iterable[str]) -> int | None:
                     import pyarrow.parquet as pq
 
                     total += pq.ParquetFile(handle).metadata.num_rows
-                elif suffix in JSONL_SUFFIXES or suffix in TABLE_SUFFIXES:
-                    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-                    total += max(lines - (suffix in TABLE_SUFFIXES), 0)
+                elif suffix in TABLE_SUFFIXES:
+                    total += max(_csv_records(handle) - 1, 0)  # less the header
+                elif suffix in JSONL_SUFFIXES:
+                    total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
                 else:
                     total += 1
         except (OSError, ValueError, *GZIP_ERRORS):  # an unreadable file is reported when read; here it counts as one
