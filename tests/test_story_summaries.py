@@ -453,3 +453,18 @@ def test_selection_is_the_same_from_split_sentences_as_from_the_text() -> None:
     for target in (40, 120, 400):
         params = MultiDocParams(target_syllables=target)
         assert select(split, params) == select(docs, params)
+
+
+def test_page_furniture_left_in_a_flattened_text_is_taken_only_when_nothing_else_is() -> None:
+    """A photo credit alone and a related-items list are sentences of a text flattened into one line; a story
+    summary of any length leaves them out while the articles say anything else."""
+    from vnsumm.stories.multidoc import Doc, select
+
+    furniture = ["Ảnh: Kỳ Lân.", "(Nguồn: AP)", ">> U23 Việt Nam thắng Myanmar >> Lịch thi đấu SEA Games.",
+                 "Tin liên quan Giá vàng tăng mạnh."]
+    docs = [Doc(i, " ".join([*furniture[:2], *sentences, *furniture[2:]]), title) for i, title, sentences in STORY]
+    for target in (40, 120, 1000):
+        chosen = [sentence for sentence, _ in select(docs, MultiDocParams(target_syllables=target))]
+        assert chosen and not set(chosen) & set(furniture), target
+    [(alone, _)] = select([Doc("x", "Ảnh: Kỳ Lân.", None)], MultiDocParams())
+    assert alone == "Ảnh: Kỳ Lân."  # all there is

@@ -7,6 +7,7 @@ Sentence weights and the length target were fitted on the VietNews train split b
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
@@ -55,11 +56,25 @@ class ExtractiveParams(BaseModel):
     weights: dict[Feature, float] = Field(default_factory=dict, description="overrides of DEFAULT_WEIGHTS")
 
 
+# Page furniture a text flattened into one line keeps as sentences: a photo credit alone ("Ảnh: Kỳ Lân.", "(Nguồn:
+# AP)"), a related-items list ("Tin liên quan ...", ">> ..."). A credit glued to the next sentence is not told
+# apart: that sentence is often the article's lede.
+_FURNITURE = re.compile(r"^\(?(?:ảnh|nguồn ảnh|nguồn|photo)\s*:\s*\S+(?:\s+\S+){0,5}\s*$|>>|^tin liên quan\b",
+                        re.IGNORECASE)
+
+
 def reads_alone(sentence: str) -> bool:
     """Whether a sentence makes sense taken out of its article: not one that announces what follows (`... sau:`),
-    nor one holding half a quotation (a quote the splitter cut at a full stop inside it)."""
+    nor one holding half a quotation (a quote the splitter cut at a full stop inside it), nor one holding page
+    furniture (a photo credit, a related-items list)."""
     text = sentence.rstrip()
-    return not text.endswith(":") and text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+    return not text.endswith(":") and text.count('"') % 2 == 0 and text.count("“") == text.count("”") \
+        and not is_furniture(text)
+
+
+def is_furniture(sentence: str) -> bool:
+    """Whether a sentence holds page furniture: a photo credit, a related-items list."""
+    return bool(_FURNITURE.search(sentence))
 
 
 def choose(score: Sequence[float], lengths: Sequence[int], similarity: np.ndarray,

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from vnsumm.lang.text import normalize, split_sentences, syllables
+from vnsumm.models.extractive import is_furniture
 
 Bigram = tuple[str, str]
 
@@ -120,7 +121,8 @@ def _candidates(docs: Sequence[Doc], params: MultiDocParams) -> tuple[list[_Cand
                 known.cites.append(d)
                 if i < known.position:
                     known.position, known.first_doc = i, d
-    candidates = list(by_text.values())
+    # A sentence holding page furniture (a photo credit, a related-items list) is a candidate only when no other is.
+    candidates = [c for c in by_text.values() if not is_furniture(c.sentence)] or list(by_text.values())
     for c in candidates:
         in_title = len(c.bigrams & titles) / len(c.bigrams) if c.bigrams else 0.0
         c.prior = params.position_weight * math.exp(-c.position / params.position_decay) \
