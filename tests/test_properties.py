@@ -95,10 +95,11 @@ def test_the_store_never_loses_a_finished_record_to_garbage_lines(garbage: list[
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.text(alphabet='ab "\n\r,;', max_size=12), min_size=2, max_size=2), min_size=1,
+@given(st.lists(st.lists(st.text(alphabet='ab "\n\r,;\t', max_size=12), min_size=1, max_size=3), min_size=1,
                 max_size=4), st.sampled_from([",", ";", "\t"]))
 def test_well_formed_csv_passes_the_lazy_quote_repair_unchanged(rows: list[list[str]], delimiter: str) -> None:
-    """Whatever a CSV writer quotes (quotes, delimiters, line breaks in cells), the repair changes nothing."""
+    """Whatever a CSV writer quotes (quotes, delimiters, line breaks in cells; rows longer or shorter than the
+    header), the repair changes nothing."""
     import csv
     import io
 

@@ -208,7 +208,7 @@ def test_a_stray_quote_inside_a_quoted_cell_costs_nothing(tmp_path: Path) -> Non
     """`"Ông nói "không" nhé"`: written by hand or by a careless exporter. Read as meant, the row keeps its text and
     its line breaks, instead of ending at the quote and cutting the rest of the article into fake rows."""
     texts = [f"Đoạn một của bài {i}, có dấu phẩy.\nĐoạn hai của bài {i}, cũng có dấu phẩy, dài hơn." for i in range(4)]
-    texts[1] = 'Ông Nam nói "không có chuyện đó" rồi đi.\nSau đó, ông nói "sẽ làm rõ", rồi nói "xin lỗi".'
+    texts[1] = 'Ông Nam nói "không có chuyện đó", rồi đi.\nSau đó, ông nói "sẽ làm rõ" với báo chí.'
     rows = "".join(f'r{i},Tin {i},"{text}"\n' for i, text in enumerate(texts))
     (tmp_path / "feed.csv").write_text("id,title,text\n" + rows, encoding="utf-8")
     articles = read_inputs([tmp_path / "feed.csv"])
@@ -224,3 +224,18 @@ def test_a_csv_of_a_header_alone_says_so_and_a_short_row_is_counted_right(tmp_pa
     (tmp_path / "short.csv").write_text("id,title,text\nlone\n", encoding="utf-8")
     [short] = read_inputs([tmp_path / "short.csv"])
     assert short.error == f"{tmp_path / 'short.csv'}:2: row has 1 column, the header 3"
+
+
+
+def test_what_the_lazy_quote_repair_leaves_as_errors_is_said(tmp_path: Path) -> None:
+    """A space after a closing quote still closes it; a row with a column too many is still an error; a quotation
+    that ends a paragraph of an undoubled cell ends the cell (the file cannot tell), and the row says it may be
+    cut short, as the next line fails to parse."""
+    (tmp_path / "feed.csv").write_text(
+        'id,title,text\n1,T1,"Một." \n2,T2,"Hai.","thừa"\n3,T3,"Ba: "Chúng tôi làm ngay."\nĐoạn hai."\n'
+        '4,T4,"Bốn."\n', encoding="utf-8")
+    one, two, three, rest, four = read_inputs([tmp_path / "feed.csv"])
+    assert (one.id, one.text, one.ok, one.warnings) == ("1", "Một.", True, [])
+    assert two.error == f"{tmp_path / 'feed.csv'}:3: row has 4 columns, the header 3"
+    assert three.ok and any("may be cut short" in w for w in three.warnings)
+    assert not rest.ok and (four.id, four.text) == ("4", "Bốn.")

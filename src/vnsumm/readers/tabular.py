@@ -55,42 +55,48 @@ _QUOTE = re.compile('"')
 def lazy_quotes(lines: Iterator[str], delimiter: str) -> Iterator[str]:
     """The lines with each quote inside a quoted field that does not close it doubled: `"Ông nói "không" nhé"` as
     `"Ông nói ""không"" nhé"`, what the writer meant (Go's encoding/csv calls this LazyQuotes). A quote closes its
-    field when the line ends after it, or when the delimiter follows it, unless it is in the header's last column
-    and another quote follows on its line (`"Ông nói "không", rồi "có"."`: the row would have a column too many).
-    A strict reader would end the field at the stray quote, and its line breaks would then cut the article into
-    rows of fragments. Well-formed CSV passes unchanged."""
-    line_ends = ("\r", "\n", "")
+    field when the line ends after it or the delimiter follows it (spaces between are dropped), except in the
+    header's last column while a quotation inside the field is open (`"Ông nói "không", rồi đi"`: the first `"` of
+    `"không"` opened one, so the next quote closes it). A strict reader would end the field at the stray quote, and
+    its line breaks would then cut the article into rows of fragments. Well-formed CSV passes unchanged."""
+    spaces = " \t".replace(delimiter, "")
     columns: int | None = None  # the header's, once it is read
-    quoted, column = False, 0
+    quoted, column, inner = False, 0, 0  # inner: quotes inside the open field read as text so far
     for line in lines:
         if not quoted:
             column = 0  # a record starts
         if '"' not in line and quoted:
             yield line
             continue
-        stray: list[int] = []
+        edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
         skip, counted = -1, 0
         for match in _QUOTE.finditer(line):
             at = match.start()
             if at == skip:
                 continue
-            after = line[at + 1:at + 2]
             if not quoted:
                 column += line.count(delimiter, counted, at)
                 quoted = at == 0 or line[at - 1] == delimiter  # a quote opens a field only at its start
-                counted = at + 1
-            elif after == '"':
+                counted, inner = at + 1, 0
+                continue
+            rest = line[at + 1:]
+            if rest.startswith('"'):
                 skip = at + 1  # an escaped quote
-            elif after in line_ends or (after == delimiter and (columns is None or column < columns - 1
-                                                                 or '"' not in line[at + 1:])):
+                continue
+            following = rest.lstrip(spaces)
+            if following[:1] in ("\r", "\n", "") or (following[:1] == delimiter and not (
+                    inner % 2 and columns is not None and column >= columns - 1)):
                 quoted, counted = False, at + 1
+                if len(following) < len(rest):
+                    edits.append((at + 1, at + 1 + len(rest) - len(following), ""))
             else:
-                stray.append(at)
+                edits.append((at, at, '"'))
+                inner += 1
         if not quoted:
             column += line.count(delimiter, counted)
             columns = columns or column + 1
-        for at in reversed(stray):
-            line = line[:at] + '"' + line[at:]
+        for begin, stop, text in reversed(edits):
+            line = line[:begin] + text + line[stop:]
         yield line
 
 
@@ -130,32 +136,49 @@ def _csv_rows(path: str, shown: str, stem: str, fields: Fields, delimiter: str |
             yield Article(id=stem, source=shown).fail(f"{shown}: empty file")
             return
         header = [normalize(name) for name in header]
-        index, line = 0, reader.line_num + 1
-        while True:
-            index += 1
-            where, fallback = f"{shown}:{line}", f"{stem}:{index}"
-            try:
-                row = next(reader)
-            except StopIteration:
-                if index == 1:  # an input that gives nothing is a wrong file more often than an empty day
-                    yield Article(id=stem, source=shown).fail(f"{shown}: CSV holds a header and no rows")
-                return
-            except csv.Error as exc:
-                yield Article(id=fallback, source=where).fail(f"{where}: row does not parse ({exc})")
-                continue
-            finally:
-                line = reader.line_num + 1
-            if not any(cell.strip() for cell in row):
-                index -= 1
-                continue
-            if len(row) != len(header):
-                yield Article(id=fallback, source=where).fail(
-                    f"{where}: row has {len(row)} column{'s' * (len(row) != 1)}, the header {len(header)}")
-                continue
-            article = row_article(dict(zip(header, row, strict=True)), where, fallback, fields)
-            if article.ok and any("\ufffd" in cell for cell in row):  # bytes past the sample in another encoding
-                article.warnings.append(f"bytes not in the file's encoding ({encoding}) replaced by U+FFFD")
-            yield article
+        held: Article | None = None  # the last row, held until the next shows whether it parsed
+        for article, parsed in _data_rows(reader, header, shown, stem, fields, encoding):
+            if held is not None:
+                if held.ok and not parsed:
+                    held.warnings.append("the next row does not parse: this row's text may be cut short (a quote "
+                                         "its writer did not double?)")
+                yield held
+            held = article
+        if held is not None:
+            yield held
+
+
+def _data_rows(reader: Any, header: list[str], shown: str, stem: str, fields: Fields,
+               encoding: str) -> Iterator[tuple[Article, bool]]:
+    """The rows after the header, each with whether it parsed as a row of its own (a line too short, or one that
+    does not parse, may be the rest of the row before)."""
+    index, line = 0, reader.line_num + 1
+    while True:
+        index += 1
+        where, fallback = f"{shown}:{line}", f"{stem}:{index}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            if index == 1:  # an input that gives nothing is a wrong file more often than an empty day
+                yield Article(id=stem, source=shown).fail(f"{shown}: CSV holds a header and no rows"), True
+            return
+        except csv.Error as exc:
+            yield Article(id=fallback, source=where).fail(f"{where}: row does not parse ({exc})"), False
+            continue
+        finally:
+            line = reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            index -= 1
+            continue
+        if len(row) != len(header):
+            yield Article(id=fallback, source=where).fail(
+                f"{where}: row has {len(row)} column{'s' * (len(row) != 1)}, the header {len(header)}"), \
+                len(row) > len(header)  # a row too short is what the rest of a cut cell looks like
+            continue
+        article = row_article(dict(zip(header, row, strict=True)), where, fallback, fields)
+        if article.ok and any("\ufffd" in cell for cell in row):  # bytes past the sample in another encoding
+            article.warnings.append(f"bytes not in the file's encoding ({encoding}) replaced by U+FFFD")
+        yield article, True
 
 
 def read_table(path: str, shown: str, stem: str, fields: Fields, kind: str = "",

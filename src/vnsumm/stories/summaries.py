@@ -98,12 +98,20 @@ def _titled(articles: Sequence[Article], sources: Sequence[Sequence[str]]) -> Ar
 
 
 def translated(translator: StoryTranslator, pending: Sequence[StorySummary]) -> list[StorySummary]:
-    """The summaries with `summary_en`, and `title_en` where the run had not translated the headline (one call),
-    each English text checked."""
-    english = translator.translate([s.summary_vi for s in pending] + [s.title if s.title_en is None else None
-                                                                       for s in pending])
-    return [checked_english(replace(s, summary_en=summary_en, title_en=s.title_en or title_en))
-            for s, summary_en, title_en in zip(pending, english[:len(pending)], english[len(pending):], strict=True)]
+    """The summaries with `summary_en`, line by line (an English line per Vietnamese sentence, so each can name its
+    outlets), and `title_en` where the run had not translated the headline (one call), each English text checked."""
+    if not pending:
+        return []
+    lines = [s.sentences for s in pending]
+    english = translator.translate([*(line for sentences in lines for line in sentences),
+                                    *(s.title if s.title_en is None else None for s in pending)])
+    summaries, start = [], 0
+    for summary, sentences, title_en in zip(pending, lines, english[-len(pending):], strict=True):
+        summary_en = "\n".join(line or "" for line in english[start:start + len(sentences)]) or None
+        start += len(sentences)
+        title_en = summary.title_en or title_en
+        summaries.append(checked_english(replace(summary, summary_en=summary_en, title_en=title_en)))
+    return summaries
 
 
 def checked_english(summary: StorySummary) -> StorySummary:

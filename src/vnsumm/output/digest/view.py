@@ -200,6 +200,16 @@ class DigestView:
             lines.append((isolated(sentence) or sentence, list(dict.fromkeys(outlets))))
         return lines
 
+    def cited_english(self, story: Story) -> list[tuple[str, list[Outlet]]]:
+        """The story summary's English lines, each with the outlets of the Vietnamese sentence it translates; none
+        when the English is not line by line (a summary translated whole by an earlier version)."""
+        if story.summary is None or not story.summary.summary_en:
+            return []
+        english = story.summary.summary_en.split("\n")
+        cited = self.cited(story)
+        return [(line, outlets) for line, (_, outlets) in zip(english, cited, strict=True)] \
+            if len(english) == len(cited) else []
+
     @staticmethod
     def outlet(article: Article) -> Outlet:
         """Who published the article (else where it was read), linked to it where its web address is known."""
