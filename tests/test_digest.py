@@ -6,6 +6,7 @@ import html
 import json
 import os
 import shutil
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -275,3 +276,28 @@ def test_an_outlet_spelt_two_ways_by_its_site_is_one_name_and_an_aggregators_out
                             row(5, "https://baomoi.com/a5.epi", "Thanh Niên")], "vi")
     assert "Báo Dân Trí" not in page and page.count("Dân trí") == 3
     assert "Tuổi Trẻ" in page and "Thanh Niên" in page
+
+
+def test_an_english_story_summary_names_the_outlets_of_each_sentence() -> None:
+    """Translated line by line, each English sentence carries the outlets of the Vietnamese one; an English
+    summary translated whole (an older store) is shown as one paragraph."""
+    from vnsumm.output.digest import markdown
+    from vnsumm.output.digest.view import digest_view
+    from vnsumm.records import ModelIdentity
+    from vnsumm.stories.record import StorySummary
+
+    articles = [Article(id=i, source=f"in/{i}.txt", title=f"Cháy kho {i}", date="2024-04-03", story="s",
+                        publisher=name, url=f"https://{host}/{i}.htm", summary_vi="Cháy.", summary_en="Fire.")
+                for i, name, host in (("a", "Tuổi Trẻ", "tuoitre.vn"), ("b", "Dân trí", "dantri.com.vn"))]
+    summary = StorySummary(story="s", articles=("a", "b"), title="Cháy kho a", title_en="Warehouse fire",
+                           summary_vi="Kho cháy lúc 3 giờ.\nKhông ai bị thương.",
+                           summary_en="The warehouse burned at 3 am.\nNo one was hurt.",
+                           sources=(("a",), ("a", "b")), unsupported=(), translator=None, key="k",
+                           summarizer=ModelIdentity(name="extractive", backend="extractive"))
+    page = markdown.render_view(digest_view(articles, "en", {"s": summary}))
+    assert "- The warehouse burned at 3 am. ([Tuổi Trẻ](<https://tuoitre.vn/a.htm>))" in page
+    assert "- No one was hurt. ([Tuổi Trẻ](<https://tuoitre.vn/a.htm>), [Dân trí](<https://dantri.com.vn/b.htm>))" \
+        in page
+    whole = replace(summary, summary_en="The warehouse burned at 3 am. No one was hurt.")
+    page = markdown.render_view(digest_view(articles, "en", {"s": whole}))
+    assert "**English:** The warehouse burned at 3 am. No one was hurt." in page

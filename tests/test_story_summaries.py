@@ -205,8 +205,10 @@ def test_a_model_that_says_nothing_is_replaced_by_the_embedded_selection() -> No
 def test_translator_gives_the_english_summary() -> None:
     translator = Recording()
     [summary] = summarize_stories(story_articles(), translator=translator)
-    assert translator.texts == [summary.summary_vi, summary.title]  # one call: the summary and the headline
-    assert summary.summary_en == f"EN({summary.summary_vi})" and summary.translator == translator.identity()
+    # One call: the summary line by line (an English line per sentence, so each names its outlets), the headline.
+    assert translator.texts == [*summary.sentences, summary.title]
+    assert summary.summary_en == "\n".join(f"EN({line})" for line in summary.sentences)
+    assert summary.translator == translator.identity()
     assert summary.title_en == f"EN({summary.title})"
     assert summary.key != summarize_stories(story_articles())[0].key
 
@@ -230,7 +232,7 @@ def test_a_headline_translated_in_the_run_is_kept() -> None:
     articles = [replace(a, title_en=f"Fire {a.id}") for a in story_articles()]
     translator = Recording()
     [summary] = summarize_stories(articles, translator=translator)
-    assert translator.texts == [summary.summary_vi, None]
+    assert translator.texts == [*summary.sentences, None]
     headline = next(a for a in articles if a.title == summary.title)
     assert summary.title_en == headline.title_en  # the English of the same article's headline
 
