@@ -240,12 +240,12 @@ def in_language(record: R, lang: str) -> R:
 
 
 def one_name_per_outlet(records: Sequence[Article]) -> list[Article]:
-    """The records with one name for each outlet that a site's metadata spells in longer and shorter forms ("Dân
-    Trí", "Báo Dân Trí"): the form most of the site's articles carry. Names that are not forms of one another (an
-    aggregator's publishers) stay apart."""
+    """The records with one name for a site that its own pages' metadata names in several forms ("Dân trí", "Báo Dân
+    Trí" on dantri.com.vn): the form most of its articles carry. Only names that name the site itself (its address
+    says so) are made one: the outlets an aggregator lists (baomoi.com's "Lao Động", "Người Lao Động") stay apart."""
     from collections import Counter
 
-    from vnsumm.readers.page_meta import bare
+    from vnsumm.readers.page_meta import is_site_name
     from vnsumm.urls import site_name
 
     def site(record: Article) -> str | None:
@@ -253,22 +253,19 @@ def one_name_per_outlet(records: Sequence[Article]) -> list[Article]:
 
     counts: dict[str, Counter[str]] = {}
     for record in records:
-        if record.publisher and (where := site(record)):
+        if record.publisher and (where := site(record)) and is_site_name(record.publisher, [where]):
             counts.setdefault(where, Counter())[record.publisher] += 1
-    renamed: dict[tuple[str, str], str] = {}
-    for where, names in counts.items():
-        heads: list[str] = []
-        for name, _ in sorted(names.items(), key=lambda item: (-item[1], item[0])):
-            key = bare(name)
-            head = next((h for h in heads if key and (key in bare(h) or bare(h) in key)), None)
-            if head is None:
-                heads.append(name)
-            else:
-                renamed[where, name] = head
-    if not renamed:
+    named = {where: min(names.items(), key=lambda item: (-item[1], item[0]))[0]
+             for where, names in counts.items() if len(names) > 1}
+    if not named:
         return list(records)
-    return [replace(r, publisher=renamed[pair]) if r.publisher and (pair := (site(r) or "", r.publisher)) in renamed
-            else r for r in records]
+    renamed = []
+    for record in records:
+        where = site(record) or ""
+        if record.publisher and where in named and is_site_name(record.publisher, [where]):
+            record = replace(record, publisher=named[where])
+        renamed.append(record)
+    return renamed
 
 
 def digest_view(records: Sequence[Article], lang: str,
