@@ -129,7 +129,8 @@ def test_stated_event_days_wrap_around_the_new_year_for_stories() -> None:
     ("Chủ tịch nước chiều 29/6 có cuộc gặp hẹp và hội đàm với Tổng thống Nga", (29, 6)),
     ("Hôm qua ngày 31/2 là ngày không có; tối 1-3, hội nghị bế mạc", (1, 3)),  # no day is 31/2: the next
     ("U23 Việt Nam thắng U23 Myanmar 3-1 trong trận đấu", None),  # a score, said with no time of day
-    ("Sáng 28/5/2020, ...", None),  # a full date is the article's own (lang.dates.text_date), not this
+    ("Sáng 28/5/2020, công an bắt nghi phạm vụ cướp ngày 20/5", None),  # a full date first: the article's own
+    ("Bệnh nhân uống thuốc ngày 2-3 lần, sáng 4/6 đã xuất viện", (4, 6)),  # a range of counts is no day
     ("Theo báo cáo gửi Quốc hội, " + "ngân sách thiếu hụt lớn. " * 20 + "Chiều 23/10, ...", None),  # too far in
 ])
 def test_event_day_a_story_opening_says(opening: str, said: tuple[int, int] | None) -> None:

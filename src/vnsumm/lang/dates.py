@@ -50,11 +50,13 @@ COUNTER_PREFIX = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})(\s*[-–,]?\s*\d{1,2}:\d{
 LEAD_DATE = re.compile(r"^(sáng|chiều|tối|trưa|đêm|ngày|hôm)?\s*(ngày|nay|qua)?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}", _I)
 # A day and month said as a lede says when its event happened: after a time of day or "ngày" ("chiều 12/11",
 # "hôm qua ngày 1-7", "ngày 12-3"), with no year after it.
-_DAY_MONTH = (r"(?:(?:sáng|chiều|tối|trưa|đêm|hôm)\s+(?:nay\s+|qua\s+)?(?:ngày\s+)?|ngày\s+)"
-              r"(\d{1,2})[/-](\d{1,2})(?![/-]?\d)")
+_WHEN = r"(?:(?:sáng|chiều|tối|trưa|đêm|hôm)\s+(?:nay\s+|qua\s+)?(?:ngày\s+)?|ngày\s+)"
+_DAY_MONTH = _WHEN + r"(\d{1,2})[/-](\d{1,2})(?![/-]?\d)"
 # A lede sentence that opens with a day and month but no year ("Chiều 12/11, ...", "- Ngày 1-7, ...").
 _LEDE_DAY_MONTH = re.compile(rf"^[-–—]?\s*{_DAY_MONTH}", _I)
-_EVENT_DAY_MONTH = re.compile(rf"(?<!\w){_DAY_MONTH}", _I)  # the same anywhere in a sentence
+# The same anywhere in a sentence, or with a year ("Sáng 28/5/2020"); a range of counts ("ngày 2-3 lần") is no day.
+_EVENT_DAY_MONTH = re.compile(rf"(?<!\w){_WHEN}(\d{{1,2}})[/-](\d{{1,2}})([/-]\d{{4}})?(?![/-]?\d)"
+                              r"(?!\s*(?:lần|người|giờ|tiếng|ngày|tuần|tháng|năm|%))", _I)
 _YEAR_WORDS = re.compile(r"(?<!\d)năm (\d{4})(?!\d)", _I)
 LEDE_SENTENCES = 4
 EVENT_CHARS = 300  # an opening says its event's day this early; a day said later is often an earlier step's
@@ -151,8 +153,11 @@ def event_day(text: str, within: int = EVENT_CHARS) -> tuple[int, int] | None:
     """The day and month an article's opening says its event happened on, when no year goes with them: the first
     said after a time of day or "ngày" in its first `within` characters, at a sentence's start or not ("Chiều 29/8,
     ôtô khách...", "Chủ tịch nước chiều 29/6 có cuộc gặp...", "Các quan chức ngày 16/5 cho biết..."). None when
-    it says none, or none that can be a day (31/2 can be no year's)."""
+    it says none, or none that can be a day (31/2 can be no year's), or when the first it says has a year: that
+    full date is the article's own (text_date), and a day said after it is an earlier step's, not the event's."""
     for match in _EVENT_DAY_MONTH.finditer(text[:within]):
+        if match[3]:
+            return None
         day, month = int(match[1]), int(match[2])
         if iso_date(str(day), str(month), "2000"):  # a leap year: 29/2 is a day
             return day, month
