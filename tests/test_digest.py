@@ -302,3 +302,23 @@ def test_an_english_story_summary_names_the_outlets_of_each_sentence() -> None:
     whole = replace(summary, summary_en="The warehouse burned at 3 am. No one was hurt.")
     page = markdown.render_view(digest_view(articles, "en", {"s": whole}))
     assert "**English:** The warehouse burned at 3 am. No one was hurt." in page
+
+
+def test_digests_an_older_version_stamped_with_one_hash_are_remade_or_removed_once(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vnsumm.cli import app
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("digest.en.md", "digest.html"):
+        (out / name).write_text("an older version's digest", encoding="utf-8")
+    (out / ".vnsumm.digest").write_text("c3766bd89cea797a1166e6b40bbdfbe12ea3907f7725ffe39c47f31845cc6aec")
+    done = CliRunner().invoke(app, ["run", str(ROOT / "seeds"), "--lang", "vi", "--summarizer", "extractive",
+                                    "--out", str(out), "--format", "md"])
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in out.glob("digest*")) == ["digest.vi.md"]
+    assert f"removed {out / 'digest.en.md'}: the store has changed since it was made (--lang en --format md" \
+        in done.stderr
+    assert f"removed {out / 'digest.html'}: the store has changed since it was made (--format html makes" \
+        in done.stderr

@@ -43,7 +43,7 @@ class WriteDigests(StoreStep):
         options, lang = state.options, state.options.lang.value
         out = Path(options.out)
         stamp_file = out / DIGEST_STAMP
-        stamps = _read_stamps(stamp_file)
+        stamps = _read_stamps(stamp_file, out)
         stamp = [lang, self._store_hash(state), __version__]
         names = [digest_name(fmt, lang) for fmt in options.formats]
         if not all((out / name).exists() and stamps.get(name) == stamp for name in names):
@@ -58,22 +58,33 @@ class WriteDigests(StoreStep):
             del stamps[name]
             if (out / name).exists():
                 _remove_digest(out, name)
-                fmt = "html" if name.endswith(".html") else "md"
+                options_again = f"--lang {its_lang} " * bool(its_lang) + "--format " + \
+                    ("html" if name.endswith(".html") else "md")
                 state.report.notices.append(f"removed {out / name}: the store has changed since it was made "
-                                            f"(--lang {its_lang} --format {fmt} makes it again)")
+                                            f"({options_again} makes it again)")
         write_text_atomic(stamp_file, json.dumps(stamps))
         state.outputs += [out / name for name in names]
 
 
-def _read_stamps(path: Path) -> dict[str, list[str]]:
-    """The stamps an earlier run left; none for a missing, older (one hash) or damaged file."""
+def _read_stamps(path: Path, out: Path) -> dict[str, list[str]]:
+    """The stamps an earlier run left; none for a missing or damaged file. The one hash an older version left
+    stamps its digests as made from an unknown store: each in the folder is remade or removed once."""
     try:
-        stamps = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except OSError:
         return {}
-    if not isinstance(stamps, dict):
-        return {}
-    return {name: value for name, value in stamps.items() if isinstance(value, list) and len(value) == 3}
+    try:
+        stamps = json.loads(text)
+    except ValueError:
+        stamps = None
+    if isinstance(stamps, dict):
+        return {name: value for name, value in stamps.items() if isinstance(value, list) and len(value) == 3}
+    from vnsumm.options import OutputFormat
+    from vnsumm.output.digest.labels import LANGUAGES
+
+    names = {digest_name(fmt, lang): lang if fmt == OutputFormat.md else "" for fmt in OutputFormat
+             for lang in LANGUAGES}
+    return {name: [lang, "", ""] for name, lang in names.items() if (out / name).exists()}
 
 
 def _remove_digest(out: Path, name: str) -> None:
