@@ -3,6 +3,7 @@ One module per family of commands; this module holds the app, its error handling
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -40,6 +41,8 @@ class VnsummGroup(TyperGroup):
         except typer.Abort:
             err.print("interrupted", markup=False)
             code = 130
+        except BrokenPipeError:  # while parsing: `vnsumm --version | ...`
+            code = _output_closed()
         if not standalone_mode:
             return code
         raise SystemExit(code or 0)
@@ -63,11 +66,8 @@ class VnsummGroup(TyperGroup):
         except KeyboardInterrupt:
             err.print("interrupted", markup=False)
             raise typer.Exit(130) from None
-        except BrokenPipeError:  # `vnsumm ... | head`: the reader left; what is still buffered must not fail again
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            err.print("vnsumm: error: standard output was closed before all of it was written; records finished "
-                      "before it are kept", markup=False)
-            raise typer.Exit(2) from None
+        except BrokenPipeError:
+            raise typer.Exit(_output_closed()) from None
         except (typer.Exit, typer.Abort, _click.exceptions.ClickException):
             raise
         except Exception as exc:  # a bug: its traceback for the report, and not exit 1 ("some inputs failed")
@@ -75,6 +75,15 @@ class VnsummGroup(TyperGroup):
             err.print(f"vnsumm: error: unexpected {type(exc).__name__} (a bug, please report it with the traceback "
                       "above); records finished before it are kept", markup=False)
             raise typer.Exit(2) from None
+
+
+def _output_closed() -> int:
+    """`vnsumm ... | head`: the reader of standard output left. What is still buffered must not fail again at exit,
+    and the line saying so is given up when standard error is closed too."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    with contextlib.suppress(OSError):
+        err.print("vnsumm: error: standard output was closed before all of it was written", markup=False)
+    return 2
 
 
 # The click typer runs on: its own copy from typer 0.22 on, the click package before.
