@@ -341,8 +341,10 @@ def test_overlapping_exports_read_in_one_run_store_each_article_once(tmp_path: P
                       encoding="utf-8")
     tuesday.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n"
                                for i, t in (("b", text), ("c", text), ("a", other))), encoding="utf-8")
+    wednesday = tmp_path / "wednesday.jsonl"
+    wednesday.write_text(json.dumps({"id": "a", "text": other}, ensure_ascii=False) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    done = run(str(monday), str(tuesday), "--out", str(out))
+    done = run(str(monday), str(tuesday), str(wednesday), "--out", str(out))
     assert done.exit_code == 0, done.stderr
-    assert ids(out) == ["a", "a~1", "b", "c"]
-    assert "1 row repeats the id and content of a row read before in this run, read once" in done.stderr
+    assert ids(out) == ["a", "a~1", "b", "c"]  # Wednesday's "a" is Tuesday's, renamed or not
+    assert "2 rows repeat the id and content of a row read before in this run, read once" in done.stderr

@@ -126,7 +126,8 @@ class InputStream(Iterator[Article]):
         self.paths, self.fields, self.stored = paths, fields, stored
         self.incomplete: list[str] = []
         self.repeated: list[str] = []
-        self._taken: dict[str, str | None] = {}  # id: content fingerprint, for ids a row gives
+        self._taken: set[str] = set()
+        self._rows: set[tuple[str, str]] = set()  # (the id a row gives, its content fingerprint) read so far
         self._articles = self._generate()
 
     def __next__(self) -> Article:
@@ -147,9 +148,12 @@ class InputStream(Iterator[Article]):
                 # An id the input gives (a row's id field) names the article wherever it is read, a later copy
                 # replacing the stored one; one made of the file's name and place (`tin1`, `feed:3`) does not.
                 named = article.id != stem and not article.id.startswith(f"{stem}:")
-                if named and article.ok and self._taken.get(article.id) == (fingerprint := article.fingerprint()):
-                    self.repeated.append(f"{article.source} ({article.id})")
-                    continue
+                if named and article.ok:
+                    row = (article.id, article.fingerprint()[:16])
+                    if row in self._rows:
+                        self.repeated.append(f"{article.source} ({article.id})")
+                        continue
+                    self._rows.add(row)
                 if not self._free(article.id, article, named):
                     original, number = article.id, 1
                     while not self._free(f"{original}~{number}", article, False):
@@ -157,7 +161,7 @@ class InputStream(Iterator[Article]):
                     article.id = f"{original}~{number}"
                     why = "duplicate id" if original in self._taken else "id of another stored article"
                     article.warnings.append(f"{why} renamed ({original} to {article.id})")
-                self._taken[article.id] = fingerprint if named and article.ok else None
+                self._taken.add(article.id)
                 yield article
             if failed:
                 self.incomplete.append(printable(path))
