@@ -268,3 +268,7 @@ def test_a_json_document_on_standard_input(monkeypatch) -> None:  # type: ignore
     assert piped(rows)[0].id == first.id and piped([{**rows[0], "title": "Khác"}])[0].id != first.id
     [one] = piped(rows[0])
     assert one.ok and one.id == first.id
+    stream = io.BufferedReader(io.BytesIO(('{"id": "x1",\n "text": ' + json.dumps(SEED) + "\n}\n").encode()))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stream))  # the first key on the brace's line
+    [keyed] = read_inputs(["-"])
+    assert keyed.ok and keyed.id == "x1"

@@ -9,7 +9,6 @@ rows.make_safe, and ids are made unique here (announced on the article's warning
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -68,9 +67,10 @@ def _read_one(path: str, fields: Fields) -> Iterator[Article]:
         yield from read_json(path, shown, stem, fields, gzipped)
         return
     if path == "-":
-        start = open_regular("-").peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n")  # type: ignore[attr-defined]
-        if start.startswith(b"[") or re.match(rb"\{[ \t]*\r?\n", start):  # an array, or an object set out on lines
-            yield from read_json(path, shown, stem, fields)
+        start = open_regular("-").peek(1 << 16).lstrip(b"\xef\xbb\xbf \t\r\n")  # type: ignore[attr-defined]
+        first_line = start.split(b"\n", 1)[0].rstrip() if b"\n" in start else b"}"
+        if start.startswith(b"[") or (start.startswith(b"{") and not first_line.endswith(b"}")):
+            yield from read_json(path, shown, stem, fields)  # an array, or one object set out on lines
             return
         if start.startswith(b"{"):  # one object a line
             yield from read_jsonl(path, shown, stem, fields)
