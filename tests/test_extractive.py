@@ -84,7 +84,8 @@ def test_a_sentence_that_needs_its_neighbours_is_taken_only_when_nothing_else_is
     summarizer = ExtractiveSummarizer()
     [first] = summarizer.select(sentences, TITLE)
     for needy in (sentences[first].rstrip(".") + " như sau:",  # announces a list the summary would not show
-                  sentences[first].rstrip(".") + '", ông nói.'):  # the end of a quotation begun before it
+                  sentences[first].rstrip(".") + '", ông nói.',  # the end of a quotation begun before it
+                  ">> " + sentences[first]):  # an item of a related-items list a flattened page kept
         changed = [*sentences[:first], needy, *sentences[first + 1:]]
         assert summarizer.select(changed, TITLE) != [first], needy
         assert summarizer.select([needy], TITLE) == [0]  # alone, it is all there is

@@ -42,8 +42,10 @@ class ExtractiveSpec(ModelSpecBase):
         return ExtractiveParams(**value).model_dump(exclude_unset=True)
 
     def shaping(self) -> dict[str, Any]:
-        # The shipped weights shape every summary: new weights redo the summaries of earlier ones.
-        return {**super().shaping(), "weights_version": extractive.fitted()["version"]}
+        # The shipped weights and the selection rules shape every summary: a change of either redoes the summaries
+        # made before it.
+        return {**super().shaping(), "weights_version": extractive.fitted()["version"],
+                "selection": extractive.SELECTION}
 
     def with_length(self, length: Length | None) -> Self:
         if length is None:

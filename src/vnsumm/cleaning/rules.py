@@ -66,7 +66,12 @@ RELATED_HEADING = re.compile(
 )
 _TIME_AGO = re.compile(r"\(?\d+\s*(giây|phút|giờ|ngày|tuần|tháng|năm)\s*trước\)?\s*$", _I)
 _BULLET = re.compile(r"^[•●▪►▸■◦·»*]\s*")
-_PHOTO_CREDIT = re.compile(r"(?:^|(?<=[\s.]))(?:ảnh|ảnh minh họa|nguồn ảnh|photo|video|clip)\s*:\s*[^.!?]{0,60}$", _I)
+_CREDIT = r"(?:ảnh|ảnh minh họa|nguồn ảnh|photo|video|clip)\s*:"
+_PHOTO_CREDIT = re.compile(rf"(?:^|(?<=[\s.])){_CREDIT}\s*[^.!?]{{0,60}}$", _I)
+# Page furniture a text flattened into one line keeps as sentences: a credit alone ("Ảnh: Kỳ Lân.", "(Nguồn: AP)"),
+# a related-items list ("Tin liên quan ...", ">> ..."). A credit glued to the next sentence is not told apart: that
+# sentence is often the article's lede.
+_FURNITURE_SENTENCE = re.compile(rf"^\(?(?:{_CREDIT}|nguồn\s*:)\s*\S+(?:\s+\S+){{0,5}}\s*$|>>|^tin liên quan\b", _I)
 _MEDIA_MARKER = re.compile(r"^(img[_-]?[\w-]*|video( không hợp lệ)?\.?|\S*\.(jpe?g|png|gif|webp))$", _I)
 _NAV = re.compile(r"^[^|]{1,40}(\s[|»>/]\s[^|]{1,40}){1,}$")
 _TERMINAL = re.compile(r"[.!?…:;\"”’)\]»]$")
@@ -117,6 +122,12 @@ def looks_vietnamese(text: str) -> bool:
     if words < 5:
         return True  # too little to judge
     return len(_MARKED_WORD.findall(sample)) / words >= 0.15
+
+
+def is_furniture(sentence: str) -> bool:
+    """Whether a sentence is page furniture a flattened text kept (a credit alone, a related-items list): a summary
+    takes it only when nothing else is left."""
+    return bool(_FURNITURE_SENTENCE.search(sentence.strip()))
 
 
 def _boilerplate_reason(line: str, key: str, common: frozenset[str]) -> str | None:

@@ -7,7 +7,6 @@ Sentence weights and the length target were fitted on the VietNews train split b
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
@@ -16,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from vnsumm.cleaning.rules import is_furniture
 from vnsumm.lang.text import split_sentences, syllables
 from vnsumm.models.extractive_features import FEATURES, sentence_features
 from vnsumm.records import ModelIdentity
@@ -56,11 +56,7 @@ class ExtractiveParams(BaseModel):
     weights: dict[Feature, float] = Field(default_factory=dict, description="overrides of DEFAULT_WEIGHTS")
 
 
-# Page furniture a text flattened into one line keeps as sentences: a photo credit alone ("Ảnh: Kỳ Lân.", "(Nguồn:
-# AP)"), a related-items list ("Tin liên quan ...", ">> ..."). A credit glued to the next sentence is not told
-# apart: that sentence is often the article's lede.
-_FURNITURE = re.compile(r"^\(?(?:ảnh|nguồn ảnh|nguồn|photo)\s*:\s*\S+(?:\s+\S+){0,5}\s*$|>>|^tin liên quan\b",
-                        re.IGNORECASE)
+SELECTION = 2  # the rules choosing among scored sentences (reads_alone): a new number redoes stored summaries
 
 
 def reads_alone(sentence: str) -> bool:
@@ -70,11 +66,6 @@ def reads_alone(sentence: str) -> bool:
     text = sentence.rstrip()
     return not text.endswith(":") and text.count('"') % 2 == 0 and text.count("“") == text.count("”") \
         and not is_furniture(text)
-
-
-def is_furniture(sentence: str) -> bool:
-    """Whether a sentence holds page furniture: a photo credit, a related-items list."""
-    return bool(_FURNITURE.search(sentence))
 
 
 def choose(score: Sequence[float], lengths: Sequence[int], similarity: np.ndarray,

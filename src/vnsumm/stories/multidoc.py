@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from vnsumm.cleaning.rules import is_furniture
 from vnsumm.lang.text import normalize, split_sentences, syllables
-from vnsumm.models.extractive import is_furniture
 
 Bigram = tuple[str, str]
 

@@ -16,7 +16,8 @@ from vnsumm.jsonl import dump_json
 from vnsumm.records import Article, ModelIdentity
 
 STORIES_FILE = "stories.jsonl"  # in a run's output folder
-EMBEDDED = ModelIdentity("multidoc-extractive", "extractive")
+# Its revision numbers the selection rules: a new one redoes the story summaries made before it.
+EMBEDDED = ModelIdentity("multidoc-extractive", "extractive", revision="2")
 
 
 @dataclass(frozen=True)

@@ -138,8 +138,8 @@ class StorySummarizer:
             "summarizer": self.identity.to_json(), "length": length,
             "params": asdict(self.params) if self.embedded else None,
             "translator": self.translator_identity and self.translator_identity.to_json()}
-        if translator is not None:  # English summaries made before title_en and their check are made again
-            self.settings["english"] = list(ENGLISH_FIELDS)
+        if translator is not None:  # English summaries made before title_en, their check and their lines are redone
+            self.settings["english"] = [*ENGLISH_FIELDS, "by line"]
         self._settings_json = settings_json(self.settings)
 
     def key(self, articles: Sequence[Article]) -> str:
