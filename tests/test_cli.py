@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from helpers import ROOT, read_jsonl, vnsumm
 from typer.testing import CliRunner
 
@@ -224,9 +223,10 @@ def test_an_unattended_runs_log_gets_a_progress_line_with_rate_and_time_left(mon
     ]
 
 
-@pytest.mark.parametrize("command", [["models", "list"], ["--version"]])
-def test_a_closed_standard_output_is_one_line_exit_2_not_a_bug(command: list[str]) -> None:
-    """`vnsumm models list | head -1`: the reader leaves before vnsumm writes (`--version` answers while parsing)."""
+def test_a_closed_standard_output_is_one_line_exit_2_not_a_bug() -> None:
+    """`vnsumm models list | head -1`: the reader leaves before vnsumm writes. (Help and `--version` are written
+    while parsing, where click and typer answer a closed output themselves, with exit 1.)"""
+    command = ["models", "list"]
     reader, writer = os.pipe()
     os.close(reader)  # closed before the child writes: its first write fails with EPIPE
     try:
