@@ -25,7 +25,7 @@ from vnsumm import (
 )
 from vnsumm.backends import fallback_spec
 from vnsumm.options import ARTICLES_PER_GROUP
-from vnsumm.plan import ARTICLES_PER_GROUP_CUDA, articles_per_group
+from vnsumm.plan import ARTICLES_PER_GROUP_CUDA, ARTICLES_PER_GROUP_NO_MODEL, articles_per_group
 from vnsumm.stages.compact import CompactStore
 from vnsumm.stages.digest import WriteDigests
 from vnsumm.stages.group import GroupStories
@@ -62,7 +62,7 @@ def test_plan_lists_every_stage_in_order(tiny_registry: Path, tmp_path: Path) ->
                                          registry).settings
 
 
-def test_a_model_on_a_gpu_is_given_larger_groups(tiny_registry: Path) -> None:
+def test_groups_are_sized_by_where_the_work_runs(tiny_registry: Path) -> None:
     registry = load_registry(tiny_registry)
 
     def group(**given: Any) -> int:
@@ -71,7 +71,9 @@ def test_a_model_on_a_gpu_is_given_larger_groups(tiny_registry: Path) -> None:
 
     assert group(summarizer="tiny-vit5", device="cuda") == ARTICLES_PER_GROUP_CUDA
     assert group(summarizer="tiny-vit5", device="cpu") == ARTICLES_PER_GROUP
-    assert group(summarizer="extractive", device="cuda") == ARTICLES_PER_GROUP  # no model: nothing on the GPU
+    # No model: nothing on the GPU, and a group of articles is milliseconds of work.
+    assert group(summarizer="extractive", device="cuda") == ARTICLES_PER_GROUP_NO_MODEL
+    assert group(summarizer="extractive", write_every=16) == 16
     assert group(summarizer="tiny-vit5", device="cuda", write_every=5) == 5  # --write-every wins
 
 

@@ -75,13 +75,18 @@ class RunPlan:
 
 # A GPU needs hundreds of articles in one batch to be busy (README, "Speed"); on a CPU a group takes seconds already.
 ARTICLES_PER_GROUP_CUDA = 256
+# Without a model an article takes about a millisecond: a group's saving and its trip to a worker cost more than its
+# work in groups of 16 (README, "Bulk runs"), and 64 is still a tenth of a second of work.
+ARTICLES_PER_GROUP_NO_MODEL = 64
 
 
 def articles_per_group(plan: RunPlan, options: RunOptions) -> int:
     """`--write-every`, else by where the plan's models run. Asked once the process is tuned: it may import torch."""
     if options.write_every is not None:
         return options.write_every
-    specs = [plan.summarizer, plan.translator] if plan.needs_models else []
+    if not plan.needs_models:
+        return ARTICLES_PER_GROUP_NO_MODEL
+    specs = [plan.summarizer, plan.translator]
     on_gpu = any(spec.runs_on_cuda(options.device.value) for spec in specs if spec is not None)
     return ARTICLES_PER_GROUP_CUDA if on_gpu else options.group_size
 

@@ -58,7 +58,8 @@ def run(
         DEFAULTS.prune,
     group: Annotated[bool, typer.Option(help="Group articles that report the same story.")] = DEFAULTS.group,
     write_every: Annotated[int | None, typer.Option(
-        min=1, help="Save records every N articles (default: 16, or 256 when a model runs on a GPU).")] = None,
+        min=1, help="Save records every N articles (default: 16 with a model on a CPU, 256 on a GPU, 64 without "
+                    "a model).")] = None,
     engine: Annotated[EngineName, typer.Option(help=escape("ray needs pip install 'vnsumm[ray]'."))] =
         DEFAULTS.engine,
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster address (default: start a local one).")] = None,
