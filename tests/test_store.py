@@ -348,3 +348,15 @@ def test_overlapping_exports_read_in_one_run_store_each_article_once(tmp_path: P
     assert done.exit_code == 0, done.stderr
     assert ids(out) == ["a", "a~1", "b", "c"]  # Wednesday's "a" is Tuesday's, renamed or not
     assert "2 rows repeat the id and content of a row read before in this run, read once" in done.stderr
+
+
+def test_a_line_torn_by_a_killed_run_is_cut_said_and_its_article_done_again(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run(str(SEEDS), "--out", str(out)).exit_code == 0
+    store = out / "summaries.jsonl"
+    lines = store.read_bytes().splitlines(keepends=True)
+    store.write_bytes(b"".join(lines[:-1]) + lines[-1][:40])  # the last record half written
+    done = run(str(SEEDS), "--out", str(out))
+    assert done.exit_code == 0
+    assert f"cut the last line of {store} (40 bytes), torn by a run that was killed while writing it" in done.stderr
+    assert "(4 reused from an earlier run)" in done.stderr and len(ids(out)) == 5

@@ -84,7 +84,9 @@ class OutputStore:
         try:
             owner = f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
             (self.folder / OWNER_FILE).write_text(owner, encoding="utf-8")
-            repair_jsonl(self.path)
+            if cut := repair_jsonl(self.path):
+                self.notices.append(f"cut the last line of {self.path} ({cut} bytes), torn by a run that was killed "
+                                    "while writing it: its article is done again")
             remove_orphans(self.folder)
             self._scan()
         except OSError as exc:
