@@ -50,3 +50,13 @@ def test_a_text_in_another_language_is_flagged_and_vietnamese_is_not() -> None:
 
     assert looks_vietnamese("Hà Nội hôm nay mưa lớn, nhiều tuyến phố ngập sâu, giao thông ùn tắc kéo dài.")
     assert not looks_vietnamese("Heavy rain flooded many streets of Hanoi today and traffic stalled for hours.")
+
+
+def test_a_credit_in_parentheses_inside_a_flattened_text_goes_and_other_parentheses_stay() -> None:
+    from vnsumm.cleaning.rules import clean_text
+
+    text = ("Thủ tướng Nga và Thủ tướng Trung Quốc. (Ảnh: AFP) Hai bên ký 21 thỏa thuận về dầu khí. Keane chỉ trích "
+            "Sir Alex. (Nguồn: AP) Keane tỏ ra rất bức xúc. GDP tăng 5% (theo Tổng cục Thống kê) trong quý ba.")
+    [line] = clean_text(text).lines
+    assert "Ảnh" not in line and "Nguồn" not in line
+    assert "Trung Quốc. Hai bên ký" in line and "(theo Tổng cục Thống kê)" in line

@@ -71,6 +71,8 @@ _PHOTO_CREDIT = re.compile(rf"(?:^|(?<=[\s.])){_CREDIT}\s*[^.!?]{{0,60}}$", _I)
 # Page furniture a text flattened into one line keeps as sentences: a credit alone ("Ảnh: Kỳ Lân.", "(Nguồn: AP)"),
 # a related-items list ("Tin liên quan ...", ">> ..."). A credit glued to the next sentence is not told apart: that
 # sentence is often the article's lede.
+# A credit in parentheses inside a line ("... Lý Khắc Cường. (Ảnh: AFP) Thủ tướng Nga ..."): its bounds are its own.
+_CREDIT_IN_PARENTHESES = re.compile(rf"\s*\((?:{_CREDIT}|nguồn\s*:)\s*[^()]{{1,40}}\)", _I)
 _FURNITURE_SENTENCE = re.compile(rf"^\(?(?:{_CREDIT}|nguồn\s*:)\s*\S+(?:\s+\S+){{0,5}}\s*$|>>|^tin liên quan\b", _I)
 _MEDIA_MARKER = re.compile(r"^(img[_-]?[\w-]*|video( không hợp lệ)?\.?|\S*\.(jpe?g|png|gif|webp))$", _I)
 _NAV = re.compile(r"^[^|]{1,40}(\s[|»>/]\s[^|]{1,40}){1,}$")
@@ -191,6 +193,7 @@ def clean_text(text: str, common: frozenset[str] = frozenset()) -> CleanResult:
     dropped_caption = False
     dated: str | None = None  # the first date line or counter: the page's byline
     for line in raw:
+        line = _CREDIT_IN_PARENTHESES.sub("", line).strip() if "(" in line else line
         if match := COUNTER_PREFIX.match(line):
             dated = dated or match.group(1)
             line = line[match.end():].strip()
