@@ -68,12 +68,13 @@ _TIME_AGO = re.compile(r"\(?\d+\s*(giây|phút|giờ|ngày|tuần|tháng|năm)\s
 _BULLET = re.compile(r"^[•●▪►▸■◦·»*]\s*")
 _CREDIT = r"(?:ảnh|ảnh minh họa|nguồn ảnh|photo|video|clip)\s*:"
 _PHOTO_CREDIT = re.compile(rf"(?:^|(?<=[\s.])){_CREDIT}\s*[^.!?]{{0,60}}$", _I)
-# Page furniture a text flattened into one line keeps as sentences: a credit alone ("Ảnh: Kỳ Lân.", "(Nguồn: AP)"),
-# a related-items list ("Tin liên quan ...", ">> ..."). A credit glued to the next sentence is not told apart: that
-# sentence is often the article's lede.
+_CREDIT_OR_SOURCE = rf"(?:{_CREDIT}|nguồn\s*:)"  # "(Nguồn: AP)" credits a picture as often as the news
 # A credit in parentheses inside a line ("... Lý Khắc Cường. (Ảnh: AFP) Thủ tướng Nga ..."): its bounds are its own.
-_CREDIT_IN_PARENTHESES = re.compile(rf"\s*\((?:{_CREDIT}|nguồn\s*:)\s*[^()]{{1,40}}\)", _I)
-_FURNITURE_SENTENCE = re.compile(rf"^\(?(?:{_CREDIT}|nguồn\s*:)\s*\S+(?:\s+\S+){{0,5}}\s*$|>>|^tin liên quan\b", _I)
+_CREDIT_IN_PARENTHESES = re.compile(rf"\s*\({_CREDIT_OR_SOURCE}\s*[^()]{{1,40}}\)", _I)
+# Page furniture a text flattened into one line keeps as sentences: a credit alone ("Ảnh: Kỳ Lân."), a related-items
+# list ("Tin liên quan ...", ">> ..."). A credit glued to the next sentence is not told apart: that sentence is often
+# the article's lede.
+_FURNITURE_SENTENCE = re.compile(rf"^\(?{_CREDIT_OR_SOURCE}\s*\S+(?:\s+\S+){{0,5}}\s*$|>>|^tin liên quan\b", _I)
 _MEDIA_MARKER = re.compile(r"^(img[_-]?[\w-]*|video( không hợp lệ)?\.?|\S*\.(jpe?g|png|gif|webp))$", _I)
 _NAV = re.compile(r"^[^|]{1,40}(\s[|»>/]\s[^|]{1,40}){1,}$")
 _TERMINAL = re.compile(r"[.!?…:;\"”’)\]»]$")
