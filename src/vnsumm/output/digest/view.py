@@ -248,24 +248,20 @@ def one_name_per_outlet(records: Sequence[Article]) -> list[Article]:
     from vnsumm.readers.page_meta import is_site_name
     from vnsumm.urls import site_name
 
-    def site(record: Article) -> str | None:
-        return site_name(web_url(record.url))
+    def own_site(record: Article) -> str | None:
+        """The site the record's publisher names itself, if it does."""
+        where = site_name(web_url(record.url)) if record.publisher else None
+        return where if where and record.publisher and is_site_name(record.publisher, [where]) else None
 
+    sites = [own_site(record) for record in records]
     counts: dict[str, Counter[str]] = {}
-    for record in records:
-        if record.publisher and (where := site(record)) and is_site_name(record.publisher, [where]):
-            counts.setdefault(where, Counter())[record.publisher] += 1
+    for record, where in zip(records, sites, strict=True):
+        if where:
+            counts.setdefault(where, Counter())[record.publisher or ""] += 1
     named = {where: min(names.items(), key=lambda item: (-item[1], item[0]))[0]
              for where, names in counts.items() if len(names) > 1}
-    if not named:
-        return list(records)
-    renamed = []
-    for record in records:
-        where = site(record) or ""
-        if record.publisher and where in named and is_site_name(record.publisher, [where]):
-            record = replace(record, publisher=named[where])
-        renamed.append(record)
-    return renamed
+    return [replace(record, publisher=named[where]) if where in named else record
+            for record, where in zip(records, sites, strict=True)]
 
 
 def digest_view(records: Sequence[Article], lang: str,
