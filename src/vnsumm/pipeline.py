@@ -111,7 +111,8 @@ def run(inputs: Sequence[str | Path], options: RunOptions | None = None, progres
         if options.since and paths:
             report.notices.append("--since picks the entries of feeds and sitemaps; files are read whole")
         try:
-            common, articles = sample_common(replace(a, content_hash=a.fingerprint()) for a in read)
+            common, articles = sample_common(a if a.content_hash else replace(a, content_hash=a.fingerprint())
+                                             for a in read)  # files' articles are hashed as read; pages' here
             first = next(articles, None)
         except KeyboardInterrupt:
             report.interrupted = True

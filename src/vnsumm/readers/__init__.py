@@ -120,14 +120,15 @@ class InputStream(Iterator[Article]):
     `source`, an edit replaces it) or by the same article read from elsewhere (the same content: a moved folder);
     another article with that id (`tin1.txt` of another day's folder) is renamed `id~1` and stored beside it. A row
     whose id and content repeat a row already read (overlapping exports read in one run) is read once.
-    `incomplete` names the inputs that could not be read whole; `repeated` the rows read once for that."""
+    `incomplete` names the inputs that could not be read whole; `repeated` the rows read once for that. Each
+    article leaves with its `content_hash` (Article.fingerprint)."""
 
     def __init__(self, paths: list[str], fields: Fields, stored: StoredOwner = lambda key: None) -> None:
         self.paths, self.fields, self.stored = paths, fields, stored
         self.incomplete: list[str] = []
         self.repeated: list[str] = []
         self._taken: set[str] = set()
-        self._rows: set[tuple[str, str]] = set()  # (the id a row gives, its content fingerprint) read so far
+        self._rows: set[tuple[str, str]] = set()  # (the id a row gives, its content hash) read so far
         self._articles = self._generate()
 
     def __next__(self) -> Article:
@@ -137,19 +138,20 @@ class InputStream(Iterator[Article]):
         if key in self._taken:
             return False
         owner = self.stored(key)
-        return owner is None or named or owner[0] == article.source or owner[1] == article.fingerprint()
+        return owner is None or named or owner[0] == article.source or owner[1] == article.content_hash
 
     def _generate(self) -> Iterator[Article]:
         for path in self.paths:
             failed = False
             stem = path_stem(path)
             for article in read_path(path, self.fields):
+                article.content_hash = article.fingerprint()  # what the input says, hashed once for the run
                 failed = failed or not article.ok
                 # An id the input gives (a row's id field) names the article wherever it is read, a later copy
                 # replacing the stored one; one made of the file's name and place (`tin1`, `feed:3`) does not.
                 named = article.id != stem and not article.id.startswith(f"{stem}:")
                 if named and article.ok:
-                    row = (article.id, article.fingerprint()[:16])
+                    row = (article.id, article.content_hash)
                     if row in self._rows:
                         self.repeated.append(f"{article.source} ({article.id})")
                         continue
